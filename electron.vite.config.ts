@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+// Main (ESM), the one preload (a single CommonJS file: sandboxed preloads cannot load modules,
+// https://www.electronjs.org/docs/latest/tutorial/sandbox#preload-scripts) and the React renderer.
+export default defineConfig({
+  main: {
+    build: {
+      rolldownOptions: { input: { index: resolve('electron/main/index.ts') } },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    build: {
+      rolldownOptions: { input: { index: resolve('renderer/index.html') } },
+    },
+    plugins: [react()],
+  },
+});
