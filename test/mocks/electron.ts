@@ -1,0 +1,137 @@
+// A small typed fake of the `electron` module for the node test project (vitest aliases `electron`
+// here). It grows with what main-process services use; each fake records what it was asked to do.
+import { EventEmitter } from 'node:events';
+import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent } from 'electron';
+
+/** Marks the fake so a test can prove that `electron` resolved here and not to the real module. */
+export const isSesameElectronFake = true;
+
+type InvokeHandler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+/** Records `ipcMain.handle` registrations; tests call `invoke` to play the renderer's part. */
+class FakeIpcMain {
+  readonly handlers = new Map<string, InvokeHandler>();
+
+  handle(channel: string, handler: InvokeHandler): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.handlers.set(channel, handler);
+  }
+
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+
+  async invoke(channel: string, event: IpcMainInvokeEvent, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return await handler(event, ...args);
+  }
+}
+
+/** The parts of a WebContents the app touches. */
+class FakeWebContents extends EventEmitter {
+  readonly mainFrame = { url: 'file:///fake/index.html' };
+  windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined;
+
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'allow' | 'deny' }): void {
+    this.windowOpenHandler = handler;
+  }
+}
+
+/** Records construction options and what was loaded; never opens anything. */
+class FakeBrowserWindow extends EventEmitter {
+  static readonly created: FakeBrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  loaded: { file?: string; url?: string } = {};
+  visible = false;
+  destroyed = false;
+  minimized = false;
+
+  constructor(readonly options: BrowserWindowConstructorOptions = {}) {
+    super();
+    FakeBrowserWindow.created.push(this);
+  }
+
+  loadFile(file: string): Promise<void> {
+    this.loaded = { file };
+    return Promise.resolve();
+  }
+
+  loadURL(url: string): Promise<void> {
+    this.loaded = { url };
+    return Promise.resolve();
+  }
+
+  show(): void {
+    this.visible = true;
+  }
+
+  focus(): void {}
+
+  restore(): void {
+    this.minimized = false;
+  }
+
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+/** The app object: name, version, lifecycle events. */
+class FakeApp extends EventEmitter {
+  name = 'Sesame';
+  version = '0.0.0-test';
+  quitCalls = 0;
+
+  getName(): string {
+    return this.name;
+  }
+
+  getVersion(): string {
+    return this.version;
+  }
+
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  requestSingleInstanceLock(): boolean {
+    return true;
+  }
+
+  quit(): void {
+    this.quitCalls += 1;
+  }
+}
+
+/** Records what the preload exposed to the page. */
+class FakeContextBridge {
+  readonly exposed = new Map<string, unknown>();
+
+  exposeInMainWorld(key: string, api: unknown): void {
+    this.exposed.set(key, api);
+  }
+}
+
+/** Records the renderer's invocations (channel and argument). */
+class FakeIpcRenderer {
+  readonly calls: { channel: string; args: unknown[] }[] = [];
+
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.calls.push({ channel, args });
+    return Promise.resolve({ ok: true, value: undefined });
+  }
+}
+
+export const app = new FakeApp();
+export const ipcMain = new FakeIpcMain();
+export const ipcRenderer = new FakeIpcRenderer();
+export const contextBridge = new FakeContextBridge();
+export const BrowserWindow = FakeBrowserWindow;
+export { FakeBrowserWindow, FakeIpcMain, FakeWebContents, FakeContextBridge, FakeIpcRenderer };
+
+export default { app, ipcMain, ipcRenderer, contextBridge, BrowserWindow, isSesameElectronFake };

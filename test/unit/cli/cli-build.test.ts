@@ -1,0 +1,29 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { version } from '../../../package.json';
+
+const run = promisify(execFile);
+// Built inside the project so its external packages (zod, ...) resolve from node_modules.
+mkdirSync(join(process.cwd(), 'out'), { recursive: true });
+const dir = mkdtempSync(join(process.cwd(), 'out', '.cli-test-'));
+const outfile = join(dir, 'sesame.js');
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the built CLI', () => {
+  it('runs under plain node without ever loading electron', async () => {
+    await run(process.execPath, ['scripts/build-cli.mjs', outfile]);
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      new URL('../../support/refuse-electron-hook.mjs', import.meta.url).href,
+      outfile,
+      '--version',
+    ]);
+    expect(stdout).toBe(`sesame ${version}\n`);
+  });
+}, 30_000);
