@@ -1,0 +1,341 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../electron/node/logger';
+import {
+  parseJsonText,
+  ProfileStore,
+  profileStorePath,
+  writeFileAtomic,
+} from '../../../electron/node/profile-store';
+
+const NOW = new Date(Date.UTC(2025, 0, 2, 3, 4, 5)); // -> 20250102-030405
+const web = {
+  name: 'web',
+  host: 'web.example.com',
+  open: [{ port: 7000, protocol: 'tcp' as const }],
+};
+
+let dir: string;
+let file: string;
+let logs: string[];
+
+function openStore(path = file) {
+  const logger = createLogger('profiles', (level, line) => logs.push(`${level} ${line}`));
+  return new ProfileStore({ path, now: () => NOW, logger });
+}
+
+function storedProfile(id: string, name: string, host = `${name}.example.com`) {
+  return { id, name, host, open: [{ port: 7000, protocol: 'tcp' }] };
+}
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sesame-store-'));
+  file = join(dir, 'Sesame', 'profiles.json');
+  logs = [];
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('profileStorePath', () => {
+  it("is Electron's userData folder for Sesame on each platform", () => {
+    expect(profileStorePath({}, 'linux', '/home/ann')).toBe(
+      '/home/ann/.config/Sesame/profiles.json',
+    );
+    expect(profileStorePath({ XDG_CONFIG_HOME: '/x/cfg' }, 'linux', '/home/ann')).toBe(
+      '/x/cfg/Sesame/profiles.json',
+    );
+    expect(profileStorePath({}, 'darwin', '/Users/ann')).toBe(
+      '/Users/ann/Library/Application Support/Sesame/profiles.json',
+    );
+    expect(
+      profileStorePath({ APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'win32', 'C:\\Users\\ann'),
+    ).toBe('C:\\Users\\ann\\AppData\\Roaming\\Sesame\\profiles.json');
+    expect(profileStorePath({}, 'win32', 'C:\\Users\\ann')).toBe(
+      'C:\\Users\\ann\\AppData\\Roaming\\Sesame\\profiles.json',
+    );
+  });
+
+  it('lets SESAME_CONFIG_DIR choose the folder, ignoring an empty one', () => {
+    const env = { SESAME_CONFIG_DIR: '/srv/sesame', XDG_CONFIG_HOME: '/x' };
+    expect(profileStorePath(env, 'linux', '/home/ann')).toBe('/srv/sesame/profiles.json');
+    expect(profileStorePath({ SESAME_CONFIG_DIR: '' }, 'linux', '/h')).toBe(
+      '/h/.config/Sesame/profiles.json',
+    );
+  });
+});
+
+describe('ProfileStore writes', () => {
+  it('treats a missing file as an empty store', () => {
+    const store = openStore();
+    expect(store.load()).toEqual({ ok: true, profiles: [] });
+    expect(store.list()).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('creates the folder 0700 and writes the file 0600 as { version: 1, profiles }', () => {
+    const store = openStore();
+    const added = store.add(web);
+    expect(added.ok).toBe(true);
+    expect(mode(join(dir, 'Sesame'))).toBe(0o700);
+    expect(mode(file)).toBe(0o600);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; profiles: unknown[] };
+    expect(data.version).toBe(1);
+    expect(data.profiles).toEqual([added.ok && added.value]);
+    expect(added.ok && added.value.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('replaces the file by rename (a new inode, mode 0600 even over a 0644 file) and leaves no temp file', () => {
+    mkdirSync(join(dir, 'Sesame'));
+    writeFileSync(file, JSON.stringify({ version: 1, profiles: [] }), { mode: 0o644 });
+    const before = statSync(file).ino;
+    expect(openStore().add(web).ok).toBe(true);
+    expect(statSync(file).ino).not.toBe(before);
+    expect(mode(file)).toBe(0o600);
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
+  });
+
+  it('writeFileAtomic leaves the target and no temp file behind when the rename fails', () => {
+    const target = join(dir, 'taken');
+    mkdirSync(join(target, 'inside'), { recursive: true });
+    expect(() => {
+      writeFileAtomic(target, 'new');
+    }).toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(readdirSync(target)).toEqual(['inside']);
+  });
+
+  it('keeps unknown top-level keys such as electron-store __internal__', () => {
+    mkdirSync(join(dir, 'Sesame'));
+    const internal = { migrations: { version: '0.1.0' } };
+    writeFileSync(file, JSON.stringify({ __internal__: internal, version: 1, profiles: [] }));
+    expect(openStore().add(web).ok).toBe(true);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(data.__internal__).toEqual(internal);
+  });
+
+  it('finds by name in any case or by id; updates, removes, and keeps names unique', () => {
+    const store = openStore();
+    const added = store.add(web);
+    if (!added.ok) throw new Error('add failed');
+    expect(store.get('WEB')?.id).toBe(added.value.id);
+    expect(store.get(added.value.id)?.name).toBe('web');
+    expect(store.get('nope')).toBeUndefined();
+
+    const clash = store.add({ ...web, name: 'Web' });
+    expect(clash).toMatchObject({ ok: false, error: { code: 'name-taken', names: ['web'] } });
+
+    const updated = store.update('web', {
+      host: 'other.example.com',
+      ssh: { user: 'deploy' },
+      close: [{ port: 9000, protocol: 'udp' }],
+    });
+    expect(updated).toMatchObject({ ok: true, value: { host: 'other.example.com' } });
+    expect(updated.ok && updated.value.ssh).toEqual({ user: 'deploy', port: 22 });
+    const cleared = store.update(added.value.id, { close: undefined, ssh: { user: undefined } });
+    expect(cleared.ok && 'close' in cleared.value).toBe(false);
+    expect(cleared.ok && cleared.value.ssh).toEqual({ port: 22 });
+
+    expect(store.add({ ...web, name: 'db' }).ok).toBe(true);
+    expect(store.update('db', { name: 'WEB' })).toMatchObject({ error: { code: 'name-taken' } });
+    expect(store.update('ghost', { host: 'x' })).toMatchObject({
+      error: { code: 'not-found', message: 'no profile named "ghost"' },
+    });
+    expect(store.remove('Db')).toMatchObject({ ok: true, value: { name: 'db' } });
+    expect(openStore().load()).toMatchObject({ ok: true, profiles: [{ name: 'web' }] });
+  });
+
+  it('refuses an invalid profile naming the field, and writes nothing', () => {
+    const store = openStore();
+    const result = store.add({ ...web, host: '-oProxyCommand=evil' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(!result.ok && result.error.problems).toContain('host: host must not start with "-"');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('re-reads the file before each change, so another writer is not overwritten', () => {
+    const app = openStore();
+    const cli = openStore();
+    app.load();
+    cli.load();
+    expect(cli.add({ ...web, name: 'from-cli' }).ok).toBe(true);
+    expect(app.add({ ...web, name: 'from-app' }).ok).toBe(true);
+    expect(openStore().load()).toMatchObject({
+      ok: true,
+      profiles: [{ name: 'from-cli' }, { name: 'from-app' }],
+    });
+  });
+});
+
+describe('ProfileStore reading bad files', () => {
+  function writeRaw(text: string | Buffer) {
+    mkdirSync(join(dir, 'Sesame'), { recursive: true });
+    writeFileSync(file, text);
+  }
+
+  it('moves a file that is not JSON aside with a UTC timestamp, keeps its bytes and says where it broke', () => {
+    const bytes = '{\n  "version": 1,\n  "profiles": [,]\n}\n';
+    writeRaw(bytes);
+    const store = openStore();
+    const result = store.load();
+    const moved = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt', movedTo: moved } });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/not valid JSON/);
+    expect(result.error.message).toMatch(/Unexpected token ',' at line 3 column 16/);
+    expect(result.error.message).toContain(moved);
+    expect(readFileSync(moved, 'utf8')).toBe(bytes);
+    expect(existsSync(file)).toBe(false);
+    expect(store.list()).toEqual([]);
+    expect(logs.some((l) => l.startsWith('warn') && l.includes(moved))).toBe(true);
+  });
+
+  it('never overwrites an earlier moved-aside file: the next one gets a suffix', () => {
+    writeRaw('first');
+    openStore().load();
+    writeRaw('second {');
+    const result = openStore().load();
+    const base = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ error: { movedTo: `${base}-1` } });
+    expect(readFileSync(base, 'utf8')).toBe('first');
+    expect(readFileSync(`${base}-1`, 'utf8')).toBe('second {');
+    expect(!result.ok && result.error.message).toMatch(/Unexpected token 's'.* at line 1 column 1/);
+  });
+
+  it('moves aside a file with an invalid profile, naming the field, and starts empty', () => {
+    const bytes = JSON.stringify({
+      version: 1,
+      profiles: [storedProfile('a', 'ok'), storedProfile('b', 'bad', 'a;rm -rf /')],
+    });
+    writeRaw(bytes);
+    const result = openStore().load();
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
+    expect(!result.ok && result.error.problems).toEqual([
+      'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
+    ]);
+    expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
+    const store = openStore();
+    expect(store.load()).toEqual({ ok: true, profiles: [] });
+  });
+
+  it('leaves a file from a newer Sesame untouched and refuses every write', () => {
+    const bytes = JSON.stringify({ version: 2, profiles: [{ whatever: true }] });
+    writeRaw(bytes);
+    const store = openStore();
+    const loaded = store.load();
+    expect(loaded).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(!loaded.ok && loaded.error.message).toMatch(/newer Sesame \(file version 2/);
+    expect(store.add(web)).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(store.remove('x')).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(store.importMany([storedProfile('n', 'n')])).toMatchObject({ ok: false });
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
+  });
+
+  it('reads a version-0 file (a bare list), says so, and rewrites it as version 1 on the next write', () => {
+    writeRaw(JSON.stringify([storedProfile('old', 'legacy')]));
+    const store = openStore();
+    const loaded = store.load();
+    expect(loaded).toMatchObject({ ok: true, profiles: [{ id: 'old', name: 'legacy' }] });
+    expect(loaded.ok && loaded.notice).toMatch(/version 0 format/);
+    expect(Array.isArray(JSON.parse(readFileSync(file, 'utf8')))).toBe(true);
+    expect(store.add(web).ok).toBe(true);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; profiles: unknown[] };
+    expect(data.version).toBe(1);
+    expect(data.profiles).toHaveLength(2);
+    expect(openStore().load()).not.toHaveProperty('notice');
+  });
+
+  it('moves aside a file that is not UTF-8', () => {
+    writeRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    expect(openStore().load()).toMatchObject({ ok: false, error: { code: 'corrupt' } });
+  });
+
+  it('refuses to write where the file cannot be read', () => {
+    mkdirSync(file, { recursive: true }); // a folder where the file should be
+    const store = openStore();
+    expect(store.load()).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    expect(store.add(web)).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    expect(statSync(file).isDirectory()).toBe(true);
+  });
+});
+
+describe('ProfileStore.importMany', () => {
+  it('imports nothing when one profile is bad, naming it', () => {
+    const store = openStore();
+    store.add(web);
+    const before = readFileSync(file, 'utf8');
+    const result = store.importMany([
+      storedProfile('a', 'a'),
+      { ...storedProfile('b', 'api'), open: [{ port: 0, protocol: 'tcp' }] },
+    ]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(!result.ok && result.error.problems).toEqual([
+      'profiles[1] "api": open[0].port: port must be 1-65535',
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('refuses names already saved (any case) unless replace, and keeps given ids', () => {
+    const store = openStore();
+    store.add(web);
+    const incoming = [storedProfile('id-1', 'WEB', 'new.example.com'), storedProfile('id-2', 'db')];
+    expect(store.importMany(incoming)).toMatchObject({
+      ok: false,
+      error: { code: 'name-taken', names: ['web'] },
+    });
+    expect(store.list().map((p) => p.name)).toEqual(['web']);
+    const replaced = store.importMany(incoming, { replace: true });
+    expect(replaced).toMatchObject({ ok: true, value: { replaced: [{ name: 'web' }] } });
+    expect(openStore().load()).toMatchObject({
+      ok: true,
+      profiles: [
+        { id: 'id-1', name: 'WEB', host: 'new.example.com' },
+        { id: 'id-2', name: 'db' },
+      ],
+    });
+  });
+
+  it('refuses duplicate names inside the import and generates missing ids', () => {
+    const store = openStore();
+    const dup = store.importMany([storedProfile('a', 'x'), storedProfile('b', 'X')]);
+    expect(!dup.ok && dup.error.problems?.[0]).toMatch(/profiles\[1\]\.name: "X" is already used/);
+    const { id: _id, ...noId } = storedProfile('z', 'no-id');
+    const ok = store.importMany([noId]);
+    expect(ok.ok && ok.value.imported[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('parseJsonText', () => {
+  it('gives the line and column of every kind of JSON error, without echoing the text', () => {
+    expect(parseJsonText('{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseJsonText('\uFEFF[1]')).toEqual({ ok: true, value: [1] });
+    expect(parseJsonText('{\n "a": tru}')).toEqual({
+      ok: false,
+      error: "Unexpected token '}' at line 2 column 10",
+    });
+    expect(parseJsonText('{"secret": 7000,}')).toMatchObject({ error: /line 1 column 17$/ });
+    expect(parseJsonText('[1,\n2')).toMatchObject({
+      error: /end of JSON input at line 2 column 2$/,
+    });
+    expect(parseJsonText('{"a":1}}')).toEqual({
+      ok: false,
+      error: 'Unexpected non-whitespace character after JSON at line 1 column 8',
+    });
+    expect(JSON.stringify(parseJsonText('{"secret": 7000 x'))).not.toContain('7000');
+  });
+});
