@@ -1,38 +1,67 @@
 import { version } from '../../package.json';
 import { UsageError, type CliIo } from './io';
+import { knockCommand } from './knock';
+import { probeCommand } from './probe';
+import { findCliProfile } from './profile-lookup';
+import { profilesCommand } from './profiles';
+import { sshCommand } from './ssh';
 
-/** The commands `sesame` understands; each later issue adds its own module here. */
-const usage = `Usage: sesame <command> [options]
+/** A `sesame` subcommand: gets its own arguments, returns the exit code. */
+export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-Commands:
-  help                 show this help
-  version              print the version
+/** The subcommands, each in its own module; the order is the order of the help text. */
+const commands: Record<string, { summary: string; run: Command }> = {
+  knock: {
+    summary: "send a knock sequence (a drop-in for knock), or a saved profile's",
+    run: knockCommand(findCliProfile),
+  },
+  ssh: {
+    summary: 'knock a profile, check the port, run ssh, then close the door',
+    run: sshCommand(findCliProfile),
+  },
+  probe: { summary: 'check whether a TCP port answers', run: probeCommand },
+  profiles: {
+    summary: 'list, show, add, edit, remove, import and export saved profiles',
+    run: profilesCommand,
+  },
+};
 
-Run 'sesame <command> --help' for a command's options.
-`;
-
-/** Runs one `sesame` invocation and returns its exit code (never calls process.exit). */
-export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  return Promise.resolve(dispatch(argv, io));
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  return [
+    'Usage: sesame <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    `  ${'help'.padEnd(20)} show this help`,
+    `  ${'version'.padEnd(20)} print the version`,
+    '',
+    "Run 'sesame <command> --help' for a command's options.",
+    '',
+  ].join('\n');
 }
 
-function dispatch(argv: readonly string[], io: CliIo): number {
-  const [command] = argv;
+/** Runs one `sesame` invocation and returns its exit code (never calls process.exit). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
+    switch (name) {
       case undefined:
       case 'help':
       case '-h':
       case '--help':
-        io.out(usage);
+        io.out(usage());
         return 0;
       case 'version':
       case '-V':
       case '--version':
         io.out(`sesame ${version}\n`);
         return 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+      default: {
+        const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+        if (!command) throw new UsageError(`unknown command '${name}'`);
+        return await command.run(rest, io);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -23,6 +23,14 @@ describe('sesame CLI', () => {
     expect(c.out.join('')).toBe(`sesame ${version}\n`);
   });
 
+  it('does not take object built-ins for commands', async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const c = capture();
+      expect(await runCli([name], c.io)).toBe(1);
+      expect(c.err.join('')).toContain(`unknown command '${name}'`);
+    }
+  });
+
   it('exits 1 naming an unknown command', async () => {
     const c = capture();
     expect(await runCli(['frobnicate'], c.io)).toBe(1);

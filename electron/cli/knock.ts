@@ -1,0 +1,212 @@
+import { parseArgs } from 'node:util';
+import type { Profile } from '../../shared/profile';
+import { formatSequence, parseKnockArgs, withDefaultDelay } from '../../shared/sequence';
+import { sendKnocks, type KnockProgress } from '../node/knock-sender';
+import { openDoor } from '../node/open-door';
+import type { ProbeResult } from '../node/probe';
+import { resolveHost, type Family } from '../node/resolve';
+import { UsageError, type CliIo } from './io';
+
+/** Finds a saved profile by name (the CLI passes the profile store; tests pass a fake). */
+export type ProfileLookup = (
+  name: string,
+) => Promise<{ ok: true; profile: Profile } | { ok: false; error: string }>;
+
+/** Exit codes of `sesame knock --profile`: scripts can tell a closed door from bad usage. */
+export const EXIT_DOOR_CLOSED = 2;
+export const EXIT_UNREACHABLE = 3;
+
+/** The help text of `sesame knock`; knock's own options come first, then Sesame's. */
+export const knockUsage = `Usage: sesame knock [-u] [-d ms] [-4|-6] [-v] HOST PORT[:PROTO]...
+       sesame knock --profile NAME [--close] [-v] [--probe-timeout ms] [--reknock]
+
+Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one datagram.
+  -u, --udp            make every hit UDP (default TCP); PORT:udp or PORT:tcp sets one hit
+  -d, --delay MS       wait MS milliseconds after each hit
+  -4, --ipv4           resolve HOST to an IPv4 address
+  -6, --ipv6           resolve HOST to an IPv6 address
+  -v, --verbose        print each hit ("hitting tcp 192.0.2.1:7000")
+  --profile NAME       knock a saved profile's open sequence, then check its service port
+  --close              with --profile: knock the close sequence instead (no check)
+  --probe-timeout MS   with --profile: how long to wait for the service port (default 5000)
+  --reknock            with --profile: knock once more if the port stays closed
+HOST is resolved once; every hit goes to that one address.
+Exit: 0 sent (with --profile: the service port answered), 1 bad usage or error,
+      ${EXIT_DOOR_CLOSED} the service port stayed closed, ${EXIT_UNREACHABLE} the host is unreachable.
+`;
+
+const options = {
+  udp: { type: 'boolean', short: 'u' },
+  delay: { type: 'string', short: 'd' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+  profile: { type: 'string' },
+  close: { type: 'boolean' },
+  'probe-timeout': { type: 'string' },
+  reknock: { type: 'boolean' },
+} as const;
+
+/** knock takes `-d -5` and then says the delay is negative; parseArgs would call it ambiguous. */
+function joinDelayValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if ((arg === '-d' || arg === '--delay') && next?.startsWith('-')) {
+      joined.push(`--delay=${next}`);
+      i += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: joinDelayValues(args),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`knock: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function milliseconds(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (text.startsWith('-')) throw new UsageError(`knock: ${name} cannot be negative`);
+  if (!/^[0-9]+$/.test(text))
+    throw new UsageError(`knock: ${name} "${text}" is not a whole number of milliseconds`);
+  return Number(text);
+}
+
+function familyOf(values: { ipv4?: boolean | undefined; ipv6?: boolean | undefined }): Family {
+  if (values.ipv4 && values.ipv6) throw new UsageError('knock: -4 and -6 cannot be used together');
+  return values.ipv4 ? 'ipv4' : values.ipv6 ? 'ipv6' : 'auto';
+}
+
+const hitLine = (io: CliIo) => (p: KnockProgress) => {
+  const { hit } = p;
+  io.out(`hitting ${hit.protocol} ${hit.address}:${hit.port}\n`);
+  if (hit.error)
+    io.err(`sesame: hit ${hit.index + 1} (${hit.protocol} ${hit.port}) failed: ${hit.error}\n`);
+};
+
+/** `sesame knock`: knock's drop-in (HOST PORT...) or a saved profile (--profile NAME). */
+export function knockCommand(findProfile: ProfileLookup) {
+  return async (args: readonly string[], io: CliIo): Promise<number> => {
+    const { values, positionals } = parse(args);
+    if (values.help) {
+      io.out(knockUsage);
+      return 0;
+    }
+    if (values.profile !== undefined)
+      return knockProfile(values.profile, values, positionals, io, findProfile);
+    const [host, ...ports] = positionals;
+    if (!host || ports.length === 0)
+      throw new UsageError('knock: expected HOST and at least one PORT[:PROTO]');
+    const delay = milliseconds('delay', values.delay, 0);
+    const sequence = parseKnockArgs(ports, values.udp ? 'udp' : 'tcp');
+    if (!sequence.ok) throw new UsageError(`knock: ${sequence.error}`);
+    const resolved = await resolveHost(host, familyOf(values));
+    if (!resolved.ok) {
+      io.err(`sesame: ${resolved.error}\n`);
+      return 1;
+    }
+    await sendKnocks({
+      ...resolved.value,
+      sequence: withDefaultDelay(sequence.value, delay),
+      onProgress: values.verbose ? hitLine(io) : (p) => p.hit.error && hitLine(io)(p),
+    });
+    return 0;
+  };
+}
+
+async function knockProfile(
+  name: string,
+  values: ReturnType<typeof parse>['values'],
+  positionals: string[],
+  io: CliIo,
+  findProfile: ProfileLookup,
+): Promise<number> {
+  if (positionals.length > 0)
+    throw new UsageError('knock: --profile takes no HOST or PORT arguments');
+  for (const flag of ['udp', 'delay', 'ipv4', 'ipv6'] as const) {
+    if (values[flag] !== undefined)
+      throw new UsageError(
+        `knock: --${flag} cannot be combined with --profile (edit the profile instead)`,
+      );
+  }
+  const found = await findProfile(name);
+  if (!found.ok) {
+    io.err(`sesame: ${found.error}\n`);
+    return 1;
+  }
+  const profile = found.profile;
+  const progress = values.verbose ? hitLine(io) : undefined;
+  if (values.close) return knockClose(profile, progress, io);
+  const result = await openDoor({
+    host: profile.host,
+    family: profile.family,
+    sequence: withDefaultDelay(profile.open, profile.delayMs),
+    servicePort: profile.servicePort,
+    probeTimeoutMs: milliseconds('probe-timeout', values['probe-timeout'], 5000),
+    reknock: values.reknock ?? false,
+    onProgress: progress,
+    onProbe: (stage) => {
+      if (values.verbose && stage === 'reknocking') io.out('port still closed: knocking again\n');
+    },
+  });
+  if (!result.ok) {
+    io.err(`sesame: ${profile.name}: ${result.error}\n`);
+    return 1;
+  }
+  return reportProbe(profile, result.probe, io);
+}
+
+async function knockClose(
+  profile: Profile,
+  progress: ((p: KnockProgress) => void) | undefined,
+  io: CliIo,
+): Promise<number> {
+  if (!profile.close) {
+    io.err(`sesame: profile "${profile.name}" has no close sequence\n`);
+    return 1;
+  }
+  const resolved = await resolveHost(profile.host, profile.family);
+  if (!resolved.ok) {
+    io.err(`sesame: ${profile.name}: ${resolved.error}\n`);
+    return 1;
+  }
+  await sendKnocks({
+    ...resolved.value,
+    sequence: withDefaultDelay(profile.close, profile.delayMs),
+    onProgress: progress,
+  });
+  io.out(
+    `${profile.name}: sent close sequence ${formatSequence(profile.close)} to ${resolved.value.address}\n`,
+  );
+  return 0;
+}
+
+function reportProbe(profile: Profile, probe: ProbeResult, io: CliIo): number {
+  const where = `${probe.address.includes(':') ? `[${probe.address}]` : probe.address}:${probe.port}`;
+  switch (probe.state) {
+    case 'open':
+      io.out(`${profile.name}: open: ${where} answered after ${probe.elapsedMs} ms\n`);
+      return 0;
+    case 'closed':
+      io.err(
+        `${profile.name}: still closed: ${where} did not answer (${probe.detail ?? 'no answer'}) within ${probe.elapsedMs} ms\n`,
+      );
+      return EXIT_DOOR_CLOSED;
+    case 'unreachable':
+      io.err(`${profile.name}: unreachable: ${where}: ${probe.detail ?? 'no route'}\n`);
+      return EXIT_UNREACHABLE;
+  }
+}

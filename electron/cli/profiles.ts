@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import {
+  familySchema,
+  parsePortField,
+  parseSequenceField,
+  type Profile,
+} from '../../shared/profile';
+import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
+import { formatSequence as seq, type Parsed } from '../../shared/sequence';
+import { createLogger } from '../node/logger';
+import * as ps from '../node/profile-store';
+import { UsageError, type CliIo } from './io';
+import type { Command } from './main';
+
+const EXPORT_FORMAT = 'sesame-profiles';
+
+const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [options]
+
+  list [--json]               the saved profiles: name, host, open and close sequence
+  show NAME [--json]          every field of one profile (NAME: its name in any case, or its id)
+  add --name NAME --host HOST --open SEQ [fields]
+                              save a new profile
+  edit NAME [fields]          change only the fields given
+  remove NAME                 delete a profile
+  import FILE [--replace]     add the profiles of an export, a profile file or a JSON list, all or
+                              nothing; names already saved are refused unless --replace
+  export [FILE]               every profile as JSON to FILE (mode 0600), or stdout if none or -
+
+Fields ('' removes an optional one):
+  --name NAME  --host HOST    a unique name (any case); the host name or address to knock
+  --open SEQ  --close SEQ     sequences in knockd syntax, 7000,8000:udp,9000 (edit: --no-close)
+  --family auto|ipv4|ipv6     address family for the host (default auto)
+  --delay MS                  wait after each hit, 0-60000 ms (default 0)
+  --service-port PORT         the port the knock opens (default 22)
+  --ssh-user USER  --ssh-port PORT  --identity FILE  --notes TEXT
+
+Profiles are kept in ${storePath} (SESAME_CONFIG_DIR sets the folder).
+A file there that is not valid is never deleted: it is moved aside to profiles.json.corrupt-<UTC
+time> and the report goes to stderr; list and show then show no profiles and exit 1, export writes
+nothing and exits 1, add, edit, remove and import go on with an empty store. A file written by a
+newer Sesame is never changed: every subcommand exits 1.
+`;
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type Run = (values: Values, arg: string | undefined, io: CliIo) => number;
+type Opened = { store: ps.ProfileStore; degraded: boolean } | undefined;
+
+const string = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+const fieldOptions = ['name', 'host', 'open', 'close', 'family', 'delay', 'service-port'];
+const fields = Object.fromEntries(
+  [...fieldOptions, 'ssh-user', 'ssh-port', 'identity', 'notes'].map((k) => [k, string]),
+);
+
+/** Each subcommand: its options, its one positional (`[X]` optional) and what it does. */
+const subcommands = new Map<string, { options: ParseArgsOptionsConfig; arg?: string; run: Run }>([
+  ['list', { options: { json: flag }, run: list }],
+  ['show', { options: { json: flag }, arg: 'NAME', run: show }],
+  ['add', { options: fields, run: add }],
+  ['edit', { options: { ...fields, 'no-close': flag }, arg: 'NAME', run: edit }],
+  ['remove', { options: {}, arg: 'NAME', run: remove }],
+  ['import', { options: { replace: flag }, arg: 'FILE', run: importFile }],
+  ['export', { options: {}, arg: '[FILE]', run: exportFile }],
+]);
+
+/** `sesame profiles ...`: the saved profiles from the command line (the same file as the app). */
+export const profilesCommand: Command = (args, io) =>
+  new Promise((resolve) => {
+    resolve(dispatch(args, io)); // a thrown UsageError rejects, and main prints it
+  });
+
+function dispatch([name, ...rest]: readonly string[], io: CliIo): number {
+  const help = () => {
+    io.out(usage(storePath()));
+    return 0;
+  };
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') return help();
+  const sub = subcommands.get(name);
+  if (!sub)
+    throw new UsageError(`unknown profiles subcommand '${name}' (see 'sesame profiles --help')`);
+  let parsed;
+  try {
+    const options = { ...sub.options, help: { type: 'boolean', short: 'h' } } as const;
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const first = errorText(error).split(/\.\s|\n/)[0] ?? '';
+    throw new UsageError(`profiles ${name}: ${first.charAt(0).toLowerCase()}${first.slice(1)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return help();
+  if (positionals.length === 0 && sub.arg && !sub.arg.startsWith('['))
+    throw new UsageError(`profiles ${name} needs ${sub.arg}`);
+  const extra = positionals[sub.arg ? 1 : 0];
+  if (extra !== undefined) throw new UsageError(`profiles ${name}: unexpected argument '${extra}'`);
+  return sub.run(values, positionals[0], io);
+}
+
+function list(values: Values, _arg: string | undefined, io: CliIo): number {
+  const opened = openStore(io);
+  if (!opened) return 1;
+  const profiles = opened.store.list();
+  const rows = profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']);
+  if (values.json === true) io.out(toJson(profiles));
+  else if (rows.length === 0) io.out('No profiles saved (add one with: sesame profiles add).\n');
+  else io.out(table([['NAME', 'HOST', 'OPEN', 'CLOSE'], ...rows]));
+  return opened.degraded ? 1 : 0;
+}
+
+function show(values: Values, name = '', io: CliIo): number {
+  const opened = openStore(io);
+  if (!opened) return 1;
+  const profile = opened.store.get(name);
+  if (!profile) return failed(io, `no profile named "${name}"`);
+  io.out(values.json === true ? toJson(profile) : describe(profile));
+  return 0;
+}
+
+function add(values: Values, _arg: string | undefined, io: CliIo): number {
+  const missing = ['name', 'host', 'open'].filter((k) => typeof values[k] !== 'string');
+  if (missing.length > 0) throw new UsageError(`profiles add needs --${missing.join(', --')}`);
+  const changes = fieldChanges(values);
+  if (!changes.ok) return failed(io, `profile field ${changes.error}`);
+  const { name = '', host = '', open = [], ...rest } = changes.value;
+  return saved(io, 'added', openStore(io), (s) => s.add({ ...rest, name, host, open }));
+}
+
+function edit(values: Values, name = '', io: CliIo): number {
+  const changes = fieldChanges(values);
+  if (!changes.ok) return failed(io, `profile field ${changes.error}`);
+  if (Object.keys(changes.value).length === 0)
+    throw new UsageError('profiles edit needs at least one field to change');
+  return saved(io, 'updated', openStore(io), (s) => s.update(name, changes.value));
+}
+
+function remove(_values: Values, name = '', io: CliIo): number {
+  return saved(io, 'removed', openStore(io), (s) => s.remove(name));
+}
+
+function importFile(values: Values, file = '', io: CliIo): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return failed(io, `nothing imported: cannot read ${file}: ${errorText(error)}`);
+  }
+  const json = ps.parseJsonText(text);
+  const items: Parsed<unknown[]> = json.ok
+    ? profilesIn(json.value)
+    : { ok: false, error: `not JSON: ${json.error}` };
+  if (!items.ok) return failed(io, `nothing imported: ${file}: ${items.error}`);
+  const opened = openStore(io);
+  if (!opened) return 1;
+  const result = opened.store.importMany(items.value, { replace: values.replace === true });
+  if (!result.ok) {
+    const { code, message } = result.error;
+    const hint = code === 'name-taken' ? ' (--replace replaces them)' : '';
+    return failed(io, `nothing imported from ${file}: ${message.replaceAll('\n', '\n  ')}${hint}`);
+  }
+  const { imported, replaced } = result.value;
+  const note = replaced.length > 0 ? `, replacing ${quoted(replaced.map((p) => p.name))}` : '';
+  io.out(`imported ${String(imported.length)} profiles from ${file}${note}\n`);
+  return 0;
+}
+
+function exportFile(_values: Values, file: string | undefined, io: CliIo): number {
+  const opened = openStore(io);
+  if (!opened) return 1;
+  if (opened.degraded) return failed(io, 'nothing exported');
+  const profiles = opened.store.list();
+  const document = toJson({ format: EXPORT_FORMAT, version: PROFILE_FILE_VERSION, profiles });
+  try {
+    if (file === undefined || file === '-') io.out(document);
+    else ps.writeFileAtomic(path.resolve(file), document);
+  } catch (error) {
+    return failed(io, `cannot write ${file ?? '-'}: ${errorText(error)}`);
+  }
+  if (file !== undefined && file !== '-')
+    io.out(`exported ${String(profiles.length)} profiles to ${file}\n`);
+  return 0;
+}
+
+/** Field options to store changes: text becomes ports and sequences here, the store validates all. */
+function fieldChanges(v: Values): Parsed<ps.ProfileChanges> {
+  const get = (key: string) => (typeof v[key] === 'string' ? v[key] : undefined);
+  const out: ps.ProfileChanges = {};
+  const ssh: NonNullable<ps.ProfileChanges['ssh']> = {};
+  const [name, host, open, close, family, delay] = fieldOptions.map(get);
+  if (name !== undefined) out.name = name;
+  if (host !== undefined) out.host = host;
+  for (const [field, text] of [
+    ['open', open],
+    ['close', close || undefined],
+  ] as const) {
+    const sequence = text === undefined ? undefined : parseSequenceField(field, text);
+    if (sequence && !sequence.ok) return sequence;
+    if (sequence) out[field] = sequence.value;
+  }
+  if (close === '' || v['no-close'] === true) out.close = undefined;
+  if (family !== undefined) {
+    const parsed = familySchema.safeParse(family);
+    if (!parsed.success) return { ok: false, error: 'family: family must be auto, ipv4 or ipv6' };
+    out.family = parsed.data;
+  }
+  if (delay !== undefined && !/^[0-9]+$/.test(delay))
+    return { ok: false, error: `delayMs: "${delay}" is not a whole number of milliseconds` };
+  if (delay !== undefined) out.delayMs = Number(delay);
+  const ports = { servicePort: get('service-port'), 'ssh.port': get('ssh-port') };
+  for (const [field, text] of Object.entries(ports)) {
+    const port = text === undefined ? undefined : parsePortField(field, text);
+    if (port && !port.ok) return port;
+    if (port && field === 'servicePort') out.servicePort = port.value;
+    else if (port) ssh.port = port.value;
+  }
+  // For these optional fields an empty value means "none".
+  if (get('ssh-user') !== undefined) ssh.user = get('ssh-user') || undefined;
+  if (get('identity') !== undefined) ssh.identityFile = get('identity') || undefined;
+  if (get('notes') !== undefined) out.notes = get('notes') || undefined;
+  if (Object.keys(ssh).length > 0) out.ssh = ssh;
+  return { ok: true, value: out };
+}
+
+/** The profiles in an export, a `{ version: 1, profiles }` file or a bare list (version 0). */
+function profilesIn(data: unknown): Parsed<unknown[]> {
+  if (Array.isArray(data)) return { ok: true, value: data as unknown[] };
+  const file = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  if ('format' in file && file.format !== EXPORT_FORMAT)
+    return { ok: false, error: `format: ${JSON.stringify(file.format)} is not ${EXPORT_FORMAT}` };
+  if (typeof file.version === 'number' && file.version > PROFILE_FILE_VERSION)
+    return { ok: false, error: `version: ${String(file.version)} was written by a newer Sesame` };
+  if (file.version !== PROFILE_FILE_VERSION || !Array.isArray(file.profiles))
+    return { ok: false, error: 'not a Sesame export, a profile file or a JSON list of profiles' };
+  return { ok: true, value: file.profiles as unknown[] };
+}
+
+/** Loads the store; its report goes to stderr. A moved-aside file leaves a usable, empty store. */
+function openStore(io: CliIo): Opened {
+  const logger = createLogger('profiles', (_level, line) => {
+    if (process.env.SESAME_DEBUG === '1') io.err(`${line}\n`);
+  });
+  const store = new ps.ProfileStore({ path: storePath(), now: () => new Date(), logger });
+  const loaded = store.load();
+  if (loaded.ok && loaded.notice !== undefined) io.err(`sesame: note: ${loaded.notice}\n`);
+  if (loaded.ok) return { store, degraded: false };
+  io.err(`sesame: ${loaded.error.message}\n`);
+  return loaded.error.code === 'corrupt' ? { store, degraded: true } : undefined;
+}
+
+function saved(
+  io: CliIo,
+  done: string,
+  opened: Opened,
+  change: (store: ps.ProfileStore) => ps.StoreResult<Profile>,
+): number {
+  if (!opened) return 1;
+  const result = change(opened.store);
+  if (result.ok) io.out(`${done} profile "${result.value.name}"\n`);
+  if (result.ok) return 0;
+  const { code, message, problems = [] } = result.error;
+  if (code === 'invalid') return failed(io, problems.join('\n'), 'profile field ');
+  return failed(io, message);
+}
+
+function storePath(): string {
+  return ps.profileStorePath(process.env, process.platform, homedir());
+}
+
+function failed(io: CliIo, message: string, prefix = ''): number {
+  for (const line of message.split('\n')) io.err(`sesame: ${prefix}${line}\n`);
+  return 1;
+}
+
+function describe(p: Profile): string {
+  const delays = (label: string, knocks: Profile['open'] = []): string[][] => {
+    const timed = knocks.flatMap((k, i) =>
+      k.delayMs === undefined ? [] : [`hit ${String(i + 1)} (${seq([k])}) ${String(k.delayMs)} ms`],
+    );
+    return timed.length > 0 ? [[`${label} delays`, timed.join(', ')]] : [];
+  };
+  const rows = [
+    ['name', p.name],
+    ['id', p.id],
+    ['host', p.host],
+    ['family', p.family],
+    ['open', seq(p.open)],
+    ...delays('open', p.open),
+    ['close', p.close ? seq(p.close) : '-'],
+    ...delays('close', p.close),
+    ['delay', `${String(p.delayMs)} ms after each hit without its own delay`],
+    ['service port', String(p.servicePort)],
+    ['ssh user', p.ssh.user ?? '-'],
+    ['ssh port', String(p.ssh.port)],
+    ['identity file', p.ssh.identityFile ?? '-'],
+    ['notes', p.notes ?? '-'],
+  ];
+  const indented = (v: string) => printable(v).replaceAll('\n', `\n${' '.repeat(16)}`);
+  return rows.map(([k = '', v = '']) => `${`${k}:`.padEnd(16)}${indented(v)}\n`).join('');
+}
+
+function table(rows: string[][]): string {
+  const cells = rows.map((r) => r.map(printable));
+  const width = (i: number) => Math.max(...cells.map((r) => r[i]?.length ?? 0));
+  const line = (r: string[]) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(width(i)) : c));
+  return cells.map((r) => `${line(r).join('  ')}\n`).join('');
+}
+
+/** Control and bidi characters (say, from an imported file) are shown escaped, never obeyed. */
+function printable(value: string): string {
+  return value.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) =>
+    c === '\n' || c === '\t' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+}
+
+const quoted = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
+const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,462 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../../electron/cli/main';
+
+let root: string;
+let config: string;
+let storeFile: string;
+
+async function sesame(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+  const code = await runCli(['profiles', ...args], io);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+function useConfig(folder: string) {
+  config = folder;
+  storeFile = join(folder, 'profiles.json');
+  vi.stubEnv('SESAME_CONFIG_DIR', folder);
+}
+
+const stored = () => (existsSync(storeFile) ? readFileSync(storeFile, 'utf8') : undefined);
+const addWeb = () =>
+  sesame('add', '--name', 'web', '--host', 'web.example.com', '--open', '7000,8000:udp,9000');
+
+function writeStore(text: string) {
+  mkdirSync(config, { recursive: true });
+  writeFileSync(storeFile, text);
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'sesame-cli-'));
+  useConfig(join(root, 'config'));
+  vi.stubEnv('SESAME_DEBUG', '');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('sesame profiles: help and usage errors', () => {
+  it('prints the usage of every subcommand, and is listed by sesame help', async () => {
+    const help = await sesame('--help');
+    expect(help.code).toBe(0);
+    for (const sub of [
+      'list',
+      'show NAME',
+      'add',
+      'edit NAME',
+      'remove NAME',
+      'import FILE',
+      'export',
+    ])
+      expect(help.out).toContain(`  ${sub}`);
+    expect(help.out).toContain('--service-port PORT');
+    expect(help.out).toContain(join(config, 'profiles.json'));
+    expect((await sesame('edit', '--help')).out).toBe(help.out);
+    const out: string[] = [];
+    await runCli(['help'], { out: (t) => out.push(t), err: () => undefined });
+    expect(out.join('')).toMatch(/ profiles +list, show, add/);
+  });
+
+  it('refuses unknown options and subcommands, naming them, and writes nothing', async () => {
+    const unknown = await sesame('add', '--name', 'x', '--host', 'h', '--open', '1', '--frob', 'y');
+    expect(unknown).toMatchObject({ code: 1, out: '' });
+    expect(unknown.err).toMatch(/^sesame: profiles add: unknown option '--frob'\n/);
+    expect((await sesame('list', '-x')).err).toMatch(/unknown option '-x'/);
+    expect((await sesame('frob')).err).toMatch(/unknown profiles subcommand 'frob'/);
+    expect((await sesame('show')).err).toMatch(/profiles show needs NAME/);
+    expect((await sesame('show', 'a', 'b')).err).toMatch(/unexpected argument 'b'/);
+    const missing = await sesame('add', '--name', 'x', '--open', '7000');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/profiles add needs --host/);
+    expect((await sesame('edit', 'x')).err).toMatch(/needs at least one field/);
+    expect(existsSync(config)).toBe(false);
+  });
+});
+
+describe('sesame profiles: add, list, show, edit, remove', () => {
+  it('adds profiles and lists them as a table', async () => {
+    expect(await addWeb()).toEqual({ code: 0, out: 'added profile "web"\n', err: '' });
+    const db = ['--name', 'db', '--host', '10.0.0.5', '--open', '1234:udp', '--close', '4321'];
+    expect((await sesame('add', ...db)).code).toBe(0);
+    const listed = await sesame('list');
+    expect(listed).toMatchObject({ code: 0, err: '' });
+    expect(listed.out).toBe(
+      [
+        'NAME  HOST             OPEN                CLOSE',
+        'web   web.example.com  7000,8000:udp,9000  -',
+        'db    10.0.0.5         1234:udp            4321',
+        '',
+      ].join('\n'),
+    );
+    expect(statSync(storeFile).mode & 0o777).toBe(0o600);
+    const json = JSON.parse((await sesame('list', '--json')).out) as { name: string }[];
+    expect(json.map((p) => p.name)).toEqual(['web', 'db']);
+    expect((await sesame('add', '--name', 'WEB', '--host', 'h', '--open', '1')).err).toBe(
+      'sesame: profile name already taken: "web"\n',
+    );
+  });
+
+  it('shows every field, finding the name in any case', async () => {
+    await sesame(
+      ...['add', '--name', 'web', '--host', 'web.example.com', '--open', '7000,8000:udp'],
+      ...['--close', '9000', '--family', 'ipv6', '--delay', '150', '--service-port', '2222'],
+      ...[
+        '--ssh-user',
+        'deploy',
+        '--ssh-port',
+        '2200',
+        '--identity',
+        '~/.ssh/id_web',
+        '--notes',
+        'a\nb',
+      ],
+    );
+    const shown = await sesame('show', 'WEB');
+    expect(shown.code).toBe(0);
+    const fields = Object.fromEntries(
+      shown.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => [l.slice(0, 16).trim(), l.slice(16)]),
+    );
+    expect(fields).toMatchObject({
+      'name:': 'web',
+      'host:': 'web.example.com',
+      'family:': 'ipv6',
+      'open:': '7000,8000:udp',
+      'close:': '9000',
+      'delay:': '150 ms after each hit without its own delay',
+      'service port:': '2222',
+      'ssh user:': 'deploy',
+      'ssh port:': '2200',
+      'identity file:': '~/.ssh/id_web',
+      'notes:': 'a',
+      '': 'b',
+    });
+    expect(fields['id:']).toMatch(/^[0-9a-f-]{36}$/);
+    const json = JSON.parse((await sesame('show', 'web', '--json')).out) as Record<string, unknown>;
+    expect(json).toMatchObject({ name: 'web', delayMs: 150, ssh: { user: 'deploy', port: 2200 } });
+  });
+
+  it('edits only the fields given, and removes optional ones with an empty value or --no-close', async () => {
+    await addWeb();
+    const before = JSON.parse((await sesame('show', 'web', '--json')).out) as Record<
+      string,
+      unknown
+    >;
+    const edited = await sesame('edit', 'web', '--host', 'new.example.com', '--close', '1,2:udp');
+    expect(edited).toEqual({ code: 0, out: 'updated profile "web"\n', err: '' });
+    const after = JSON.parse((await sesame('show', 'web', '--json')).out) as Record<
+      string,
+      unknown
+    >;
+    expect(after).toEqual({
+      ...before,
+      host: 'new.example.com',
+      close: [
+        { port: 1, protocol: 'tcp' },
+        { port: 2, protocol: 'udp' },
+      ],
+    });
+    await sesame('edit', 'web', '--no-close', '--ssh-user', 'root', '--notes', 'hi');
+    expect(JSON.parse((await sesame('show', 'web', '--json')).out)).toEqual({
+      ...before,
+      host: 'new.example.com',
+      ssh: { user: 'root', port: 22 },
+      notes: 'hi',
+    });
+    await sesame('edit', 'web', '--close', '5');
+    await sesame('edit', 'web', '--close', '', '--ssh-user', '', '--notes', '', '--name', 'www');
+    expect(JSON.parse((await sesame('show', 'www', '--json')).out)).toEqual({
+      ...before,
+      name: 'www',
+      host: 'new.example.com',
+    });
+  });
+
+  it('removes a profile, and says when a profile does not exist', async () => {
+    await addWeb();
+    expect(await sesame('remove', 'Web')).toEqual({
+      code: 0,
+      out: 'removed profile "web"\n',
+      err: '',
+    });
+    expect((await sesame('list', '--json')).out).toBe('[]\n');
+    for (const args of [
+      ['show', 'web'],
+      ['remove', 'web'],
+      ['edit', 'web', '--host', 'h'],
+    ]) {
+      expect(await sesame(...args)).toEqual({
+        code: 1,
+        out: '',
+        err: 'sesame: no profile named "web"\n',
+      });
+    }
+  });
+
+  it('escapes control characters from a profile instead of sending them to the terminal', async () => {
+    await addWeb();
+    await sesame('edit', 'web', '--notes', 'ok\u001b[2Jgone\u202e');
+    expect((await sesame('show', 'web')).out).toContain('ok\\u{1b}[2Jgone\\u{202e}');
+  });
+});
+
+describe('sesame profiles: hostile values are refused with the field named, nothing written', () => {
+  const cases: [string[], RegExp][] = [
+    [
+      ['--open', '0'],
+      /^sesame: profile field open: element 1 "0": port 0 is out of range 1-65535\n$/,
+    ],
+    [['--open', '65536'], /open: element 1 "65536": port 65536 is out of range/],
+    [['--open', 'abc'], /open: element 1 "abc": "abc" is not a port number/],
+    [['--open', '1:icmp'], /open: element 1 "1:icmp": unknown protocol "icmp"/],
+    [
+      ['--open', '7000,8000:icmp'],
+      /^sesame: profile field open: element 2 "8000:icmp": unknown protocol "icmp" \(use tcp or udp\)\n$/,
+    ],
+    [['--open', ''], /profile field open: the sequence is empty/],
+    [['--close', '7000,0'], /profile field close: element 2 "0": port 0 is out of range/],
+    [['--host=-oProxyCommand=evil'], /^sesame: profile field host: host must not start with "-"\n/],
+    [['--host', 'a b'], /profile field host: host may hold only/],
+    [['--host', 'a;rm -rf /'], /profile field host: host may hold only/],
+    [['--host', '$(x)'], /profile field host: host may hold only/],
+    [['--host', ''], /profile field host: host is empty/],
+    [['--ssh-user=-l'], /profile field ssh\.user: ssh user must not start with "-"/],
+    [['--ssh-user', 'bob smith'], /profile field ssh\.user: ssh user may hold only/],
+    [['--ssh-user', 'bob\t'], /profile field ssh\.user: ssh user may hold only/],
+    [['--service-port', '0'], /profile field servicePort: port 0 is out of range/],
+    [['--ssh-port', '65536'], /profile field ssh\.port: port 65536 is out of range/],
+    [['--ssh-port', 'abc'], /profile field ssh\.port: "abc" is not a port number/],
+    [['--family', 'ipx'], /profile field family: family must be auto, ipv4 or ipv6/],
+    [['--delay=-5'], /profile field delayMs: "-5" is not a whole number/],
+    [['--delay', '60001'], /profile field delayMs: delay must be at most 60000 ms/],
+    [['--identity=-oProxyCommand=x'], /profile field ssh\.identityFile: identity file must not/],
+    [['--name', ' '], /profile field name: name is empty/],
+  ];
+
+  it.each(cases)('add and edit refuse %j', async (bad, message) => {
+    await addWeb();
+    const before = stored();
+    const base = { '--name': 'new', '--host': 'new.example.com', '--open': '7000' };
+    const override = bad[0]?.split('=')[0] ?? '';
+    const args = Object.entries(base).flatMap(([k, v]) => (k === override ? [] : [k, v]));
+    for (const argv of [
+      ['add', ...args, ...bad],
+      ['edit', 'web', ...bad],
+    ]) {
+      const result = await sesame(...argv);
+      expect(result).toMatchObject({ code: 1, out: '' });
+      expect(result.err).toMatch(message);
+      expect(stored()).toBe(before);
+    }
+  });
+
+  it('refuses an option value that looks like an option', async () => {
+    const result = await sesame(
+      'add',
+      '--name',
+      'x',
+      '--host',
+      '-oProxyCommand=evil',
+      '--open',
+      '1',
+    );
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/profiles add: option '--host' argument is ambiguous/);
+    expect(stored()).toBeUndefined();
+  });
+});
+
+describe('sesame profiles: import and export', () => {
+  function writeJson(name: string, data: unknown) {
+    const path = join(root, name);
+    writeFileSync(path, JSON.stringify(data));
+    return path;
+  }
+  const profile = (name: string, host = `${name}.example.com`) => ({
+    id: `id-${name}`,
+    name,
+    host,
+    open: [
+      { port: 7000, protocol: 'tcp', delayMs: 250 },
+      { port: 8000, protocol: 'udp' },
+    ],
+  });
+
+  it('round-trips: export then import into an empty store gives identical profiles, ids included', async () => {
+    await addWeb();
+    await sesame(
+      'add',
+      '--name',
+      'db',
+      '--host',
+      'db.example.com',
+      '--open',
+      '1',
+      '--ssh-user',
+      'pg',
+    );
+    const original = (await sesame('list', '--json')).out;
+    const file = join(root, 'export.json');
+    expect(await sesame('export', file)).toEqual({
+      code: 0,
+      out: `exported 2 profiles to ${file}\n`,
+      err: '',
+    });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(exported).toEqual({
+      format: 'sesame-profiles',
+      version: 1,
+      profiles: JSON.parse(original) as unknown,
+    });
+    expect(JSON.parse((await sesame('export')).out)).toEqual(exported);
+
+    useConfig(join(root, 'other'));
+    expect(await sesame('import', file)).toEqual({
+      code: 0,
+      out: `imported 2 profiles from ${file}\n`,
+      err: '',
+    });
+    expect((await sesame('list', '--json')).out).toBe(original);
+  });
+
+  it('imports nothing when one profile is bad, and names it', async () => {
+    await addWeb();
+    const before = stored();
+    const file = writeJson('bad.json', {
+      format: 'sesame-profiles',
+      version: 1,
+      profiles: [profile('a'), profile('b'), profile('c'), profile('web2', '-oProxyCommand=x')],
+    });
+    const result = await sesame('import', file);
+    expect(result).toMatchObject({ code: 1, out: '' });
+    expect(result.err).toContain(
+      `sesame: nothing imported from ${file}: profiles[3] "web2": host: host must not start with "-"`,
+    );
+    expect(stored()).toBe(before);
+  });
+
+  it('refuses names already saved, listing them, unless --replace', async () => {
+    await addWeb();
+    await sesame('add', '--name', 'db', '--host', 'db.example.com', '--open', '1');
+    const before = stored();
+    const file = writeJson('clash.json', [
+      profile('WEB', 'new.example.com'),
+      profile('DB'),
+      profile('x'),
+    ]);
+    const refused = await sesame('import', file);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /profile name already taken: "web", "db" \(--replace replaces them\)/,
+    );
+    expect(stored()).toBe(before);
+    const replaced = await sesame('import', file, '--replace');
+    expect(replaced.code).toBe(0);
+    expect(replaced.out).toBe(`imported 3 profiles from ${file}, replacing "web", "db"\n`);
+    const names = JSON.parse((await sesame('list', '--json')).out) as {
+      name: string;
+      host: string;
+    }[];
+    expect(names.map((p) => [p.name, p.host])).toEqual([
+      ['WEB', 'new.example.com'],
+      ['DB', 'DB.example.com'],
+      ['x', 'x.example.com'],
+    ]);
+  });
+
+  it('accepts a profile file and a bare list, shows per-hit delays, and refuses other JSON', async () => {
+    const plain = writeJson('plain.json', {
+      version: 1,
+      profiles: [profile('one')],
+      __internal__: {},
+    });
+    expect((await sesame('import', plain)).code).toBe(0);
+    expect((await sesame('import', writeJson('bare.json', [profile('two')]))).code).toBe(0);
+    expect((await sesame('show', 'one')).out).toMatch(/open delays: +hit 1 \(7000\) 250 ms\n/);
+    const newer = await sesame('import', writeJson('newer.json', { version: 2, profiles: [] }));
+    expect(newer.err).toMatch(/nothing imported: .*version: 2 was written by a newer Sesame/);
+    const other = await sesame('import', writeJson('other.json', { format: 'x', profiles: [] }));
+    expect(other.err).toMatch(/format: "x" is not sesame-profiles/);
+    writeFileSync(join(root, 'broken.json'), '[\n{"name": }');
+    const broken = await sesame('import', join(root, 'broken.json'));
+    expect(broken.err).toMatch(
+      /^sesame: nothing imported: .*broken\.json: not JSON: Unexpected token '}' at line 2 column 10\n$/,
+    );
+    expect((await sesame('import', join(root, 'missing.json'))).err).toMatch(/cannot read/);
+    expect((await sesame('list')).out).toMatch(/^NAME.*\none .*\ntwo /);
+  });
+});
+
+describe('sesame profiles: a store that fails to load', () => {
+  it('moves a corrupt file aside and reports it; list exits 1, export writes nothing, add goes on', async () => {
+    writeStore('{"version": 1, "profiles": [');
+    const listed = await sesame('list');
+    expect(listed.code).toBe(1);
+    expect(listed.err).toMatch(
+      /profiles\.json is not valid JSON:\n {2}Unexpected end of JSON input/,
+    );
+    const moved = readdirSync(config).find((f) => f.startsWith('profiles.json.corrupt-'));
+    expect(moved).toMatch(/^profiles\.json\.corrupt-\d{8}-\d{6}$/);
+    expect(listed.err).toContain(`moved to ${join(config, moved ?? '')}`);
+    expect(readFileSync(join(config, moved ?? ''), 'utf8')).toBe('{"version": 1, "profiles": [');
+
+    writeStore('not json');
+    const exported = await sesame('export', join(root, 'out.json'));
+    expect(exported.code).toBe(1);
+    expect(exported.err).toMatch(/nothing exported/);
+    expect(existsSync(join(root, 'out.json'))).toBe(false);
+
+    writeStore('[{"name": "no id"}]');
+    const added = await addWeb();
+    expect(added.code).toBe(0);
+    expect(added.err).toMatch(/profiles\[0\]\.id: /);
+    expect(readdirSync(config).filter((f) => f.includes('.corrupt-'))).toHaveLength(3);
+    expect((await sesame('list')).code).toBe(0);
+  });
+
+  it('never changes a file from a newer Sesame: every subcommand exits 1', async () => {
+    const bytes = JSON.stringify({ version: 7, profiles: [] });
+    writeStore(bytes);
+    for (const args of [['list'], ['show', 'x'], ['export'], ['remove', 'x']]) {
+      const result = await sesame(...args);
+      expect(result).toMatchObject({ code: 1, out: '' });
+      expect(result.err).toMatch(/written by a newer Sesame \(file version 7/);
+    }
+    expect((await addWeb()).code).toBe(1);
+    expect(readFileSync(storeFile, 'utf8')).toBe(bytes);
+    expect(readdirSync(config)).toEqual(['profiles.json']);
+  });
+
+  it('reads a version-0 file with a note, and rewrites it as version 1 on the next change', async () => {
+    writeStore(
+      JSON.stringify([
+        { id: 'old', name: 'legacy', host: 'h', open: [{ port: 1, protocol: 'tcp' }] },
+      ]),
+    );
+    const listed = await sesame('list');
+    expect(listed.code).toBe(0);
+    expect(listed.err).toMatch(/^sesame: note: .*version 0 format/);
+    expect(listed.out).toMatch(/legacy +h +1 +-/);
+    await addWeb();
+    expect(JSON.parse(stored() ?? '')).toMatchObject({ version: 1, profiles: [{ id: 'old' }, {}] });
+  });
+});
