@@ -2,18 +2,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import {
-  familySchema,
-  parsePortField,
-  parseSequenceField,
-  type Profile,
-} from '../../shared/profile';
+import type { Profile } from '../../shared/profile';
 import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
 import { formatSequence as seq, type Parsed } from '../../shared/sequence';
+import { writeFileAtomic } from '../node/atomic-file';
+import { parseJsonText } from '../node/json-text';
 import { createLogger } from '../node/logger';
 import * as ps from '../node/profile-store';
 import { UsageError, type CliIo } from './io';
 import type { Command } from './main';
+import { describeProfile, formatTable } from './profile-display';
+import { fieldChanges, profileFieldOptions, type Values } from './profile-fields';
 
 const EXPORT_FORMAT = 'sesame-profiles';
 
@@ -44,23 +43,17 @@ nothing and exits 1, add, edit, remove and import go on with an empty store. A f
 newer Sesame is never changed: every subcommand exits 1.
 `;
 
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 type Run = (values: Values, arg: string | undefined, io: CliIo) => number;
 type Opened = { store: ps.ProfileStore; degraded: boolean } | undefined;
 
-const string = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
-const fieldOptions = ['name', 'host', 'open', 'close', 'family', 'delay', 'service-port'];
-const fields = Object.fromEntries(
-  [...fieldOptions, 'ssh-user', 'ssh-port', 'identity', 'notes'].map((k) => [k, string]),
-);
 
 /** Each subcommand: its options, its one positional (`[X]` optional) and what it does. */
 const subcommands = new Map<string, { options: ParseArgsOptionsConfig; arg?: string; run: Run }>([
   ['list', { options: { json: flag }, run: list }],
   ['show', { options: { json: flag }, arg: 'NAME', run: show }],
-  ['add', { options: fields, run: add }],
-  ['edit', { options: { ...fields, 'no-close': flag }, arg: 'NAME', run: edit }],
+  ['add', { options: profileFieldOptions, run: add }],
+  ['edit', { options: { ...profileFieldOptions, 'no-close': flag }, arg: 'NAME', run: edit }],
   ['remove', { options: {}, arg: 'NAME', run: remove }],
   ['import', { options: { replace: flag }, arg: 'FILE', run: importFile }],
   ['export', { options: {}, arg: '[FILE]', run: exportFile }],
@@ -105,7 +98,7 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const rows = profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']);
   if (values.json === true) io.out(toJson(profiles));
   else if (rows.length === 0) io.out('No profiles saved (add one with: sesame profiles add).\n');
-  else io.out(table([['NAME', 'HOST', 'OPEN', 'CLOSE'], ...rows]));
+  else io.out(formatTable([['NAME', 'HOST', 'OPEN', 'CLOSE'], ...rows]));
   return opened.degraded ? 1 : 0;
 }
 
@@ -114,7 +107,7 @@ function show(values: Values, name = '', io: CliIo): number {
   if (!opened) return 1;
   const profile = opened.store.get(name);
   if (!profile) return failed(io, `no profile named "${name}"`);
-  io.out(values.json === true ? toJson(profile) : describe(profile));
+  io.out(values.json === true ? toJson(profile) : describeProfile(profile));
   return 0;
 }
 
@@ -146,7 +139,7 @@ function importFile(values: Values, file = '', io: CliIo): number {
   } catch (error) {
     return failed(io, `nothing imported: cannot read ${file}: ${errorText(error)}`);
   }
-  const json = ps.parseJsonText(text);
+  const json = parseJsonText(text);
   const items: Parsed<unknown[]> = json.ok
     ? profilesIn(json.value)
     : { ok: false, error: `not JSON: ${json.error}` };
@@ -173,53 +166,13 @@ function exportFile(_values: Values, file: string | undefined, io: CliIo): numbe
   const document = toJson({ format: EXPORT_FORMAT, version: PROFILE_FILE_VERSION, profiles });
   try {
     if (file === undefined || file === '-') io.out(document);
-    else ps.writeFileAtomic(path.resolve(file), document);
+    else writeFileAtomic(path.resolve(file), document);
   } catch (error) {
     return failed(io, `cannot write ${file ?? '-'}: ${errorText(error)}`);
   }
   if (file !== undefined && file !== '-')
     io.out(`exported ${String(profiles.length)} profiles to ${file}\n`);
   return 0;
-}
-
-/** Field options to store changes: text becomes ports and sequences here, the store validates all. */
-function fieldChanges(v: Values): Parsed<ps.ProfileChanges> {
-  const get = (key: string) => (typeof v[key] === 'string' ? v[key] : undefined);
-  const out: ps.ProfileChanges = {};
-  const ssh: NonNullable<ps.ProfileChanges['ssh']> = {};
-  const [name, host, open, close, family, delay] = fieldOptions.map(get);
-  if (name !== undefined) out.name = name;
-  if (host !== undefined) out.host = host;
-  for (const [field, text] of [
-    ['open', open],
-    ['close', close || undefined],
-  ] as const) {
-    const sequence = text === undefined ? undefined : parseSequenceField(field, text);
-    if (sequence && !sequence.ok) return sequence;
-    if (sequence) out[field] = sequence.value;
-  }
-  if (close === '' || v['no-close'] === true) out.close = undefined;
-  if (family !== undefined) {
-    const parsed = familySchema.safeParse(family);
-    if (!parsed.success) return { ok: false, error: 'family: family must be auto, ipv4 or ipv6' };
-    out.family = parsed.data;
-  }
-  if (delay !== undefined && !/^[0-9]+$/.test(delay))
-    return { ok: false, error: `delayMs: "${delay}" is not a whole number of milliseconds` };
-  if (delay !== undefined) out.delayMs = Number(delay);
-  const ports = { servicePort: get('service-port'), 'ssh.port': get('ssh-port') };
-  for (const [field, text] of Object.entries(ports)) {
-    const port = text === undefined ? undefined : parsePortField(field, text);
-    if (port && !port.ok) return port;
-    if (port && field === 'servicePort') out.servicePort = port.value;
-    else if (port) ssh.port = port.value;
-  }
-  // For these optional fields an empty value means "none".
-  if (get('ssh-user') !== undefined) ssh.user = get('ssh-user') || undefined;
-  if (get('identity') !== undefined) ssh.identityFile = get('identity') || undefined;
-  if (get('notes') !== undefined) out.notes = get('notes') || undefined;
-  if (Object.keys(ssh).length > 0) out.ssh = ssh;
-  return { ok: true, value: out };
 }
 
 /** The profiles in an export, a `{ version: 1, profiles }` file or a bare list (version 0). */
@@ -270,47 +223,6 @@ function storePath(): string {
 function failed(io: CliIo, message: string, prefix = ''): number {
   for (const line of message.split('\n')) io.err(`sesame: ${prefix}${line}\n`);
   return 1;
-}
-
-function describe(p: Profile): string {
-  const delays = (label: string, knocks: Profile['open'] = []): string[][] => {
-    const timed = knocks.flatMap((k, i) =>
-      k.delayMs === undefined ? [] : [`hit ${String(i + 1)} (${seq([k])}) ${String(k.delayMs)} ms`],
-    );
-    return timed.length > 0 ? [[`${label} delays`, timed.join(', ')]] : [];
-  };
-  const rows = [
-    ['name', p.name],
-    ['id', p.id],
-    ['host', p.host],
-    ['family', p.family],
-    ['open', seq(p.open)],
-    ...delays('open', p.open),
-    ['close', p.close ? seq(p.close) : '-'],
-    ...delays('close', p.close),
-    ['delay', `${String(p.delayMs)} ms after each hit without its own delay`],
-    ['service port', String(p.servicePort)],
-    ['ssh user', p.ssh.user ?? '-'],
-    ['ssh port', String(p.ssh.port)],
-    ['identity file', p.ssh.identityFile ?? '-'],
-    ['notes', p.notes ?? '-'],
-  ];
-  const indented = (v: string) => printable(v).replaceAll('\n', `\n${' '.repeat(16)}`);
-  return rows.map(([k = '', v = '']) => `${`${k}:`.padEnd(16)}${indented(v)}\n`).join('');
-}
-
-function table(rows: string[][]): string {
-  const cells = rows.map((r) => r.map(printable));
-  const width = (i: number) => Math.max(...cells.map((r) => r[i]?.length ?? 0));
-  const line = (r: string[]) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(width(i)) : c));
-  return cells.map((r) => `${line(r).join('  ')}\n`).join('');
-}
-
-/** Control and bidi characters (say, from an imported file) are shown escaped, never obeyed. */
-function printable(value: string): string {
-  return value.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) =>
-    c === '\n' || c === '\t' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
-  );
 }
 
 const quoted = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');

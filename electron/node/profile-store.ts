@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile';
 import * as profileFile from '../../shared/profile-file';
-import type { Parsed } from '../../shared/sequence';
+import { moveFileAside, writeFileAtomic } from './atomic-file';
+import { parseJsonText } from './json-text';
 import type { Logger } from './logger';
 
 const VERSION = profileFile.PROFILE_FILE_VERSION;
@@ -207,11 +208,9 @@ export class ProfileStore {
 
   private moveAside(what: string, problems: string[]): Failure {
     const report = [`${this.path} ${what}:`, ...problems].join('\n  ');
-    // YYYYMMDD-HHMMSS in UTC, so the name doesn't depend on the machine's time zone
-    const stamp = this.deps.now().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     let movedTo: string;
     try {
-      movedTo = moveWithoutOverwrite(this.path, `${this.path}.corrupt-${stamp}`);
+      movedTo = moveFileAside(this.path, this.deps.now());
     } catch (error) {
       const why = `${report}\nIt could not be moved aside: ${errorText(error)}`;
       return this.warn(fail('unreadable', why));
@@ -219,79 +218,6 @@ export class ProfileStore {
     const message = `${report}\nIt was moved to ${movedTo} (kept for you to repair and import); Sesame starts with no profiles.`;
     return this.warn(fail('corrupt', message, { problems, movedTo }));
   }
-}
-
-/** Parses JSON text; a failure says what and where (`line 3 column 7`) without echoing the text. */
-export function parseJsonText(text: string): Parsed<unknown> {
-  const source = text.replace(/^\uFEFF/, '');
-  const failure = jsonError(source);
-  if (failure === undefined) return { ok: true, value: JSON.parse(source) as unknown };
-  let offset = Number(/at position (\d+)/.exec(failure)?.[1] ?? source.length);
-  if (!/at position|end of JSON input/.test(failure)) {
-    // V8 gives no position for "Unexpected token": find the shortest prefix that fails inside.
-    let [lo, hi] = [0, source.length];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (failsInside(source.slice(0, mid + 1))) hi = mid;
-      else lo = mid + 1;
-    }
-    offset = lo;
-  }
-  const lines = source.slice(0, offset).split('\n');
-  const what = failure.replace(/, (\.\.\.)?".*$/s, '').replace(/( in JSON)? at position.*$/s, '');
-  const column = (lines.at(-1)?.length ?? 0) + 1;
-  return { ok: false, error: `${what} at line ${String(lines.length)} column ${String(column)}` };
-}
-
-/**
- * Writes a file so readers see the old bytes or the new, never half: a 0600 temp file in the same
- * folder, fsync, rename over the target (https://lwn.net/Articles/457667/). The folder must exist.
- */
-export function writeFileAtomic(file: string, text: string): void {
-  const folder = path.dirname(file);
-  const temp = path.join(folder, `.${path.basename(file)}.${randomUUID()}.tmp`);
-  try {
-    fs.writeFileSync(temp, text, { mode: 0o600, flag: 'wx', flush: true }); // flush = fsync
-    fs.chmodSync(temp, 0o600); // exactly 0600 whatever the umask
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
-// Whether JSON.parse fails before the end of `text` (not merely because the text stops early).
-function failsInside(text: string): boolean {
-  const error = jsonError(text);
-  if (error === undefined || error.includes('end of JSON input')) return false;
-  const at = /at position (\d+)/.exec(error);
-  return !at || Number(at[1]) < text.length;
-}
-
-function jsonError(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (error) {
-    return errorText(error);
-  }
-}
-
-/** Moves `from` to `base` (or `base-1`, `base-2`, ...) without ever replacing an existing file. */
-function moveWithoutOverwrite(from: string, base: string): string {
-  for (let n = 0; n < 1000; n += 1) {
-    const to = n === 0 ? base : `${base}-${String(n)}`;
-    try {
-      fs.linkSync(from, to); // fails if `to` exists, unlike rename
-    } catch (error) {
-      if (errorCode(error) === 'EEXIST' || fs.existsSync(to)) continue;
-      fs.renameSync(from, to); // no hard links on this file system (FAT, some shares)
-      return to;
-    }
-    fs.unlinkSync(from);
-    return to;
-  }
-  throw new Error(`too many files named ${base}-*`);
 }
 
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCli } from '../support/cli';
+import type { Knockd } from '../support/knockd';
+import type { RunResult } from '../support/processes';
 import { describeRoot } from '../support/root';
-import { createTestBed, type Knockd, type RunResult, type TestBed } from '../support/testbed';
+import { createTestBed, type TestBed } from '../support/testbed';
 
 // Sesame's client against Debian's real knockd, across the bed's veth pair.
 const CONFIG = `[tcp]

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listNetworkNamespaces, type Host } from '../support/netns';
 import { describeRoot } from '../support/root';
-import { createTestBed, listNetworkNamespaces, type Host, type TestBed } from '../support/testbed';
+import { createTestBed, type TestBed } from '../support/testbed';
 
 // Real knock → real knockd across the bed's veth pair. No LogFile in [options]: knockd 0.8 lets
 // the config's LogFile override -g, and startKnockd's -g file is the one we want to read.

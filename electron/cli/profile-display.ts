@@ -1,0 +1,45 @@
+import type { Profile } from '../../shared/profile';
+import { formatSequence as seq } from '../../shared/sequence';
+
+/** `sesame profiles show`: every field of one profile, one `label: value` line each. */
+export function describeProfile(p: Profile): string {
+  const delays = (label: string, knocks: Profile['open'] = []): string[][] => {
+    const timed = knocks.flatMap((k, i) =>
+      k.delayMs === undefined ? [] : [`hit ${String(i + 1)} (${seq([k])}) ${String(k.delayMs)} ms`],
+    );
+    return timed.length > 0 ? [[`${label} delays`, timed.join(', ')]] : [];
+  };
+  const rows = [
+    ['name', p.name],
+    ['id', p.id],
+    ['host', p.host],
+    ['family', p.family],
+    ['open', seq(p.open)],
+    ...delays('open', p.open),
+    ['close', p.close ? seq(p.close) : '-'],
+    ...delays('close', p.close),
+    ['delay', `${String(p.delayMs)} ms after each hit without its own delay`],
+    ['service port', String(p.servicePort)],
+    ['ssh user', p.ssh.user ?? '-'],
+    ['ssh port', String(p.ssh.port)],
+    ['identity file', p.ssh.identityFile ?? '-'],
+    ['notes', p.notes ?? '-'],
+  ];
+  const indented = (v: string) => printable(v).replaceAll('\n', `\n${' '.repeat(16)}`);
+  return rows.map(([k = '', v = '']) => `${`${k}:`.padEnd(16)}${indented(v)}\n`).join('');
+}
+
+/** `sesame profiles list`: rows as left-aligned columns two spaces apart. */
+export function formatTable(rows: string[][]): string {
+  const cells = rows.map((r) => r.map(printable));
+  const width = (i: number) => Math.max(...cells.map((r) => r[i]?.length ?? 0));
+  const line = (r: string[]) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(width(i)) : c));
+  return cells.map((r) => `${line(r).join('  ')}\n`).join('');
+}
+
+/** Control and bidi characters (say, from an imported file) are shown escaped, never obeyed. */
+function printable(value: string): string {
+  return value.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) =>
+    c === '\n' || c === '\t' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+}

@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseJsonText } from '../../../electron/node/json-text';
+import {
+  dir,
+  file,
+  logs,
+  openStore,
+  storedProfile,
+  useTempStore,
+  web,
+} from './profile-store-helpers';
+
+useTempStore();
+
+describe('ProfileStore reading bad files', () => {
+  function writeRaw(text: string | Buffer) {
+    mkdirSync(join(dir, 'Sesame'), { recursive: true });
+    writeFileSync(file, text);
+  }
+
+  it('moves a file that is not JSON aside with a UTC timestamp, keeps its bytes and says where it broke', () => {
+    const bytes = '{\n  "version": 1,\n  "profiles": [,]\n}\n';
+    writeRaw(bytes);
+    const store = openStore();
+    const result = store.load();
+    const moved = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt', movedTo: moved } });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/not valid JSON/);
+    expect(result.error.message).toMatch(/Unexpected token ',' at line 3 column 16/);
+    expect(result.error.message).toContain(moved);
+    expect(readFileSync(moved, 'utf8')).toBe(bytes);
+    expect(existsSync(file)).toBe(false);
+    expect(store.list()).toEqual([]);
+    expect(logs.some((l) => l.startsWith('warn') && l.includes(moved))).toBe(true);
+  });
+
+  it('never overwrites an earlier moved-aside file: the next one gets a suffix', () => {
+    writeRaw('first');
+    openStore().load();
+    writeRaw('second {');
+    const result = openStore().load();
+    const base = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ error: { movedTo: `${base}-1` } });
+    expect(readFileSync(base, 'utf8')).toBe('first');
+    expect(readFileSync(`${base}-1`, 'utf8')).toBe('second {');
+    expect(!result.ok && result.error.message).toMatch(/Unexpected token 's'.* at line 1 column 1/);
+  });
+
+  it('moves aside a file with an invalid profile, naming the field, and starts empty', () => {
+    const bytes = JSON.stringify({
+      version: 1,
+      profiles: [storedProfile('a', 'ok'), storedProfile('b', 'bad', 'a;rm -rf /')],
+    });
+    writeRaw(bytes);
+    const result = openStore().load();
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
+    expect(!result.ok && result.error.problems).toEqual([
+      'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
+    ]);
+    expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
+    const store = openStore();
+    expect(store.load()).toEqual({ ok: true, profiles: [] });
+  });
+
+  it('leaves a file from a newer Sesame untouched and refuses every write', () => {
+    const bytes = JSON.stringify({ version: 2, profiles: [{ whatever: true }] });
+    writeRaw(bytes);
+    const store = openStore();
+    const loaded = store.load();
+    expect(loaded).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(!loaded.ok && loaded.error.message).toMatch(/newer Sesame \(file version 2/);
+    expect(store.add(web)).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(store.remove('x')).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(store.importMany([storedProfile('n', 'n')])).toMatchObject({ ok: false });
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
+  });
+
+  it('reads a version-0 file (a bare list), says so, and rewrites it as version 1 on the next write', () => {
+    writeRaw(JSON.stringify([storedProfile('old', 'legacy')]));
+    const store = openStore();
+    const loaded = store.load();
+    expect(loaded).toMatchObject({ ok: true, profiles: [{ id: 'old', name: 'legacy' }] });
+    expect(loaded.ok && loaded.notice).toMatch(/version 0 format/);
+    expect(Array.isArray(JSON.parse(readFileSync(file, 'utf8')))).toBe(true);
+    expect(store.add(web).ok).toBe(true);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; profiles: unknown[] };
+    expect(data.version).toBe(1);
+    expect(data.profiles).toHaveLength(2);
+    expect(openStore().load()).not.toHaveProperty('notice');
+  });
+
+  it('moves aside a file that is not UTF-8', () => {
+    writeRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    expect(openStore().load()).toMatchObject({ ok: false, error: { code: 'corrupt' } });
+  });
+
+  it('refuses to write where the file cannot be read', () => {
+    mkdirSync(file, { recursive: true }); // a folder where the file should be
+    const store = openStore();
+    expect(store.load()).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    expect(store.add(web)).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    expect(statSync(file).isDirectory()).toBe(true);
+  });
+});
+
+describe('parseJsonText', () => {
+  it('gives the line and column of every kind of JSON error, without echoing the text', () => {
+    expect(parseJsonText('{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseJsonText('\uFEFF[1]')).toEqual({ ok: true, value: [1] });
+    expect(parseJsonText('{\n "a": tru}')).toEqual({
+      ok: false,
+      error: "Unexpected token '}' at line 2 column 10",
+    });
+    expect(parseJsonText('{"secret": 7000,}')).toMatchObject({ error: /line 1 column 17$/ });
+    expect(parseJsonText('[1,\n2')).toMatchObject({
+      error: /end of JSON input at line 2 column 2$/,
+    });
+    expect(parseJsonText('{"a":1}}')).toEqual({
+      ok: false,
+      error: 'Unexpected non-whitespace character after JSON at line 1 column 8',
+    });
+    expect(JSON.stringify(parseJsonText('{"secret": 7000 x'))).not.toContain('7000');
+  });
+});
