@@ -36,11 +36,29 @@ export const delaySchema = z
   .min(0, 'delay must not be negative')
   .max(60_000, 'delay must be at most 60000 ms');
 
-const knockSchema = z.strictObject({
-  port: portSchema,
-  protocol: z.enum(['tcp', 'udp'], { error: 'protocol must be tcp or udp' }),
-  delayMs: delaySchema.optional(),
+const flagNameSchema = z.enum(['fin', 'syn', 'rst', 'psh', 'ack', 'urg'], {
+  error: 'TCP flag must be one of fin, syn, rst, psh, ack, urg',
 });
+
+const tcpFlagsSchema = z
+  .strictObject({ set: z.array(flagNameSchema), clear: z.array(flagNameSchema) })
+  .refine(
+    (f) => !f.set.some((name) => f.clear.includes(name)),
+    'a TCP flag cannot be both set and clear',
+  )
+  .refine((f) => f.set.length > 0, 'TCP flags need at least one flag to set');
+
+const knockSchema = z
+  .strictObject({
+    port: portSchema,
+    protocol: z.enum(['tcp', 'udp'], { error: 'protocol must be tcp or udp' }),
+    delayMs: delaySchema.optional(),
+    tcpFlags: tcpFlagsSchema.optional(),
+  })
+  .refine((k) => k.protocol === 'tcp' || k.tcpFlags === undefined, {
+    message: 'TCP flags apply only to tcp hits',
+    path: ['tcpFlags'],
+  });
 
 /** A knock sequence as stored: 1 to 32 hits (knockd refuses longer sequences). */
 export const sequenceSchema = z

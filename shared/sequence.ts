@@ -1,11 +1,17 @@
 /** A knock's transport: knockd listens for TCP (SYN by default) or UDP per port. */
 export type Protocol = 'tcp' | 'udp';
 
-/** One hit of a sequence: a port, its protocol, and how long to wait after it (ms). */
+import type { TcpFlagTest } from './tcp-flags';
+
+/**
+ * One hit of a sequence: a port, its protocol, how long to wait after it (ms), and for TCP the
+ * flags to send when a door wants other than a plain SYN (knockd's `tcpflags = fin,!ack`).
+ */
 export interface Knock {
   port: number;
   protocol: Protocol;
   delayMs?: number | undefined;
+  tcpFlags?: TcpFlagTest | undefined;
 }
 
 /** An ordered knock sequence, as sent by the client and matched by the server. */

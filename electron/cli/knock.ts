@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { Profile } from '../../shared/profile';
-import { formatSequence, parseKnockArgs, withDefaultDelay } from '../../shared/sequence';
-import { sendKnocks, type KnockProgress } from '../node/knock-sender';
+import {
+  formatSequence,
+  parseKnockArgs,
+  withDefaultDelay,
+  type Knock,
+} from '../../shared/sequence';
+import { parseTcpFlags } from '../../shared/tcp-flags';
+import { sendKnocks, type KnockProgress, type KnockResult } from '../node/knock-sender';
 import { openDoor } from '../node/open-door';
 import type { ProbeResult } from '../node/probe';
 import { resolveHost, type Family } from '../node/resolve';
@@ -17,7 +23,7 @@ export const EXIT_DOOR_CLOSED = 2;
 export const EXIT_UNREACHABLE = 3;
 
 /** The help text of `sesame knock`; knock's own options come first, then Sesame's. */
-export const knockUsage = `Usage: sesame knock [-u] [-d ms] [-4|-6] [-v] HOST PORT[:PROTO]...
+export const knockUsage = `Usage: sesame knock [-u] [-d ms] [-4|-6] [-v] [--tcp-flags LIST] HOST PORT[:PROTO]...
        sesame knock --profile NAME [--close] [-v] [--probe-timeout ms] [--reknock]
 
 Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one datagram.
@@ -26,6 +32,8 @@ Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one
   -4, --ipv4           resolve HOST to an IPv4 address
   -6, --ipv6           resolve HOST to an IPv6 address
   -v, --verbose        print each hit ("hitting tcp 192.0.2.1:7000")
+  --tcp-flags LIST     send TCP hits with these flags instead of a plain SYN, for knockd doors
+                       with tcpflags (e.g. fin,!ack): crafted packets, needs root or CAP_NET_RAW
   --profile NAME       knock a saved profile's open sequence, then check its service port
   --close              with --profile: knock the close sequence instead (no check)
   --probe-timeout MS   with --profile: how long to wait for the service port (default 5000)
@@ -46,6 +54,7 @@ const options = {
   close: { type: 'boolean' },
   'probe-timeout': { type: 'string' },
   reknock: { type: 'boolean' },
+  'tcp-flags': { type: 'string' },
 } as const;
 
 /** knock takes `-d -5` and then says the delay is negative; parseArgs would call it ambiguous. */
@@ -90,12 +99,29 @@ function familyOf(values: { ipv4?: boolean | undefined; ipv6?: boolean | undefin
   return values.ipv4 ? 'ipv4' : values.ipv6 ? 'ipv6' : 'auto';
 }
 
-const hitLine = (io: CliIo) => (p: KnockProgress) => {
-  const { hit } = p;
-  io.out(`hitting ${hit.protocol} ${hit.address}:${hit.port}\n`);
-  if (hit.error)
-    io.err(`sesame: hit ${hit.index + 1} (${hit.protocol} ${hit.port}) failed: ${hit.error}\n`);
-};
+/** Prints knock's `-v` line per hit (when verbose) and any hit's send error (always). */
+export function hitLine(io: CliIo, verbose: boolean) {
+  return ({ hit }: KnockProgress) => {
+    if (verbose) io.out(`hitting ${hit.protocol} ${hit.address}:${hit.port}\n`);
+    if (hit.error)
+      io.err(`sesame: hit ${hit.index + 1} (${hit.protocol} ${hit.port}) failed: ${hit.error}\n`);
+  };
+}
+
+/** A knock that could not start (no privilege for crafted packets, ...) is an error: exit 1. */
+export function reportKnockError(result: KnockResult, io: CliIo): number {
+  if (!result.error) return 0;
+  io.err(`sesame: nothing sent: ${result.error}\n`);
+  return 1;
+}
+
+/** Applies `--tcp-flags` to every TCP hit; a bad list is a usage error naming the flag. */
+function withTcpFlags(sequence: Knock[], text: string | undefined): Knock[] {
+  if (text === undefined) return sequence;
+  const flags = parseTcpFlags(text);
+  if (!flags.ok) throw new UsageError(`knock: --tcp-flags: ${flags.error}`);
+  return sequence.map((k) => (k.protocol === 'tcp' ? { ...k, tcpFlags: flags.value } : k));
+}
 
 /** `sesame knock`: knock's drop-in (HOST PORT...) or a saved profile (--profile NAME). */
 export function knockCommand(findProfile: ProfileLookup) {
@@ -113,17 +139,18 @@ export function knockCommand(findProfile: ProfileLookup) {
     const delay = milliseconds('delay', values.delay, 0);
     const sequence = parseKnockArgs(ports, values.udp ? 'udp' : 'tcp');
     if (!sequence.ok) throw new UsageError(`knock: ${sequence.error}`);
+    const hits = withTcpFlags(withDefaultDelay(sequence.value, delay), values['tcp-flags']);
     const resolved = await resolveHost(host, familyOf(values));
     if (!resolved.ok) {
       io.err(`sesame: ${resolved.error}\n`);
       return 1;
     }
-    await sendKnocks({
+    const result = await sendKnocks({
       ...resolved.value,
-      sequence: withDefaultDelay(sequence.value, delay),
-      onProgress: values.verbose ? hitLine(io) : (p) => p.hit.error && hitLine(io)(p),
+      sequence: hits,
+      onProgress: hitLine(io, values.verbose ?? false),
     });
-    return 0;
+    return reportKnockError(result, io);
   };
 }
 
@@ -136,7 +163,7 @@ async function knockProfile(
 ): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError('knock: --profile takes no HOST or PORT arguments');
-  for (const flag of ['udp', 'delay', 'ipv4', 'ipv6'] as const) {
+  for (const flag of ['udp', 'delay', 'ipv4', 'ipv6', 'tcp-flags'] as const) {
     if (values[flag] !== undefined)
       throw new UsageError(
         `knock: --${flag} cannot be combined with --profile (edit the profile instead)`,
@@ -148,7 +175,7 @@ async function knockProfile(
     return 1;
   }
   const profile = found.profile;
-  const progress = values.verbose ? hitLine(io) : undefined;
+  const progress = hitLine(io, values.verbose ?? false);
   if (values.close) return knockClose(profile, progress, io);
   const result = await openDoor({
     host: profile.host,
@@ -183,11 +210,12 @@ async function knockClose(
     io.err(`sesame: ${profile.name}: ${resolved.error}\n`);
     return 1;
   }
-  await sendKnocks({
+  const result = await sendKnocks({
     ...resolved.value,
     sequence: withDefaultDelay(profile.close, profile.delayMs),
     onProgress: progress,
   });
+  if (reportKnockError(result, io) !== 0) return 1;
   io.out(
     `${profile.name}: sent close sequence ${formatSequence(profile.close)} to ${resolved.value.address}\n`,
   );

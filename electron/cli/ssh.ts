@@ -6,7 +6,13 @@ import { sendKnocks } from '../node/knock-sender';
 import { openDoor } from '../node/open-door';
 import { resolveHost } from '../node/resolve';
 import { UsageError, type CliIo } from './io';
-import { EXIT_DOOR_CLOSED, EXIT_UNREACHABLE, type ProfileLookup } from './knock';
+import {
+  EXIT_DOOR_CLOSED,
+  EXIT_UNREACHABLE,
+  hitLine,
+  reportKnockError,
+  type ProfileLookup,
+} from './knock';
 
 /** Runs ssh in this terminal and resolves with its exit code; tests pass a recorder. */
 export type SshRunner = (argv: readonly string[]) => Promise<number>;
@@ -98,9 +104,7 @@ export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSs
       sequence: open,
       servicePort: profile.servicePort,
       probeTimeoutMs: Number(timeout),
-      onProgress: values.verbose
-        ? ({ hit }) => io.out(`hitting ${hit.protocol} ${hit.address}:${hit.port}\n`)
-        : undefined,
+      onProgress: hitLine(io, values.verbose ?? false),
     });
     if (!opened.ok) {
       io.err(`sesame: ${profile.name}: ${opened.error}\n`);
@@ -125,11 +129,12 @@ export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSs
       code = 1;
     }
     if (profile.close) {
-      await sendKnocks({
+      const closed = await sendKnocks({
         address: opened.address,
         family: opened.family,
         sequence: withDefaultDelay(profile.close, profile.delayMs),
       });
+      if (reportKnockError(closed, io) !== 0) return code === 0 ? 1 : code;
       if (values.verbose)
         io.out(`sent close sequence ${formatSequence(profile.close)} to ${opened.address}\n`);
     }

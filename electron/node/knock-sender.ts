@@ -24,6 +24,8 @@ export interface KnockResult {
   family: 4 | 6;
   hits: KnockHit[];
   cancelled: boolean;
+  /** Set when the knock could not start (e.g. crafted packets without the privilege): nothing was sent. */
+  error?: string;
 }
 
 /** The clock and timers the sender waits with; tests pass fakes. */
@@ -104,7 +106,17 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
   let cancelled = false;
   let reported: Promise<void> = Promise.resolve();
   try {
-    await transport.prepare?.(new Set(sequence.map((k) => k.protocol)), family);
+    try {
+      await transport.prepare?.(sequence, family);
+    } catch (error) {
+      return {
+        address,
+        family,
+        hits,
+        cancelled,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
     const start = clock.now();
     let due = start;
     for (const [index, knock] of sequence.entries()) {
@@ -122,11 +134,9 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
         offsetMs,
       };
       hits.push(hit);
-      const sent = transport
-        .hit(knock.protocol, address, family, knock.port)
-        .catch((error: unknown) => {
-          hit.error = error instanceof Error ? error.message : String(error);
-        });
+      const sent = transport.hit(knock, address, family).catch((error: unknown) => {
+        hit.error = error instanceof Error ? error.message : String(error);
+      });
       reported = reported
         .then(() => sent)
         .then(() => onProgress?.({ hit, total: sequence.length }));

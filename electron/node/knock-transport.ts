@@ -1,13 +1,15 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, Socket } from 'node:net';
-import type { Protocol } from '../../shared/sequence';
+import type { Knock, Sequence } from '../../shared/sequence';
+import { flagBits, isPlainSyn } from '../../shared/tcp-flags';
+import { createRawTcpSender, type RawTcpSender } from './raw-tcp';
 
 /** Sends single hits; the sender owns order and timing. Injectable so tests can record hits. */
 export interface KnockTransport {
   /** Opens what the hits will need before the first one, so set-up time never lands in a gap. */
-  prepare?(protocols: ReadonlySet<Protocol>, family: 4 | 6): Promise<void>;
+  prepare?(sequence: Sequence, family: 4 | 6): Promise<void>;
   /** Sends one hit and resolves once it has left this process (rejects with a send error). */
-  hit(protocol: Protocol, address: string, family: 4 | 6, port: number): Promise<void>;
+  hit(knock: Knock, address: string, family: 4 | 6): Promise<void>;
   /** Releases sockets. */
   close(): void;
 }
@@ -65,8 +67,20 @@ async function warmUpTcp(): Promise<void> {
   }
 }
 
-/** The real transport: kernel TCP connects and one UDP socket per family. */
-export function createSocketTransport(): KnockTransport {
+/** True for a hit that a kernel connect cannot make: TCP flags other than a plain SYN. */
+export function needsCraftedPacket(knock: Knock): boolean {
+  return knock.protocol === 'tcp' && knock.tcpFlags !== undefined && !isPlainSyn(knock.tcpFlags);
+}
+
+/**
+ * The real transport: kernel TCP connects, one UDP socket per family, and crafted packets through
+ * raw-socket for hits with other TCP flags (opened in `prepare`, so a missing privilege or module
+ * stops the knock before its first hit rather than half-way).
+ */
+export function createSocketTransport(
+  raw: () => RawTcpSender = createRawTcpSender,
+): KnockTransport {
+  let rawSender: RawTcpSender | undefined;
   const udp = new Map<4 | 6, UdpSocket>();
   const udpSocket = (family: 4 | 6) => {
     let socket = udp.get(family);
@@ -78,9 +92,13 @@ export function createSocketTransport(): KnockTransport {
     return socket;
   };
   return {
-    async prepare(protocols, family) {
-      if (protocols.has('tcp')) await warmUpTcp();
-      if (!protocols.has('udp')) return;
+    async prepare(sequence, family) {
+      if (sequence.some(needsCraftedPacket)) {
+        rawSender = raw();
+        await rawSender.prepare(family);
+      }
+      if (sequence.some((k) => k.protocol === 'tcp' && !needsCraftedPacket(k))) await warmUpTcp();
+      if (!sequence.some((k) => k.protocol === 'udp')) return;
       const socket = udpSocket(family);
       // An unbound socket binds on its first send; do it now, off the clock.
       await new Promise<void>((resolve, reject) => {
@@ -91,8 +109,13 @@ export function createSocketTransport(): KnockTransport {
         });
       });
     },
-    hit(protocol, address, family, port) {
-      if (protocol === 'tcp') return tcpHit(address, port);
+    hit(knock, address, family) {
+      const { port } = knock;
+      if (needsCraftedPacket(knock) && knock.tcpFlags) {
+        rawSender ??= raw();
+        return rawSender.send(address, family, port, flagBits(knock.tcpFlags));
+      }
+      if (knock.protocol === 'tcp') return tcpHit(address, port);
       const socket = udpSocket(family);
       return new Promise((resolve, reject) => {
         // knock's UDP hit: one datagram holding a single 0x00 byte.
@@ -103,6 +126,7 @@ export function createSocketTransport(): KnockTransport {
       });
     },
     close() {
+      rawSender?.close();
       for (const socket of udp.values()) socket.close();
       udp.clear();
     },

@@ -54,11 +54,15 @@ export async function openDoor(request: OpenDoorRequest): Promise<OpenDoorResult
       signal: request.signal,
     });
   };
-  if ((await knock()).cancelled) return { ok: false, error: 'cancelled', knocks };
+  const failed = (result: KnockResult) =>
+    result.error ?? (result.cancelled ? 'cancelled' : undefined);
+  let error = failed(await knock());
+  if (error) return { ok: false, error, knocks };
   let probed = await probe();
   if (probed.state === 'closed' && request.reknock && !request.signal?.aborted) {
     request.onProbe?.('reknocking');
-    if ((await knock()).cancelled) return { ok: false, error: 'cancelled', knocks };
+    error = failed(await knock());
+    if (error) return { ok: false, error, knocks };
     probed = await probe();
   }
   return { ok: true, address, family, knocks, probe: probed };

@@ -21,6 +21,10 @@ const CONFIG = `[tcp]
   seq_timeout = 5
   tcpflags = syn
   command = /bin/echo mixed-open %IP%
+[fin]
+  sequence = 7401,7402,7403
+  tcpflags = fin,!ack
+  command = /bin/echo fin-open %IP%
 [openSSH]
   sequence = 7301,7302,7303
   tcpflags = syn
@@ -51,6 +55,40 @@ function sesame(args: string[]): Promise<RunResult> {
   return bed.run(bed.client, ['env', ...env, process.execPath, cli, ...args], {
     timeoutMs: 20_000,
   });
+}
+
+/** tcpdump on the server host; `stop` returns `PORT FLAGS` (or `PORT UDP`) per packet, in order. */
+async function capture(filter: string) {
+  const dump = bed.spawn(bed.server, [
+    'tcpdump',
+    '-i',
+    bed.server.ifname,
+    '-nn',
+    '-l',
+    '-U',
+    filter,
+  ]);
+  let text = '';
+  dump.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  await new Promise<void>((resolve) =>
+    dump.stderr?.on('data', (c: Buffer) => /listening on/.test(c.toString()) && resolve()),
+  );
+  return {
+    async stop(afterMs: number): Promise<string[]> {
+      await new Promise((resolve) => setTimeout(resolve, afterMs));
+      dump.kill('SIGINT');
+      await new Promise((resolve) => dump.once('exit', resolve));
+      return text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const tcp = /> [\d.]+\.(\d+): Flags \[([^\]]+)\]/.exec(line);
+          const udp = /> [\d.]+\.(\d+): UDP/.exec(line);
+          return tcp ? `${tcp[1] ?? ''} ${tcp[2] ?? ''}` : udp ? `${udp[1] ?? ''} UDP` : line;
+        });
+    },
+  };
 }
 
 describeRoot(
@@ -132,31 +170,58 @@ describeRoot(
     });
 
     it('puts exactly one SYN on the wire per TCP hit, and nothing else', async () => {
-      const dump = bed.spawn(bed.server, [
-        'tcpdump',
-        '-i',
-        bed.server.ifname,
-        '-nn',
-        '-l',
-        '-U',
-        'tcp and src host',
-        bed.client.ipv4,
-      ]);
-      let text = '';
-      dump.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      await new Promise<void>((resolve) =>
-        dump.stderr?.on('data', (c: Buffer) => /listening on/.test(c.toString()) && resolve()),
-      );
+      const dump = await capture('tcp and src host ' + bed.client.ipv4);
       expect((await sesame(['knock', bed.server.ipv4, '7001', '7002', '7003'])).code).toBe(0);
       // Past the kernel's first SYN retransmission (1 s): a socket held open would show a second SYN.
-      await new Promise((resolve) => setTimeout(resolve, 1600));
-      dump.kill('SIGINT');
-      await new Promise((resolve) => dump.once('exit', resolve));
-      const packets = text.trim().split('\n').filter(Boolean);
-      expect(
-        packets.map((line) => /> [\d.]+\.(\d+): Flags \[([^\]]+)\]/.exec(line)?.slice(1).join(' ')),
-      ).toEqual(['7001 S', '7002 S', '7003 S']);
+      expect(await dump.stop(1600)).toEqual(['7001 S', '7002 S', '7003 S']);
       await knockd.waitForLog(/tcp: OPEN SESAME[\s\S]*tcp: OPEN SESAME/);
+    });
+
+    it('keeps the order of back-to-back TCP and UDP hits on the wire', async () => {
+      const dump = await capture('(tcp or udp) and src host ' + bed.client.ipv4);
+      const ports = ['7001', '7101:udp', '7002', '7102:udp', '7103:udp', '7003'];
+      expect((await sesame(['knock', bed.server.ipv4, ...ports])).code).toBe(0);
+      expect(await dump.stop(300)).toEqual([
+        '7001 S',
+        '7101 UDP',
+        '7002 S',
+        '7102 UDP',
+        '7103 UDP',
+        '7003 S',
+      ]);
+    });
+
+    it('opens a door that wants FIN packets with --tcp-flags, over IPv4 and IPv6', async () => {
+      const ports = ['7401', '7402', '7403'];
+      expect(
+        (await sesame(['knock', '--tcp-flags', 'fin,!ack', bed.server.ipv4, ...ports])).code,
+      ).toBe(0);
+      await knockd.waitForLog(`${bed.client.ipv4}: fin: OPEN SESAME`);
+      expect(
+        (await sesame(['knock', '-6', '--tcp-flags', 'fin', bed.server.ipv6, ...ports])).code,
+      ).toBe(0);
+      await knockd.waitForLog(`${bed.client.ipv6}: fin: OPEN SESAME`);
+    });
+
+    it('refuses crafted packets without the privilege, naming CAP_NET_RAW, and sends nothing', async () => {
+      const result = await bed.run(bed.client, [
+        'setpriv',
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        cli,
+        'knock',
+        '--tcp-flags',
+        'fin',
+        bed.server.ipv4,
+        '7401',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        'sesame: nothing sent: sending TCP flags other than SYN needs a raw socket',
+      );
+      expect(result.stderr).toContain('CAP_NET_RAW');
     });
 
     it('probes closed before the knock, open after it, closed again after the close sequence', async () => {

@@ -1,7 +1,7 @@
 // Builds the `sesame` CLI once per test file, so root-only tests can run it inside a namespace
 // (`ip netns exec ... node sesame.js`) without depending on an earlier `npm run build`.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -13,6 +13,7 @@ export function buildCli(): Promise<string> {
   built ??= (async () => {
     mkdirSync(join(process.cwd(), 'out'), { recursive: true });
     const dir = mkdtempSync(join(process.cwd(), 'out', '.test-cli-'));
+    chmodSync(dir, 0o755); // readable by the unprivileged user some tests run it as
     process.once('exit', () => {
       rmSync(dir, { recursive: true, force: true });
     });

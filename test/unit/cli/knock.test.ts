@@ -64,6 +64,7 @@ describe('sesame knock (knock drop-in)', () => {
     [['-d', 'soon', '127.0.0.1', '7000'], 'delay "soon" is not a whole number'],
     [['-4', '-6', '127.0.0.1', '7000'], '-4 and -6 cannot be used together'],
     [['-x', '127.0.0.1', '7000'], "Unknown option '-x'"],
+    [['--tcp-flags', 'fin,bogus', '127.0.0.1', '7000'], '--tcp-flags: unknown TCP flag "bogus"'],
   ])('refuses bad usage %j with exit 1', async (args, message) => {
     const c = capture();
     expect(await runCli(['knock', ...args], c.io)).toBe(1);

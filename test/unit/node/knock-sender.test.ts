@@ -25,7 +25,7 @@ function recordingTransport(fail: Set<number> = new Set()) {
   const sent: { protocol: Protocol; address: string; port: number }[] = [];
   let closed = false;
   const transport: KnockTransport = {
-    hit(protocol, address, _family, port) {
+    hit({ protocol, port }, address) {
       sent.push({ protocol, address, port });
       return fail.has(port) ? Promise.reject(new Error('EPERM')) : Promise.resolve();
     },
@@ -121,6 +121,27 @@ describe('sendKnocks', () => {
     await got;
     server.close();
     expect(received).toEqual([Buffer.from([0]), Buffer.from([0])]);
+  });
+
+  it('sends nothing and says why when the transport cannot start', async () => {
+    const { transport, sent, isClosed } = recordingTransport();
+    transport.prepare = () => Promise.reject(new Error('needs CAP_NET_RAW'));
+    const result = await sendKnocks({
+      address: '192.0.2.1',
+      family: 4,
+      sequence,
+      transport,
+      clock: virtualClock(),
+    });
+    expect(result).toEqual({
+      address: '192.0.2.1',
+      family: 4,
+      hits: [],
+      cancelled: false,
+      error: 'needs CAP_NET_RAW',
+    });
+    expect(sent).toEqual([]);
+    expect(isClosed()).toBe(true);
   });
 
   // Its accuracy is measured by `npm run bench`, not asserted here.
