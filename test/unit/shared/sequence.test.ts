@@ -7,6 +7,7 @@ import {
   parseSequence,
   withDefaultDelay,
 } from '../../../shared/sequence';
+import { parseProfile } from '../../../shared/profile';
 
 describe('parseSequence (knockd syntax)', () => {
   it('reads ports with optional protocols, TCP by default', () => {
@@ -86,5 +87,39 @@ describe('formatting', () => {
   it('parses ports strictly', () => {
     expect(parsePort('22')).toEqual({ ok: true, value: 22 });
     expect(parsePort('0x16').ok).toBe(false);
+  });
+});
+
+describe('TCP flags on profile hits', () => {
+  const base = { id: 'p', name: 'p', host: '192.0.2.1' };
+
+  it('accepts flags on a TCP hit', () => {
+    const result = parseProfile({
+      ...base,
+      open: [{ port: 1, protocol: 'tcp', tcpFlags: { set: ['fin'], clear: ['ack'] } }],
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    [
+      { port: 1, protocol: 'udp', tcpFlags: { set: ['fin'], clear: [] } },
+      'open[0].tcpFlags: TCP flags apply only to tcp hits',
+    ],
+    [
+      { port: 1, protocol: 'tcp', tcpFlags: { set: ['ack'], clear: ['ack'] } },
+      'open[0].tcpFlags: a TCP flag cannot be both set and clear',
+    ],
+    [
+      { port: 1, protocol: 'tcp', tcpFlags: { set: ['xmas'], clear: [] } },
+      'open[0].tcpFlags.set[0]: TCP flag must be one of',
+    ],
+    [
+      { port: 1, protocol: 'tcp', tcpFlags: { set: [], clear: ['ack'] } },
+      'open[0].tcpFlags: TCP flags need at least one flag to set',
+    ],
+  ])('refuses %j naming the field', (knock, message) => {
+    const result = parseProfile({ ...base, open: [knock] });
+    expect(result.ok ? [] : result.errors.join('\n')).toContain(message);
   });
 });
