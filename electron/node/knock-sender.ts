@@ -50,14 +50,16 @@ export interface SendKnocksOptions {
 }
 
 /**
- * How long before a deadline the clock stops sleeping and yields with setImmediate instead. Timer
- * wake-ups on a busy machine come several milliseconds late (measured on the test bed: up to 4 ms),
- * which would land in the gap between two hits; yielding keeps the process on the CPU for the last
- * stretch. `npm run bench` measures the resulting gap error.
+ * How long before a deadline the clock stops sleeping and busy-waits instead. Timers fire up to
+ * ~0.6 ms early (libuv's cached loop time) and now and then a few ms late; an event-loop spin with
+ * setImmediate showed 2-3 ms outliers of its own. A synchronous wait over the last stretch kept the
+ * error under 0.4 ms (measured with `npm run bench`, see docs/benchmarks.md). It blocks the event
+ * loop for at most BUSY_MS per hit, which a knock (a few hits, in the CLI or Electron's main
+ * process) can afford.
  */
-const SPIN_MS = 10;
+const BUSY_MS = 3;
 
-/** The precise clock: sleeps until SPIN_MS before the deadline, then yields until it is reached. */
+/** The precise clock: sleeps until BUSY_MS before the deadline, then busy-waits until it. */
 export const precisionClock: KnockClock = {
   now: () => performance.now(),
   wallNow: () => Date.now(),
@@ -73,19 +75,20 @@ export const precisionClock: KnockClock = {
         return;
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      const spin = () => {
+      const wake = () => {
         if (signal?.aborted) return;
         const left = at - performance.now();
-        if (left <= 0) {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        } else if (left > SPIN_MS + 1) {
-          timer = setTimeout(spin, left - SPIN_MS);
-        } else {
-          setImmediate(spin);
+        if (left > BUSY_MS) {
+          timer = setTimeout(wake, left - BUSY_MS);
+          return;
         }
+        while (performance.now() < at) {
+          // Busy-wait: the last few milliseconds before a hit, see BUSY_MS.
+        }
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
       };
-      spin();
+      wake();
     });
   },
 };
