@@ -1,5 +1,6 @@
 import type { Profile } from '../../shared/profile';
 import { formatSequence as seq } from '../../shared/sequence';
+import { formatTcpFlags } from '../../shared/tcp-flags';
 
 /** `sesame profiles show`: every field of one profile, one `label: value` line each. */
 export function describeProfile(p: Profile): string {
@@ -9,6 +10,14 @@ export function describeProfile(p: Profile): string {
     );
     return timed.length > 0 ? [[`${label} delays`, timed.join(', ')]] : [];
   };
+  const flags = (label: string, knocks: Profile['open'] = []): string[][] => {
+    const crafted = knocks.flatMap((k, i) =>
+      k.tcpFlags === undefined
+        ? []
+        : [`hit ${String(i + 1)} (${seq([k])}) ${formatTcpFlags(k.tcpFlags)}`],
+    );
+    return crafted.length > 0 ? [[`${label} TCP flags`, crafted.join(', ')]] : [];
+  };
   const rows = [
     ['name', p.name],
     ['id', p.id],
@@ -16,8 +25,10 @@ export function describeProfile(p: Profile): string {
     ['family', p.family],
     ['open', seq(p.open)],
     ...delays('open', p.open),
+    ...flags('open', p.open),
     ['close', p.close ? seq(p.close) : '-'],
     ...delays('close', p.close),
+    ...flags('close', p.close),
     ['delay', `${String(p.delayMs)} ms after each hit without its own delay`],
     ['service port', String(p.servicePort)],
     ['ssh user', p.ssh.user ?? '-'],

@@ -1,6 +1,7 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { familySchema, parsePortField, parseSequenceField } from '../../shared/profile';
-import type { Parsed } from '../../shared/sequence';
+import type { Knock, Parsed } from '../../shared/sequence';
+import { parseTcpFlags } from '../../shared/tcp-flags';
 import type { ProfileChanges } from '../node/profile-store';
 
 /** The option values `parseArgs` gives a `sesame profiles` subcommand. */
@@ -11,7 +12,10 @@ const fieldOptions = ['name', 'host', 'open', 'close', 'family', 'delay', 'servi
 
 /** The profile field options shared by `add` and `edit` (`--name`, `--host`, `--open`, ...). */
 export const profileFieldOptions: ParseArgsOptionsConfig = Object.fromEntries(
-  [...fieldOptions, 'ssh-user', 'ssh-port', 'identity', 'notes'].map((k) => [k, string]),
+  [...fieldOptions, 'ssh-user', 'ssh-port', 'identity', 'notes', 'tcp-flags'].map((k) => [
+    k,
+    string,
+  ]),
 );
 
 /** Field options to store changes: text becomes ports and sequences here, the store validates all. */
@@ -29,6 +33,20 @@ export function fieldChanges(v: Values): Parsed<ProfileChanges> {
     const sequence = text === undefined ? undefined : parseSequenceField(field, text);
     if (sequence && !sequence.ok) return sequence;
     if (sequence) out[field] = sequence.value;
+  }
+  const flagsText = get('tcp-flags');
+  if (flagsText !== undefined) {
+    const flags = parseTcpFlags(flagsText);
+    if (!flags.ok) return { ok: false, error: `tcpFlags: ${flags.error}` };
+    if (!out.open && !out.close)
+      return {
+        ok: false,
+        error: 'tcpFlags: give --tcp-flags with --open or --close (it applies to their TCP hits)',
+      };
+    const withFlags = (s: Knock[]) =>
+      s.map((k) => (k.protocol === 'tcp' ? { ...k, tcpFlags: flags.value } : k));
+    if (out.open) out.open = withFlags(out.open);
+    if (out.close) out.close = withFlags(out.close);
   }
   if (close === '' || v['no-close'] === true) out.close = undefined;
   if (family !== undefined) {

@@ -31,6 +31,8 @@ const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [optio
 Fields ('' removes an optional one):
   --name NAME  --host HOST    a unique name (any case); the host name or address to knock
   --open SEQ  --close SEQ     sequences in knockd syntax, 7000,8000:udp,9000 (edit: --no-close)
+  --tcp-flags LIST            TCP flags for the TCP hits of the --open/--close given with it, for
+                              doors with knockd's tcpflags (fin,!ack): crafted packets, need root
   --family auto|ipv4|ipv6     address family for the host (default auto)
   --delay MS                  wait after each hit, 0-60000 ms (default 0)
   --service-port PORT         the port the knock opens (default 22)

@@ -125,6 +125,18 @@ describeRoot(
               servicePort: 22,
               ssh: { user: 'alice', port: 22 },
             },
+            {
+              // A profile whose close door wants FIN packets (knockd's tcpflags = fin,!ack).
+              id: 'finlab',
+              name: 'finlab',
+              host: bed.server.ipv4,
+              open: [{ port: 7301, protocol: 'tcp' }],
+              close: [7401, 7402, 7403].map((port) => ({
+                port,
+                protocol: 'tcp',
+                tcpFlags: { set: ['fin'], clear: ['ack'] },
+              })),
+            },
           ],
         }),
         { mode: 0o600 },
@@ -201,6 +213,8 @@ describeRoot(
         (await sesame(['knock', '-6', '--tcp-flags', 'fin', bed.server.ipv6, ...ports])).code,
       ).toBe(0);
       await knockd.waitForLog(`${bed.client.ipv6}: fin: OPEN SESAME`);
+      expect((await sesame(['knock', '--profile', 'finlab', '--close'])).code).toBe(0);
+      await knockd.waitForLog(/fin: OPEN SESAME[\s\S]*fin: OPEN SESAME[\s\S]*fin: OPEN SESAME/);
     });
 
     it('refuses crafted packets without the privilege, naming CAP_NET_RAW, and sends nothing', async () => {

@@ -237,4 +237,66 @@ describe('sesame profiles: hostile values are refused with the field named, noth
     expect(result.err).toMatch(/profiles add: option '--host' argument is ambiguous/);
     expect(stored()).toBeUndefined();
   });
+
+  it('refuses flags on edit without a sequence to put them on', async () => {
+    await sesame('add', '--name', 'x', '--host', '192.0.2.1', '--open', '7000');
+    const before = stored();
+    const result = await sesame('edit', 'x', '--tcp-flags', 'fin');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('profile field tcpFlags: give --tcp-flags with --open or --close');
+    expect(stored()).toBe(before);
+  });
+});
+
+describe('profiles --tcp-flags', () => {
+  it('stores the flags on the TCP hits of the sequences given with it and shows them', async () => {
+    const add = await sesame(
+      ...[
+        'add',
+        '--name',
+        'fin',
+        '--host',
+        '192.0.2.1',
+        '--open',
+        '7401,7402:udp',
+        '--tcp-flags',
+        'fin,!ack',
+      ],
+    );
+    expect(add.code).toBe(0);
+    const show = await sesame('show', 'fin', '--json');
+    const profile = JSON.parse(show.out) as { open: { tcpFlags?: unknown }[] };
+    expect(profile.open.map((k) => k.tcpFlags)).toEqual([
+      { set: ['fin'], clear: ['ack'] },
+      undefined,
+    ]);
+    expect((await sesame('show', 'fin')).out).toContain('open TCP flags: hit 1 (7401) fin,!ack');
+  });
+
+  it.each([
+    [['--tcp-flags', 'fin,nope', '--open', '1'], 'profile field tcpFlags: unknown TCP flag "nope"'],
+  ])('refuses %j naming the field and writes nothing', async (args, message) => {
+    const result = await sesame(
+      'add',
+      '--name',
+      'x',
+      '--host',
+      '192.0.2.1',
+      '--open',
+      '7000',
+      ...args,
+    );
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(message);
+    expect(stored()).toBeUndefined();
+  });
+
+  it('refuses flags on edit without a sequence to put them on', async () => {
+    await sesame('add', '--name', 'x', '--host', '192.0.2.1', '--open', '7000');
+    const before = stored();
+    const result = await sesame('edit', 'x', '--tcp-flags', 'fin');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('profile field tcpFlags: give --tcp-flags with --open or --close');
+    expect(stored()).toBe(before);
+  });
 });
