@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Profile } from '../../shared/profile';
 import {
   formatSequence,
@@ -11,6 +10,7 @@ import { sendKnocks, type KnockProgress, type KnockResult } from '../node/knock-
 import { openDoor } from '../node/open-door';
 import type { ProbeResult } from '../node/probe';
 import { resolveHost, type Family } from '../node/resolve';
+import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 
 /** Finds a saved profile by name (the CLI passes the profile store; tests pass a fake). */
@@ -74,24 +74,7 @@ function joinDelayValues(args: readonly string[]): string[] {
 }
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: joinDelayValues(args),
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(`knock: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function milliseconds(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (text.startsWith('-')) throw new UsageError(`knock: ${name} cannot be negative`);
-  if (!/^[0-9]+$/.test(text))
-    throw new UsageError(`knock: ${name} "${text}" is not a whole number of milliseconds`);
-  return Number(text);
+  return parseCommandArgs('knock', joinDelayValues(args), options);
 }
 
 function familyOf(values: { ipv4?: boolean | undefined; ipv6?: boolean | undefined }): Family {
@@ -136,7 +119,7 @@ export function knockCommand(findProfile: ProfileLookup) {
     const [host, ...ports] = positionals;
     if (!host || ports.length === 0)
       throw new UsageError('knock: expected HOST and at least one PORT[:PROTO]');
-    const delay = milliseconds('delay', values.delay, 0);
+    const delay = milliseconds('knock', 'delay', values.delay, 0);
     const sequence = parseKnockArgs(ports, values.udp ? 'udp' : 'tcp');
     if (!sequence.ok) throw new UsageError(`knock: ${sequence.error}`);
     const hits = withTcpFlags(withDefaultDelay(sequence.value, delay), values['tcp-flags']);
@@ -182,7 +165,7 @@ async function knockProfile(
     family: profile.family,
     sequence: withDefaultDelay(profile.open, profile.delayMs),
     servicePort: profile.servicePort,
-    probeTimeoutMs: milliseconds('probe-timeout', values['probe-timeout'], 5000),
+    probeTimeoutMs: milliseconds('knock', 'probe-timeout', values['probe-timeout'], 5000),
     reknock: values.reknock ?? false,
     onProgress: progress,
     onProbe: (stage) => {

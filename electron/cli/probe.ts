@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { parsePort } from '../../shared/sequence';
 import { probePort } from '../node/probe';
 import { resolveHost } from '../node/resolve';
+import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 import { EXIT_DOOR_CLOSED, EXIT_UNREACHABLE } from './knock';
 
@@ -14,22 +14,12 @@ Exit: 0 open, 1 bad usage or error, ${EXIT_DOOR_CLOSED} closed, ${EXIT_UNREACHAB
 
 /** `sesame probe HOST PORT`: the check that follows a knock, on its own (scripts, tests). */
 export async function probeCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        ipv4: { type: 'boolean', short: '4' },
-        ipv6: { type: 'boolean', short: '6' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`probe: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('probe', args, {
+    ipv4: { type: 'boolean', short: '4' },
+    ipv6: { type: 'boolean', short: '6' },
+    timeout: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.out(probeUsage);
     return 0;
@@ -38,9 +28,7 @@ export async function probeCommand(args: readonly string[], io: CliIo): Promise<
   if (!host || !portText || extra.length > 0) throw new UsageError('probe: expected HOST and PORT');
   const port = parsePort(portText);
   if (!port.ok) throw new UsageError(`probe: ${port.error}`);
-  const timeout = values.timeout ?? '5000';
-  if (!/^[0-9]+$/.test(timeout))
-    throw new UsageError(`probe: timeout "${timeout}" is not a whole number of milliseconds`);
+  const timeoutMs = milliseconds('probe', 'timeout', values.timeout, 5000);
   if (values.ipv4 && values.ipv6) throw new UsageError('probe: -4 and -6 cannot be used together');
   const resolved = await resolveHost(host, values.ipv4 ? 'ipv4' : values.ipv6 ? 'ipv6' : 'auto');
   if (!resolved.ok) {
@@ -50,7 +38,7 @@ export async function probeCommand(args: readonly string[], io: CliIo): Promise<
   const result = await probePort({
     address: resolved.value.address,
     port: port.value,
-    timeoutMs: Number(timeout),
+    timeoutMs,
   });
   const detail = result.detail ? ` (${result.detail})` : '';
   io.out(

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { sshArgv } from '../../shared/ssh-argv';
 import { formatSequence, withDefaultDelay } from '../../shared/sequence';
 import { sendKnocks } from '../node/knock-sender';
 import { openDoor } from '../node/open-door';
 import { resolveHost } from '../node/resolve';
+import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 import {
   EXIT_DOOR_CLOSED,
@@ -43,31 +43,19 @@ Exit: ssh's exit code; 1 bad usage or error, ${EXIT_DOOR_CLOSED} the port stayed
 /** `sesame ssh NAME`: knock, probe, ssh, close. */
 export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSshInTerminal) {
   return async (args: readonly string[], io: CliIo): Promise<number> => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        options: {
-          'dry-run': { type: 'boolean' },
-          verbose: { type: 'boolean', short: 'v' },
-          'probe-timeout': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`ssh: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandArgs('ssh', args, {
+      'dry-run': { type: 'boolean' },
+      verbose: { type: 'boolean', short: 'v' },
+      'probe-timeout': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
       io.out(sshUsage);
       return 0;
     }
     const [name, ...extra] = positionals;
     if (!name || extra.length > 0) throw new UsageError('ssh: expected exactly one profile NAME');
-    const timeout = values['probe-timeout'] ?? '5000';
-    if (!/^[0-9]+$/.test(timeout))
-      throw new UsageError(`ssh: probe-timeout "${timeout}" is not a whole number of milliseconds`);
+    const probeTimeoutMs = milliseconds('ssh', 'probe-timeout', values['probe-timeout'], 5000);
     const found = await findProfile(name);
     if (!found.ok) {
       io.err(`sesame: ${found.error}\n`);
@@ -103,7 +91,7 @@ export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSs
       family: profile.family,
       sequence: open,
       servicePort: profile.servicePort,
-      probeTimeoutMs: Number(timeout),
+      probeTimeoutMs,
       onProgress: hitLine(io, values.verbose ?? false),
     });
     if (!opened.ok) {
