@@ -1,0 +1,131 @@
+/** How captured frames start: libpcap's link types that Sesame's server reads. */
+export type LinkType = 'ethernet' | 'linux-sll' | 'linux-sll2' | 'raw';
+
+/** The fields of a captured packet that the matcher needs; addresses in their text form. */
+export interface DecodedPacket {
+  family: 4 | 6;
+  source: string;
+  destination: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** The TCP header's flag byte (0 for UDP). */
+  tcpFlags: number;
+}
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = [0x8100, 0x88a8];
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const SLL_OUTGOING = 4;
+
+/** IPv4 dotted quad. */
+function ipv4Text(b: Uint8Array, at: number): string {
+  return `${b[at] ?? 0}.${b[at + 1] ?? 0}.${b[at + 2] ?? 0}.${b[at + 3] ?? 0}`;
+}
+
+/** IPv6 in the RFC 5952 text form (lower case, longest zero run of 2+ groups as `::`), as knockd's %IP%. */
+export function ipv6Text(b: Uint8Array, at: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i += 1)
+    groups.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j += 1;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = (list: number[]) => list.map((g) => g.toString(16)).join(':');
+  if (bestStart === -1) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+}
+
+const u16 = (b: Uint8Array, at: number) => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+
+function transport(
+  b: Uint8Array,
+  length: number,
+  at: number,
+  protocol: number,
+): { protocol: 'tcp' | 'udp'; port: number; tcpFlags: number } | undefined {
+  if (protocol === IPPROTO_TCP && at + 14 <= length) {
+    return { protocol: 'tcp', port: u16(b, at + 2), tcpFlags: (b[at + 13] ?? 0) & 0x3f };
+  }
+  if (protocol === IPPROTO_UDP && at + 4 <= length)
+    return { protocol: 'udp', port: u16(b, at + 2), tcpFlags: 0 };
+  return undefined;
+}
+
+/** Decodes an IP packet starting at `at`; IPv6 with extension headers is ignored, as knockd does. */
+function decodeIp(b: Uint8Array, length: number, at: number): DecodedPacket | undefined {
+  const version = (b[at] ?? 0) >> 4;
+  if (version === 4 && at + 20 <= length) {
+    const headerLength = ((b[at] ?? 0) & 0x0f) * 4;
+    const fragmentOffset = u16(b, at + 6) & 0x1fff;
+    if (headerLength < 20 || fragmentOffset !== 0) return undefined;
+    const t = transport(b, length, at + headerLength, b[at + 9] ?? 0);
+    return (
+      t && { family: 4, source: ipv4Text(b, at + 12), destination: ipv4Text(b, at + 16), ...t }
+    );
+  }
+  if (version === 6 && at + 40 <= length) {
+    const t = transport(b, length, at + 40, b[at + 6] ?? 0);
+    return t && { family: 6, source: ipv6Text(b, at + 8), destination: ipv6Text(b, at + 24), ...t };
+  }
+  return undefined;
+}
+
+function decodeEthertype(
+  b: Uint8Array,
+  length: number,
+  type: number,
+  at: number,
+): DecodedPacket | undefined {
+  let etherType = type;
+  let offset = at;
+  while (ETHERTYPE_VLAN.includes(etherType) && offset + 4 <= length) {
+    etherType = u16(b, offset + 2);
+    offset += 4;
+  }
+  if (etherType !== ETHERTYPE_IPV4 && etherType !== ETHERTYPE_IPV6) return undefined;
+  return decodeIp(b, length, offset);
+}
+
+/**
+ * Decodes a captured frame into what the matcher needs, or undefined for anything that cannot be a
+ * knock (not TCP/UDP over IP, truncated, a fragment, IPv6 extension headers, our own outgoing packets
+ * on a cooked capture). Pure, so it is tested with byte arrays and shared by capture and replay.
+ */
+export function decodeFrame(
+  linkType: LinkType,
+  b: Uint8Array,
+  length = b.length,
+): DecodedPacket | undefined {
+  switch (linkType) {
+    case 'ethernet':
+      return length < 14 ? undefined : decodeEthertype(b, length, u16(b, 12), 14);
+    case 'linux-sll':
+      if (length < 16 || u16(b, 0) === SLL_OUTGOING) return undefined;
+      return decodeEthertype(b, length, u16(b, 14), 16);
+    case 'linux-sll2':
+      if (length < 20 || b[10] === SLL_OUTGOING) return undefined;
+      return decodeEthertype(b, length, u16(b, 0), 20);
+    case 'raw':
+      return decodeIp(b, length, 0);
+    default:
+      return assertNever(linkType);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected link type ${String(value)}`);
+}
