@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+/** Where the server's messages go: knockd's log file format, syslog, and stdout for -v. */
+export interface ServerLogOptions {
+  logFile?: string | undefined;
+  useSyslog?: boolean;
+  verbose?: boolean;
+  stdout?: (line: string) => void;
+  now?: () => Date;
+  /** Runs `logger` for syslog; tests pass a fake. */
+  spawnLogger?: () => ChildProcess;
+}
+
+/** The server's log: one `log(message)` feeds every configured destination. */
+export interface ServerLog {
+  log(message: string): void;
+  /** Flushes and closes the file and the syslog pipe. */
+  close(): Promise<void>;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** knockd's log-file time stamp, `[YYYY-MM-DD HH:MM]` in local time. */
+export function logStamp(date: Date): string {
+  return `[${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}]`;
+}
+
+// syslog through one long-running `logger` (util-linux) reading lines: ident knockd, facility user,
+// level notice, as knockd logs, so existing log watchers keep matching.
+const defaultLogger = () =>
+  spawn('logger', ['-t', 'knockd', '-p', 'user.notice'], { stdio: ['pipe', 'ignore', 'inherit'] });
+
+/** Opens the destinations; the file is appended to, as knockd does. */
+export function createServerLog(options: ServerLogOptions): ServerLog {
+  const now = options.now ?? (() => new Date());
+  let file: WriteStream | undefined;
+  if (options.logFile) {
+    file = createWriteStream(options.logFile, { flags: 'a', mode: 0o640 });
+    file.on('error', (error) => {
+      process.stderr.write(
+        `sesame server: cannot write log file ${options.logFile ?? ''}: ${error.message}\n`,
+      );
+      file = undefined;
+    });
+  }
+  let syslog: ChildProcess | undefined;
+  if (options.useSyslog) {
+    syslog = (options.spawnLogger ?? defaultLogger)();
+    syslog.on('error', (error) => {
+      process.stderr.write(`sesame server: cannot log to syslog (logger): ${error.message}\n`);
+      syslog = undefined;
+    });
+  }
+  return {
+    log(message) {
+      if (options.verbose)
+        (options.stdout ?? ((l: string) => process.stdout.write(l)))(`${message}\n`);
+      file?.write(`${logStamp(now())} ${message}\n`);
+      syslog?.stdin?.write(`${message}\n`);
+    },
+    async close() {
+      const closing: Promise<void>[] = [];
+      if (file) {
+        const f = file;
+        closing.push(new Promise((resolve) => f.end(resolve)));
+      }
+      if (syslog?.stdin) {
+        const s = syslog;
+        closing.push(new Promise((resolve) => s.once('exit', () => resolve())));
+        s.stdin?.end();
+      }
+      await Promise.all(closing);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { fillCommand, runDoorCommands, runShell } from '../../../electron/node/door-commands';
+
+describe('fillCommand', () => {
+  it('replaces every %IP% and nothing else', () => {
+    expect(
+      fillCommand('iptables -I INPUT -s %IP% -j ACCEPT; echo %IP% %ip% $HOME', '198.18.0.2'),
+    ).toBe('iptables -I INPUT -s 198.18.0.2 -j ACCEPT; echo 198.18.0.2 %ip% $HOME');
+    expect(fillCommand('echo %IP%', 'fd53:5e5a::2')).toBe('echo fd53:5e5a::2');
+  });
+
+  it('refuses an address that is not one', () => {
+    expect(() => fillCommand('echo %IP%', '1.2.3.4; reboot')).toThrow('refusing');
+  });
+});
+
+describe('runDoorCommands', () => {
+  it('logs and runs start, then after cmd_timeout the stop command, in knockd words', async () => {
+    const lines: string[] = [];
+    const ran: string[] = [];
+    const { done } = runDoorCommands(
+      {
+        door: 'openSSH',
+        source: '198.18.0.2',
+        start: 'open %IP%',
+        stop: 'close %IP%',
+        cmdTimeoutMs: 20,
+      },
+      { log: (m) => lines.push(m) },
+      (command) => {
+        ran.push(command);
+        return Promise.resolve(command.startsWith('close') ? 3 : 0);
+      },
+    );
+    await done;
+    expect(ran).toEqual(['open 198.18.0.2', 'close 198.18.0.2']);
+    expect(lines).toEqual([
+      'openSSH: running command: open 198.18.0.2',
+      '198.18.0.2: openSSH: command timeout',
+      'openSSH: running command: close 198.18.0.2',
+      'openSSH: command returned non-zero status code (3)',
+    ]);
+  });
+
+  it('runs the stop command at once when asked (shutdown)', async () => {
+    const ran: string[] = [];
+    const { done, runStopNow } = runDoorCommands(
+      { door: 'd', source: '198.18.0.2', start: 'open', stop: 'close', cmdTimeoutMs: 3_600_000 },
+      { log: () => undefined },
+      (command) => {
+        ran.push(command);
+        return Promise.resolve(0);
+      },
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    runStopNow();
+    await done;
+    expect(ran).toEqual(['open', 'close']);
+  });
+
+  it('runs real commands through /bin/sh and reports their exit code', async () => {
+    expect(await runShell('exit 0')).toBe(0);
+    expect(await runShell('false')).toBe(1);
+    expect(await runShell('test "$(echo a b)" = "a b" && exit 7')).toBe(7);
+  });
+});
