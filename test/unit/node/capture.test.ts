@@ -52,14 +52,14 @@ describe('openCapture', () => {
   });
 
   it('decodes each captured frame and hands it on', () => {
-    let deliver: ((bytes: number) => void) | undefined;
+    let deliver: ((bytes: number, truncated: boolean) => void) | undefined;
     let captured: Buffer | undefined;
     class FakeCap implements CapHandle {
       open(_device: string, _filter: string, _size: number, buffer: Buffer) {
         captured = buffer;
         return 'RAW';
       }
-      on(_event: 'packet', listener: (bytes: number) => void) {
+      on(_event: 'packet', listener: (bytes: number, truncated: boolean) => void) {
         deliver = listener;
       }
       close() {}
@@ -75,7 +75,7 @@ describe('openCapture', () => {
     Buffer.from('4500001c0001000040110000c6120002c61200019c401f4000080000', 'hex').copy(
       captured ?? Buffer.alloc(0),
     );
-    deliver?.(28);
+    deliver?.(28, false);
     expect(got).toEqual(['198.18.0.2 udp 8000']);
   });
 });

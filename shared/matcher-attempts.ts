@@ -1,0 +1,142 @@
+// The matcher's memory: attempts and the timeout lanes that expire them without scanning. Every
+// operation here is O(1).
+import type { DoorState } from './matcher-doors';
+import { formatSourceKey } from './matcher-sources';
+
+/**
+ * One source's progress through one door (knockd's "attempt"), linked into its lane and its source.
+ * Records are recycled through AttemptPool: a flood creates millions of attempts, and reusing the
+ * records (which live in the old generation) spares the garbage collector copying each new one.
+ */
+export class Attempt {
+  door: DoorState;
+  /** The door's generation at start: a later sequence change or disable retires the attempt. */
+  generation: number;
+  /** sourceKey of the source; `text` holds the address only when that key is TEXT_KEY. */
+  key: number;
+  text: string | undefined;
+  started: number;
+  /** Creation order over the whole matcher: breaks ties between lanes, so order is deterministic. */
+  serial: number;
+  stage = 1;
+  /** Neighbours in the lane while the attempt is live. */
+  older: Attempt | undefined = undefined;
+  newer: Attempt | undefined = undefined;
+  /** The next attempt of the same source, in start order. */
+  nextOfSource: Attempt | undefined = undefined;
+
+  constructor(
+    door: DoorState,
+    key: number,
+    text: string | undefined,
+    started: number,
+    serial: number,
+  ) {
+    this.door = door;
+    this.generation = door.generation;
+    this.key = key;
+    this.text = text;
+    this.started = started;
+    this.serial = serial;
+  }
+
+  /** The source address, for events about an attempt whose packet is gone (timeout, eviction). */
+  source(): string {
+    return this.text ?? formatSourceKey(this.key);
+  }
+
+  /** True once the door's sequence changed or the door was disabled after this attempt started. */
+  get retired(): boolean {
+    return this.generation !== this.door.generation;
+  }
+
+  /** When the attempt times out: knockd's `now - started >= seq_timeout`, in milliseconds. */
+  get deadline(): number {
+    return this.started + this.door.lane.timeoutMs;
+  }
+}
+
+/** Recycles attempt records; holds at most as many as were ever live at once (bounded by the matcher). */
+export class AttemptPool {
+  readonly #free: Attempt[] = [];
+
+  /** A record for a new attempt at stage 1, reused when one is free. */
+  take(
+    door: DoorState,
+    key: number,
+    text: string | undefined,
+    started: number,
+    serial: number,
+  ): Attempt {
+    const attempt = this.#free.pop();
+    if (!attempt) return new Attempt(door, key, text, started, serial);
+    attempt.door = door;
+    attempt.generation = door.generation;
+    attempt.key = key;
+    attempt.text = text;
+    attempt.started = started;
+    attempt.serial = serial;
+    attempt.stage = 1;
+    return attempt;
+  }
+
+  /** Takes back a record that left its lane and its source: nothing may use it afterwards. */
+  give(attempt: Attempt): void {
+    attempt.text = undefined;
+    this.#free.push(attempt);
+  }
+}
+
+/**
+ * The live attempts of every door sharing one seq timeout, oldest first. Packet times never go back,
+ * so start order is deadline order and the next attempt to expire is always at the front: expiry
+ * pops from the front instead of scanning every attempt (knockd scans them all on every packet).
+ */
+export class Lane {
+  oldest: Attempt | undefined = undefined;
+  #newest: Attempt | undefined = undefined;
+
+  constructor(readonly timeoutMs: number) {}
+
+  /** Appends an attempt that started at or after every attempt already in the lane. */
+  push(attempt: Attempt): void {
+    attempt.older = this.#newest;
+    attempt.newer = undefined;
+    if (this.#newest) this.#newest.newer = attempt;
+    else this.oldest = attempt;
+    this.#newest = attempt;
+  }
+
+  /** Unlinks an attempt from anywhere in the lane in O(1). */
+  remove(attempt: Attempt): void {
+    const { older, newer } = attempt;
+    if (older) older.newer = newer;
+    else this.oldest = newer;
+    if (newer) newer.older = older;
+    else this.#newest = older;
+    attempt.older = undefined;
+    attempt.newer = undefined;
+  }
+}
+
+/** Of the lanes' front attempts, the one created first (the oldest live attempt overall). */
+export function oldestFront(lanes: readonly Lane[]): Attempt | undefined {
+  let oldest: Attempt | undefined;
+  for (const lane of lanes) {
+    const front = lane.oldest;
+    if (front && (!oldest || front.serial < oldest.serial)) oldest = front;
+  }
+  return oldest;
+}
+
+/** Of the lanes' front attempts, the one due first (ties: created first), or undefined. */
+export function earliestDue(lanes: readonly Lane[]): Attempt | undefined {
+  let due: Attempt | undefined;
+  for (const lane of lanes) {
+    const front = lane.oldest;
+    if (!front) continue;
+    if (!due || front.deadline < due.deadline) due = front;
+    else if (front.deadline === due.deadline && front.serial < due.serial) due = front;
+  }
+  return due;
+}

@@ -1,0 +1,293 @@
+// knockd 0.8's matcher (knockd-semantics.md, sections 2 and 3), reimplemented from its description
+// as a pure, deterministic state machine: packets in, events out, no clock, no I/O.
+//
+// Deliberate differences from knockd, each covered by test/unit/shared/matcher*.test.ts:
+// - Removing an attempt removes only that attempt. knockd 0.8 empties the whole list (line 1777), so
+//   one door opening drops every other door's and source's progress (table rows 9 and 10).
+// - Timeouts are measured in milliseconds and reported when due (`expire`, timed by `nextExpiry`),
+//   not in whole seconds on the next packet. Anything knockd accepts with a 1 s margin is accepted.
+// - Memory is bounded: at most `maxAttempts` live attempts. Starting one more evicts the oldest live
+//   attempt (earliest start, any source or door) and reports it. A legitimate knock therefore survives
+//   a flood of spoofed first hits as long as fewer than `maxAttempts` attempts start between its first
+//   and last knock: with the default 100,000 and a 20,000 packets/s flood, 5 s.
+// - Work per packet is constant: attempts are found by source (a hash table), doors by (protocol,
+//   port), and expiry pops the front of per-timeout lanes instead of scanning every attempt.
+// - A one-time door's sequence change (or disable) retires its attempts in progress: progress made on a
+//   used sequence never counts towards the next one.
+import { type Attempt, AttemptPool, earliestDue, Lane, oldestFront } from './matcher-attempts';
+import { checkedSequence, DoorIndex, DoorState, knockKey } from './matcher-doors';
+import { SourceTable, sourceKey, TEXT_KEY } from './matcher-sources';
+import type {
+  KnockPacket,
+  MatcherDoor,
+  MatcherEvent,
+  MatcherKnock,
+  MatcherOptions,
+} from './matcher-types';
+
+/** Re-exported so callers import the matcher's whole vocabulary from one module. */
+export type {
+  KnockPacket,
+  MatcherDoor,
+  MatcherEvent,
+  MatcherKnock,
+  MatcherOptions,
+} from './matcher-types';
+
+/** Default bound on live attempts: about 20 MB at the bound, and 5 s of life under a 20,000/s flood. */
+export const DEFAULT_MAX_ATTEMPTS = 100_000;
+
+const UNKNOWN = 0;
+const LOCAL = 1;
+const NOT_LOCAL = 2;
+
+/** knockd's matcher with bounded memory and constant work per packet (see the file comment). */
+export class Matcher {
+  readonly #doors: DoorState[] = [];
+  readonly #lanes: Lane[] = [];
+  readonly #index = new DoorIndex();
+  readonly #sources = new SourceTable();
+  readonly #pool = new AttemptPool();
+  readonly #isLocalAddress: (address: string) => boolean;
+  readonly #maxAttempts: number;
+  /** Attempts the last packet finished or invalidated: the next packet's expiry step removes them. */
+  readonly #settled: Attempt[] = [];
+  /** How many of #settled are current (truncating an array on every packet costs more than this). */
+  #settledCount = 0;
+  #live = 0;
+  #serial = 0;
+  #clock = -Infinity;
+  /** The current packet's destination and whether it is local (asked at most once per packet). */
+  #destination = '';
+  #destinationLocal = UNKNOWN;
+  #sourceKey = 0;
+
+  constructor(doors: readonly MatcherDoor[], options: MatcherOptions) {
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+      throw new RangeError(`maxAttempts must be a positive integer, not ${maxAttempts}`);
+    }
+    this.#maxAttempts = maxAttempts;
+    this.#isLocalAddress = options.isLocalAddress;
+    const lanes = new Map<number, Lane>();
+    for (const [index, door] of doors.entries()) {
+      const timeout = door.seqTimeoutMs;
+      if (!(timeout >= 0 && timeout < Infinity)) {
+        throw new RangeError(`door "${door.name}": seqTimeoutMs ${timeout} is not a duration`);
+      }
+      let lane = lanes.get(timeout);
+      if (!lane) {
+        lane = new Lane(timeout);
+        lanes.set(timeout, lane);
+        this.#lanes.push(lane);
+      }
+      this.#doors.push(new DoorState(index, door, lane));
+    }
+    this.#index.rebuild(this.#doors);
+  }
+
+  /**
+   * One captured packet through knockd's steps: the filter, expiry, then advance or invalidate the
+   * source's attempts, or start new ones if it has none. Returns what happened, in order.
+   */
+  feed(packet: KnockPacket): MatcherEvent[] {
+    const events: MatcherEvent[] = [];
+    const key = this.#filter(packet);
+    if (key < 0) return events;
+    const now = this.#tick(packet.time);
+    this.#sourceKey = sourceKey(packet.source);
+    // Step 1, expiry: last packet's finished and invalidated attempts, then every timeout now due.
+    for (let i = 0; i < this.#settledCount; i += 1) {
+      const attempt = this.#settled[i];
+      if (attempt) this.#forget(attempt);
+    }
+    this.#settledCount = 0;
+    this.#expireUntil(now, events);
+    // Steps 2-4.
+    if (!this.#advance(packet, now, events)) this.#start(packet, key, now, events);
+    return events;
+  }
+
+  /** Reports and removes the attempts whose timeout is due at `now` (the daemon's timer calls this). */
+  expire(now: number): MatcherEvent[] {
+    const events: MatcherEvent[] = [];
+    this.#expireUntil(this.#tick(now), events);
+    return events;
+  }
+
+  /** When the next attempt times out, so the daemon can call `expire` then; undefined when idle. */
+  nextExpiry(): number | undefined {
+    return earliestDue(this.#lanes)?.deadline;
+  }
+
+  /** Swaps in a one-time door's next sequence (and enables the door); attempts in progress are retired. */
+  setDoorSequence(door: number, sequence: readonly MatcherKnock[]): void {
+    const state = this.#door(door);
+    state.sequence = checkedSequence(state.name, sequence);
+    state.enabled = true;
+    state.generation += 1;
+    this.#index.rebuild(this.#doors);
+  }
+
+  /** Stops a door (its one-time file is used up) while the others keep serving. */
+  disableDoor(door: number): void {
+    const state = this.#door(door);
+    state.enabled = false;
+    state.generation += 1;
+    this.#index.rebuild(this.#doors);
+  }
+
+  /** knockd's capture filter (section 2): whether the packet reaches the matcher at all. */
+  passesFilter(packet: KnockPacket): boolean {
+    return this.#filter(packet) >= 0;
+  }
+
+  /** Attempts held: live ones plus those the last packet finished or invalidated. */
+  attemptCount(): number {
+    return this.#live + this.#settledCount;
+  }
+
+  /** The packet's (protocol, port) key if some enabled door's clause accepts it, else -1. */
+  #filter(packet: KnockPacket): number {
+    const key = knockKey(packet.protocol, packet.port);
+    const doors = key < 0 ? undefined : this.#index.listing(key);
+    if (!doors) return -1;
+    this.#destination = packet.destination;
+    this.#destinationLocal = UNKNOWN;
+    const udp = packet.protocol === 'udp';
+    for (const door of doors) {
+      if ((udp || door.flagsPass(packet.tcpFlags)) && this.#destinationMatches(door)) return key;
+    }
+    return -1;
+  }
+
+  /** The door's destination rule for the current packet: its target, or any local address. */
+  #destinationMatches(door: DoorState): boolean {
+    if (door.target !== undefined) return this.#destination === door.target;
+    if (this.#destinationLocal === UNKNOWN) {
+      this.#destinationLocal = this.#isLocalAddress(this.#destination) ? LOCAL : NOT_LOCAL;
+    }
+    return this.#destinationLocal === LOCAL;
+  }
+
+  /** Steps 2-3: advances or invalidates the source's attempts; false if it had none for this destination. */
+  #advance(packet: KnockPacket, now: number, events: MatcherEvent[]): boolean {
+    const tcp = packet.protocol === 'tcp';
+    let found = false;
+    let attempt = this.#sources.first(this.#sourceKey, packet.source);
+    while (attempt) {
+      const next = attempt.nextOfSource;
+      const door = attempt.door;
+      if (attempt.retired) {
+        this.#drop(attempt);
+      } else if (this.#destinationMatches(door)) {
+        found = true;
+        // A TCP packet that fails this door's flag test is ignored by this attempt, even on a wrong port.
+        if (!tcp || door.flagsPass(packet.tcpFlags)) {
+          const expected = door.sequence[attempt.stage];
+          if (expected?.port === packet.port && expected.protocol === packet.protocol) {
+            const stage = (attempt.stage += 1);
+            events.push({
+              type: 'stage',
+              time: now,
+              source: packet.source,
+              door: door.index,
+              stage,
+            });
+            if (stage === door.sequence.length) {
+              events.push({ type: 'open', time: now, source: packet.source, door: door.index });
+              this.#settle(attempt);
+            }
+          } else {
+            // Invalidated: it stays until the next packet, so this packet starts nothing.
+            this.#settle(attempt);
+          }
+        }
+      }
+      attempt = next;
+    }
+    return found;
+  }
+
+  /** Step 4: every door (in file order) whose first element, flags and destination match starts. */
+  #start(packet: KnockPacket, key: number, now: number, events: MatcherEvent[]): void {
+    const doors = this.#index.starting(key);
+    if (!doors) return;
+    const udp = packet.protocol === 'udp';
+    for (const door of doors) {
+      if (!(udp || door.flagsPass(packet.tcpFlags)) || !this.#destinationMatches(door)) continue;
+      const opens = door.sequence.length === 1;
+      if (!opens) this.#makeRoom(now, events);
+      const text = this.#sourceKey === TEXT_KEY ? packet.source : undefined;
+      const attempt = this.#pool.take(door, this.#sourceKey, text, now, this.#serial++);
+      this.#sources.append(attempt);
+      events.push({ type: 'stage', time: now, source: packet.source, door: door.index, stage: 1 });
+      if (opens) {
+        events.push({ type: 'open', time: now, source: packet.source, door: door.index });
+        this.#settled[this.#settledCount++] = attempt;
+      } else {
+        door.lane.push(attempt);
+        this.#live += 1;
+      }
+    }
+  }
+
+  /** Evicts the oldest live attempts until one more fits (retired ones go silently). */
+  #makeRoom(now: number, events: MatcherEvent[]): void {
+    while (this.#live >= this.#maxAttempts) {
+      const oldest = oldestFront(this.#lanes);
+      if (!oldest) return;
+      const { door, stage } = oldest;
+      if (!oldest.retired) {
+        const source = oldest.source();
+        events.push({ type: 'evicted', time: now, source, door: door.index, stage });
+      }
+      this.#drop(oldest);
+    }
+  }
+
+  /** Removes and reports every live attempt whose deadline is at or before `now`, earliest first. */
+  #expireUntil(now: number, events: MatcherEvent[]): void {
+    for (;;) {
+      const due = earliestDue(this.#lanes);
+      if (!due || due.deadline > now) return;
+      const { door, stage, deadline } = due;
+      if (!due.retired) {
+        const source = due.source();
+        events.push({ type: 'timeout', time: deadline, source, door: door.index, stage });
+      }
+      this.#drop(due);
+    }
+  }
+
+  /** A live attempt finished or was invalidated: it leaves its lane now and its source next packet. */
+  #settle(attempt: Attempt): void {
+    attempt.door.lane.remove(attempt);
+    this.#live -= 1;
+    this.#settled[this.#settledCount++] = attempt;
+  }
+
+  /** Removes one live attempt entirely: only that one (deliberate difference, line 1777). */
+  #drop(attempt: Attempt): void {
+    attempt.door.lane.remove(attempt);
+    this.#live -= 1;
+    this.#forget(attempt);
+  }
+
+  /** Removes an attempt that left its lane from its source, and recycles its record. */
+  #forget(attempt: Attempt): void {
+    this.#sources.remove(attempt);
+    this.#pool.give(attempt);
+  }
+
+  #tick(time: number): number {
+    if (time > this.#clock) this.#clock = time;
+    return this.#clock;
+  }
+
+  #door(door: number): DoorState {
+    const state = this.#doors[door];
+    if (!state) throw new RangeError(`no door ${door} (the matcher has ${this.#doors.length})`);
+    return state;
+  }
+}

@@ -1,0 +1,220 @@
+// Benchmark: packets per second through the server's matcher (shared/matcher.ts), and memory after.
+// 10 doors; a realistic flood mix: mostly spoofed first hits and garbage to listed ports, some packets
+// no door lists, and some whole sequences from 1,000 legitimate clients, which must open.
+// Packets are built in batches of 1,000 outside the timed loop, each with its own fresh address
+// string, as the capture layer would hand over a ring-buffer block. Each scenario runs in its own
+// process so its RSS is its own. Goal: 2 million packets/s.
+// Run: `npm run bench -- matcher` (SESAME_BENCH_BATCHES sets the length; 6,000 batches by default).
+import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  Matcher,
+  type KnockPacket,
+  type MatcherDoor,
+  type MatcherKnock,
+} from '../../shared/matcher';
+
+const GOAL = 2_000_000;
+const LEGIT = 1_000;
+const BATCH = 1_000;
+const WARM_UP = 500;
+const BATCHES = Number(process.env.SESAME_BENCH_BATCHES ?? '6000');
+const SYN = 0x02;
+const FIN = 0x01;
+const ACK = 0x10;
+
+interface Scenario {
+  name: string;
+  family: 4 | 6;
+  spoofed: number;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'IPv4, 100,000 spoofed sources', family: 4, spoofed: 100_000 },
+  { name: 'IPv4, 1,000,000 spoofed sources (evicting)', family: 4, spoofed: 1_000_000 },
+  { name: 'IPv6, 100,000 spoofed sources', family: 6, spoofed: 100_000 },
+];
+
+interface Row {
+  rate: number;
+  opens: number;
+  sequences: number;
+  evicted: number;
+  held: number;
+  timed: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+function pick<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`no item ${index}`);
+  return item;
+}
+
+/** Deterministic xorshift32, so every run feeds the same packets. */
+function random(seed: number): (n: number) => number {
+  let x = seed;
+  return (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+function addresses(family: 4 | 6) {
+  return family === 4
+    ? {
+        local: '10.0.0.1',
+        target: '10.0.0.50',
+        spoofed: (n: number) => `100.${64 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`,
+        legit: (n: number) => `192.168.${n >> 8}.${n & 255}`,
+      }
+    : {
+        local: '2001:db8::1',
+        target: '2001:db8::50',
+        spoofed: (n: number) => `2001:db8:${(n >> 16).toString(16)}::${(n & 0xffff).toString(16)}`,
+        legit: (n: number) => `2001:db8:ffff::${n.toString(16)}`,
+      };
+}
+
+function makeDoors(target: string): MatcherDoor[] {
+  const next = random(7);
+  return Array.from({ length: 10 }, (_, i) => ({
+    name: `door${i}`,
+    sequence: Array.from({ length: 3 + (i % 3) }, (__, j) => ({
+      port: 1024 + next(60_000),
+      protocol: (i + j) % 4 === 3 ? ('udp' as const) : ('tcp' as const),
+    })),
+    seqTimeoutMs: pick([1, 5, 10, 25], i % 4) * 1000,
+    tcpFlags: i === 9 ? { set: ['fin'], clear: ['ack'] } : { set: ['syn'], clear: [] },
+    target: i === 8 ? target : undefined,
+  }));
+}
+
+/** A batch: 60% spoofed first hits, 25% garbage to listed ports, 10% unlisted ports, 5% knocks. */
+function makeBatch(
+  scenario: Scenario,
+  doors: MatcherDoor[],
+  next: (n: number) => number,
+  start: number,
+): { packets: KnockPacket[]; sequences: number } {
+  const at = addresses(scenario.family);
+  const packets: KnockPacket[] = [];
+  let sequences = 0;
+  const listed = doors.flatMap((door) => door.sequence.map((knock) => ({ door, knock })));
+  // Simulated clock: packets arrive at the goal rate.
+  const time = () => Math.floor((start + packets.length) / (GOAL / 1000));
+  const flags = (door: MatcherDoor) => (door.tcpFlags.set.includes('fin') ? FIN : SYN);
+  const push = (
+    source: string,
+    door: MatcherDoor | undefined,
+    knock: MatcherKnock,
+    bits: number,
+  ) => {
+    const destination = door?.target ?? at.local;
+    const { protocol, port } = knock;
+    packets.push({ time: time(), source, destination, protocol, port, tcpFlags: bits });
+  };
+  while (packets.length < BATCH) {
+    const roll = next(100);
+    const source = at.spoofed(next(scenario.spoofed));
+    if (roll < 60) {
+      const door = pick(doors, next(doors.length));
+      push(source, door, pick(door.sequence, 0), flags(door));
+    } else if (roll < 85) {
+      const { door, knock } = pick(listed, next(listed.length));
+      push(source, door, knock, next(4) === 0 ? ACK : flags(door));
+    } else if (roll < 95) {
+      push(source, undefined, { protocol: next(2) ? 'tcp' : 'udp', port: 1 + next(1023) }, SYN);
+    } else {
+      const door = pick(doors, next(doors.length));
+      const client = at.legit(next(LEGIT));
+      sequences += 1;
+      for (const knock of door.sequence) push(client, door, knock, flags(door));
+    }
+  }
+  return { packets, sequences };
+}
+
+function measure(scenario: Scenario): Row {
+  const at = addresses(scenario.family);
+  const doors = makeDoors(at.target);
+  const matcher = new Matcher(doors, { isLocalAddress: (address) => address === at.local });
+  const next = random(42);
+  let opens = 0;
+  let evicted = 0;
+  let sequences = 0;
+  let fed = 0;
+  let timed = 0;
+  let seconds = 0;
+  for (let batch = 0; batch < WARM_UP + BATCHES; batch += 1) {
+    const work = makeBatch(scenario, doors, next, fed);
+    const begin = performance.now();
+    for (const packet of work.packets) {
+      for (const event of matcher.feed(packet)) {
+        if (event.type === 'open') opens += 1;
+        else if (event.type === 'evicted') evicted += 1;
+      }
+    }
+    const elapsed = (performance.now() - begin) / 1000;
+    fed += work.packets.length;
+    sequences += work.sequences;
+    if (batch < WARM_UP) continue; // warm-up: JIT, and the first 100,000 attempts
+    seconds += elapsed;
+    timed += work.packets.length;
+  }
+  const held = matcher.attemptCount();
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  const { rss, heapUsed } = process.memoryUsage();
+  return {
+    rate: timed / seconds,
+    opens,
+    sequences,
+    evicted,
+    held,
+    timed,
+    rssMb: rss / 2 ** 20,
+    heapMb: heapUsed / 2 ** 20,
+  };
+}
+
+function main(): void {
+  const only = process.argv[2];
+  if (only !== undefined) {
+    const scenario = SCENARIOS[Number(only)];
+    if (!scenario) throw new Error(`no scenario ${only}`);
+    process.stdout.write(JSON.stringify(measure(scenario)));
+    return;
+  }
+  const n = (value: number) => Math.round(value).toLocaleString('en');
+  const lines: string[] = [];
+  let timed = 0;
+  for (const [index, scenario] of SCENARIOS.entries()) {
+    const child = spawnSync(process.execPath, [process.argv[1] ?? '', String(index)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (child.status !== 0) throw new Error(`scenario "${scenario.name}" failed`);
+    const row = JSON.parse(child.stdout) as Row;
+    timed = row.timed;
+    lines.push(
+      `| ${scenario.name} | ${n(row.rate)} | ${(row.rate / GOAL).toFixed(2)} | ` +
+        `${n(row.opens)} / ${n(row.sequences)} | ${n(row.evicted)} | ${n(row.held)} | ` +
+        `${row.rssMb.toFixed(0)} | ${row.heapMb.toFixed(0)} |`,
+    );
+  }
+  process.stdout.write(
+    `\nmatcher throughput: 10 doors, ${n(timed)} packets timed per scenario after ${n(WARM_UP * BATCH)} ` +
+      `of warm-up, node ${process.version}; goal ${n(GOAL)} packets/s.\n` +
+      "knockd's matcher cannot run in-process, so there is no knockd ratio: the goal is the reference.\n\n" +
+      '| scenario | packets/s | ratio to goal | opens / whole sequences | evicted | attempts held | RSS after (MB) | heap after GC (MB) |\n' +
+      '|---|---|---|---|---|---|---|---|\n' +
+      `${lines.join('\n')}\n`,
+  );
+}
+
+main();

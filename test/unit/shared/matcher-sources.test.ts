@@ -1,0 +1,96 @@
+// The source table's pieces: IPv4 keys must be exact (one string, one number), and the int map must
+// behave like a Map under churn, growth and colliding probes.
+import { describe, expect, it } from 'vitest';
+import { IntMap } from '../../../shared/matcher-int-map';
+import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher-sources';
+import { Bed, C1, LOCAL } from './matcher-bed';
+
+describe('sourceKey', () => {
+  it('turns canonical dotted quads into int32 keys and back', () => {
+    for (const address of ['0.0.0.0', '10.0.0.1', '127.0.0.1', '128.0.0.1', '255.255.255.255']) {
+      const key = sourceKey(address);
+      expect(key | 0).toBe(key);
+      expect(formatSourceKey(key)).toBe(address);
+    }
+    expect(sourceKey('10.0.0.1')).toBe(0x0a000001);
+    expect(sourceKey('255.255.255.255')).toBe(-1);
+  });
+
+  it('is the exact inverse of formatSourceKey over the whole space (sampled)', () => {
+    for (let i = 0; i < 20_000; i += 1) {
+      const key = Math.imul(i, 0x9e3779b1) ^ (i << 7);
+      expect(sourceKey(formatSourceKey(key))).toBe(key);
+    }
+  });
+
+  it('leaves every other text to be keyed by the text itself', () => {
+    const others = [
+      '',
+      '010.0.0.1',
+      '10.0.0.01',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '1..2.3',
+      '1.2.3.',
+      '.1.2.3',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '::1',
+      '::ffff:10.0.0.1',
+      '2001:db8::1',
+      '1.2.3.4444',
+    ];
+    for (const text of others) expect(sourceKey(text), text).toBe(TEXT_KEY);
+  });
+
+  it('keeps non-canonical spellings apart from the canonical source', () => {
+    const bed = new Bed([C1]);
+    bed.send('S7000', { from: '10.9.9.9' });
+    bed.send('S8000', { from: '010.9.9.9' }); // another source: 8000 starts nothing
+    bed.send('S8000', { from: '::ffff:10.9.9.9', to: LOCAL });
+    expect(bed.send('S8000 S9000', { from: '10.9.9.9' })).toContain('10.9.9.9: o: OPEN SESAME');
+  });
+});
+
+describe('IntMap', () => {
+  it('behaves like a Map under random churn with colliding keys and growth', () => {
+    let seed = 99;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * n);
+    };
+    // Keys that differ only in low bits or only in high bits, so probe runs collide and wrap.
+    const keyOf = (n: number) => (n % 2 ? n : (n << 20) | 0);
+    const map = new IntMap<number>();
+    const reference = new Map<number, number>();
+    for (let op = 0; op < 200_000; op += 1) {
+      const key = keyOf(next(op < 100_000 ? 5_000 : 500));
+      const roll = next(3);
+      if (roll === 0) {
+        map.set(key, op);
+        reference.set(key, op);
+      } else if (roll === 1) {
+        map.delete(key);
+        reference.delete(key);
+      }
+      if (map.get(key) !== reference.get(key) || map.size !== reference.size) {
+        throw new Error(`IntMap and Map differ after operation ${op} on key ${key}`);
+      }
+    }
+    for (const [key, value] of reference) expect(map.get(key)).toBe(value);
+    for (let n = 0; n < 5_000; n += 1) {
+      if (!reference.has(keyOf(n))) expect(map.get(keyOf(n))).toBeUndefined();
+    }
+  });
+
+  it('stores 0 and -1 like any other key, and ignores deleting a missing key', () => {
+    const map = new IntMap<string>();
+    map.set(0, 'zero');
+    map.set(-1, 'all ones');
+    map.delete(12345);
+    expect([map.get(0), map.get(-1), map.size]).toEqual(['zero', 'all ones', 2]);
+    map.delete(0);
+    expect([map.get(0), map.get(-1), map.size]).toEqual([undefined, 'all ones', 1]);
+  });
+});
