@@ -2,6 +2,7 @@ import { version } from '../../package.json';
 import { UsageError, type CliIo } from './io';
 import { knockCommand } from './knock';
 import { probeCommand } from './probe';
+import { checkConfigCommand, serverCommand } from './server';
 import { findCliProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
 import { sshCommand } from './ssh';
@@ -20,6 +21,11 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: sshCommand(findCliProfile),
   },
   probe: { summary: 'check whether a TCP port answers', run: probeCommand },
+  server: {
+    summary: 'run the knockd-compatible server (knockd.conf, knockd options)',
+    run: serverCommand,
+  },
+  'check-config': { summary: 'validate a knockd.conf and exit 0 or 1', run: checkConfigCommand },
   profiles: {
     summary: 'list, show, add, edit, remove, import and export saved profiles',
     run: profilesCommand,

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd-config';
+import { openCapture } from '../node/capture';
+import { KnockServer } from '../node/knock-server';
+import { createServerLog } from '../node/server-log';
+import { version } from '../../package.json';
+import { parseCommandArgs } from './args';
+import type { CliIo } from './io';
+
+/** The help text of `sesame server`: knockd's options with knockd's meanings. */
+export const serverUsage = `Usage: sesame server [options]   (a drop-in for knockd, reading the same knockd.conf)
+  -i, --interface IF     network interface to listen on (default: Interface in [options], else eth0)
+  -c, --config FILE      the knockd.conf to read (default /etc/knockd.conf)
+  -d, --daemon           run in the background
+  -v, --verbose          print log messages on stdout as well
+  -D, --debug            print debug messages (the capture filter, dropped attempts)
+  -l, --lookup           accepted for knockd compatibility; sources are never resolved (a spoofed
+                         flood must not turn into a DNS flood)
+  -p, --pidfile FILE     pid file in daemon mode (PidFile in the config wins; default /var/run/knockd.pid)
+  -g, --logfile FILE     log file (LogFile in the config wins)
+  -4, --only-ip-v4       ignore IPv6 packets
+  -V, --version          print the version
+  -h, --help             this help
+Signals: HUP re-reads the config (a bad one is logged and the running one kept); TERM and INT
+log "shutting down", run pending stop commands at once and exit 0.
+Needs packet capture: root, or CAP_NET_RAW and CAP_NET_ADMIN (build/sesame-server.service).
+`;
+
+const options = {
+  interface: { type: 'string', short: 'i' },
+  config: { type: 'string', short: 'c' },
+  daemon: { type: 'boolean', short: 'd' },
+  verbose: { type: 'boolean', short: 'v' },
+  debug: { type: 'boolean', short: 'D' },
+  lookup: { type: 'boolean', short: 'l' },
+  pidfile: { type: 'string', short: 'p' },
+  logfile: { type: 'string', short: 'g' },
+  'only-ip-v4': { type: 'boolean', short: '4' },
+  version: { type: 'boolean', short: 'V' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Reads and parses a knockd.conf; the error is knockd's first line plus the file. */
+export function loadConfig(
+  path: string,
+): { ok: true; value: KnockdConfig } | { ok: false; error: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      error: `could not open config file ${path}: ${(error as { code?: string }).code ?? String(error)}`,
+    };
+  }
+  const parsed = parseKnockdConfig(text);
+  return parsed.ok ? parsed : { ok: false, error: `${parsed.error} (in ${path})` };
+}
+
+/** The addresses of an interface (all interfaces for `any`), as the matcher's "local" test. */
+export function interfaceAddresses(iface: string): Set<string> {
+  const all = networkInterfaces();
+  const chosen = iface === 'any' ? Object.values(all).flat() : (all[iface] ?? []);
+  return new Set(chosen.flatMap((a) => (a ? [a.address] : [])));
+}
+
+/** `sesame check-config FILE`: validates a knockd.conf, exit 0 or 1. */
+export function checkConfigCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { positionals } = parseCommandArgs('check-config', args, {});
+  const [path, ...extra] = positionals;
+  if (!path || extra.length > 0) {
+    io.err('sesame: check-config: expected exactly one FILE\n');
+    return Promise.resolve(1);
+  }
+  const config = loadConfig(path);
+  if (!config.ok) {
+    io.err(`${config.error}\n`);
+    return Promise.resolve(1);
+  }
+  io.out(
+    `${path}: OK, ${config.value.doors.length} door(s): ${config.value.doors.map((d) => d.name).join(', ')}\n`,
+  );
+  return Promise.resolve(0);
+}
+
+/** `sesame server`: knockd's command line over the Sesame server. */
+export async function serverCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('server', args, options);
+  if (values.help) {
+    io.out(serverUsage);
+    return 0;
+  }
+  if (values.version) {
+    io.out(`sesame server ${version} (knockd 0.8 compatible)\n`);
+    return 0;
+  }
+  const configPath = values.config ?? '/etc/knockd.conf';
+  const config = loadConfig(configPath);
+  if (!config.ok) {
+    io.err(`${config.error}\n`);
+    return 1;
+  }
+  const fileOptions = config.value.options;
+  if (values.daemon && process.env.SESAME_SERVER_DAEMON !== '1') return daemonize(args, io);
+
+  const iface = values.interface ?? fileOptions.interface ?? 'eth0';
+  const log = createServerLog({
+    logFile: fileOptions.logFile ?? values.logfile,
+    useSyslog: fileOptions.useSyslog,
+    verbose: values.verbose ?? false,
+    stdout: (line) => io.out(line),
+  });
+  const debug = values.debug ? (m: string) => io.out(`debug: ${m}\n`) : undefined;
+  const server = new KnockServer(
+    {
+      openCapture,
+      localAddresses: interfaceAddresses,
+      files: { read: (p) => readFileSync(p, 'utf8'), write: (p, t) => writeFileSync(p, t) },
+      log,
+      ...(debug ? { debug } : {}),
+    },
+    { iface, ipv4Only: values['only-ip-v4'] ?? false },
+  );
+  const started = server.start(config.value);
+  if (!started.ok) {
+    io.err(`sesame server: ${started.error}\n`);
+    log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped
+    await log.close();
+    return 1;
+  }
+  const pidFile =
+    process.env.SESAME_SERVER_DAEMON === '1'
+      ? (fileOptions.pidFile ?? values.pidfile ?? '/var/run/knockd.pid')
+      : undefined;
+  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
+  process.on('SIGHUP', () => server.reload(configPath, loadConfig(configPath)));
+  return new Promise((resolve) => {
+    const shutdown = () => {
+      void server
+        .stop()
+        .then(() => log.close())
+        .then(() => {
+          if (pidFile) rmSync(pidFile, { force: true });
+          resolve(0);
+        });
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+}
+
+/** -d: the same command without a terminal, detached; the parent returns once it is started. */
+function daemonize(args: readonly string[], io: CliIo): number {
+  const script = process.argv[1];
+  if (!script) {
+    io.err('sesame server: cannot find my own script to start the daemon\n');
+    return 1;
+  }
+  const child = spawn(process.execPath, [script, 'server', ...args], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, SESAME_SERVER_DAEMON: '1' },
+  });
+  child.unref();
+  return 0;
+}

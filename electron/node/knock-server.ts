@@ -1,0 +1,229 @@
+import type { KnockdConfig, KnockdDoor } from '../../shared/knockd-config';
+import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher';
+import { captureFilter } from '../../shared/capture-filter';
+import type { DecodedPacket } from '../../shared/packet-decode';
+import type { Capture, CaptureOptions } from './capture';
+import { runDoorCommands, type ShellRunner } from './door-commands';
+import { OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import type { ServerLog } from './server-log';
+
+/** What the server is wired to; the CLI passes the real ones, tests pass fakes. */
+export interface KnockServerDeps {
+  openCapture: (
+    options: CaptureOptions,
+  ) => { ok: true; value: Capture } | { ok: false; error: string };
+  localAddresses: (iface: string) => Set<string>;
+  shell?: ShellRunner;
+  files: OneTimeFiles;
+  log: ServerLog;
+  debug?: (message: string) => void;
+  now?: () => number;
+  maxAttempts?: number;
+}
+
+/** The interface and protocol choices of one run (command line over file, as knockd does). */
+export interface ServerSettings {
+  iface: string;
+  ipv4Only: boolean;
+}
+
+interface Running {
+  config: KnockdConfig;
+  matcher: Matcher;
+  capture: Capture;
+  oneTime: OneTimeSequences;
+}
+
+/**
+ * The server mode: capture → matcher → door commands, with knockd's log lines. It keeps serving the
+ * old configuration when a reload fails, runs commands without ever blocking capture, and on stop
+ * runs pending stop commands at once so a door it opened does not stay open.
+ */
+export class KnockServer {
+  private running: Running | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt: number | undefined;
+  private readonly pending = new Set<{ done: Promise<void>; runStopNow: () => void }>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: KnockServerDeps,
+    private readonly settings: ServerSettings,
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /** Starts capturing with a parsed configuration; a failure is a message for the user. */
+  start(config: KnockdConfig): { ok: true } | { ok: false; error: string } {
+    const result = this.open(config);
+    if (!result.ok) return result;
+    this.running = result.value;
+    this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
+    return { ok: true };
+  }
+
+  /** SIGHUP: switch to a new configuration, or keep the old one and log why not. */
+  reload(
+    path: string,
+    config: { ok: true; value: KnockdConfig } | { ok: false; error: string },
+  ): void {
+    this.deps.log.log(`re-reading config file: ${path}`);
+    if (!config.ok) {
+      this.deps.log.log(`${config.error} (keeping the previous configuration)`);
+      return;
+    }
+    const next = this.open(config.value);
+    if (!next.ok) {
+      this.deps.log.log(`${next.error} (keeping the previous configuration)`);
+      return;
+    }
+    this.running?.capture.close();
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = undefined;
+    this.running = next.value;
+  }
+
+  /** SIGTERM/SIGINT: stop capturing, run pending stop commands now, wait for commands to finish. */
+  async stop(): Promise<void> {
+    this.deps.log.log('shutting down');
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = undefined;
+    this.running?.capture.close();
+    this.running = undefined;
+    for (const p of this.pending) p.runStopNow();
+    await Promise.all([...this.pending].map((p) => p.done));
+  }
+
+  /** Feeds one decoded packet (also the entry point of tests and replays). */
+  handlePacket(packet: DecodedPacket, time: number = this.now()): void {
+    const running = this.running;
+    if (!running) return;
+    if (this.settings.ipv4Only && packet.family === 6) return;
+    this.handleEvents(running, running.matcher.feed({ time, ...packet }));
+    this.scheduleExpiry(running);
+  }
+
+  private open(config: KnockdConfig): { ok: true; value: Running } | { ok: false; error: string } {
+    const oneTime = new OneTimeSequences(this.deps.files);
+    const doors: MatcherDoor[] = [];
+    for (const door of config.doors) {
+      const sequence = door.oneTimeSequences
+        ? oneTime.load(door)
+        : { ok: true as const, value: door.sequence };
+      if (!sequence.ok) return sequence;
+      doors.push(matcherDoor(door, sequence.value));
+    }
+    const local = this.deps.localAddresses(this.settings.iface);
+    const matcher = new Matcher(doors, {
+      isLocalAddress: (address) => local.has(address),
+      ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
+    });
+    for (const [index, door] of config.doors.entries())
+      if (oneTime.exhausted(door)) matcher.disableDoor(index);
+    const listened = config.doors.flatMap((door, i) =>
+      door.oneTimeSequences ? oneTime.upcoming(door) : (doors[i]?.sequence ?? []),
+    );
+    const filter = captureFilter(listened, this.settings.ipv4Only);
+    this.deps.debug?.(`capture filter: ${filter}`);
+    const capture = this.deps.openCapture({
+      interface: this.settings.iface,
+      filter,
+      onPacket: (packet, time) => this.handlePacket(packet, time),
+    });
+    if (!capture.ok) return capture;
+    return { ok: true, value: { config, matcher, capture: capture.value, oneTime } };
+  }
+
+  private handleEvents(running: Running, events: MatcherEvent[]): void {
+    for (const event of events) {
+      const door = running.config.doors[event.door];
+      if (!door) continue;
+      switch (event.type) {
+        case 'stage':
+          this.deps.log.log(`${event.source}: ${door.name}: Stage ${event.stage}`);
+          break;
+        case 'open':
+          this.deps.log.log(`${event.source}: ${door.name}: OPEN SESAME`);
+          this.runCommands(door, event.source);
+          this.advanceOneTime(running, event.door, door);
+          break;
+        case 'timeout':
+          this.deps.log.log(
+            `${event.source}: ${door.name}: sequence timeout (stage ${event.stage})`,
+          );
+          break;
+        case 'evicted':
+          this.deps.debug?.(
+            `${event.source}: ${door.name}: attempt dropped at stage ${event.stage} (attempt table full)`,
+          );
+          break;
+        default:
+          assertNever(event);
+      }
+    }
+  }
+
+  private runCommands(door: KnockdDoor, source: string): void {
+    const six = source.includes(':');
+    const start = (six ? door.startCommand6 : undefined) ?? door.startCommand;
+    const stop = (six ? door.stopCommand6 : undefined) ?? door.stopCommand;
+    if (!start && !stop) return;
+    const run = runDoorCommands(
+      {
+        door: door.name,
+        source,
+        start: start || undefined,
+        stop: stop || undefined,
+        cmdTimeoutMs: door.cmdTimeout * 1000,
+      },
+      this.deps.log,
+      this.deps.shell,
+    );
+    this.pending.add(run);
+    void run.done.finally(() => this.pending.delete(run));
+  }
+
+  private advanceOneTime(running: Running, index: number, door: KnockdDoor): void {
+    if (!door.oneTimeSequences) return;
+    const next = running.oneTime.used(door);
+    if (next.ok) {
+      running.matcher.setDoorSequence(index, next.value);
+      return;
+    }
+    this.deps.log.log(next.error);
+    running.matcher.disableDoor(index);
+  }
+
+  // Called per packet, so it only touches the timer when the next expiry moved earlier (attempts
+  // start in time order, so a new one rarely does): no timer churn under a flood.
+  private scheduleExpiry(running: Running): void {
+    const at = running.matcher.nextExpiry();
+    if (at === undefined || (this.expiryAt !== undefined && this.expiryAt <= at)) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryAt = undefined;
+        if (this.running !== running) return;
+        this.handleEvents(running, running.matcher.expire(this.now()));
+        this.scheduleExpiry(running);
+      },
+      Math.max(0, at - this.now()),
+    );
+    this.expiryTimer.unref();
+  }
+}
+
+function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): MatcherDoor {
+  return {
+    name: door.name,
+    sequence,
+    seqTimeoutMs: door.seqTimeout * 1000,
+    tcpFlags: door.tcpFlags,
+    target: door.target,
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected matcher event ${JSON.stringify(value)}`);
+}
