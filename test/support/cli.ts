@@ -23,3 +23,15 @@ export function buildCli(): Promise<string> {
   })();
   return built;
 }
+
+/** `sesame server` as a door-server program for `bed.startKnockd(config, { program })`. */
+export async function sesameServer(): Promise<{
+  argv: string[];
+  readyLine: (ifname: string) => string;
+}> {
+  const cli = await buildCli();
+  return {
+    argv: [process.execPath, cli, 'server'],
+    readyLine: (ifname) => `starting up, listening on ${ifname}`,
+  };
+}

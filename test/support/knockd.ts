@@ -14,8 +14,27 @@ import {
 } from './processes';
 import type { BedResources } from './teardown';
 
+/**
+ * Which door server to run: Debian's knockd (the default) or another program with knockd's command
+ * line, such as `sesame server`, so the same scenarios run against both.
+ */
+export interface DoorServerProgram {
+  /** The argv before knockd's own options (`-i IF -c FILE -v -p PID -g LOG`). */
+  argv: string[];
+  /** What it prints on stdout (with -v) once it captures. */
+  readyLine: (ifname: string) => string;
+}
+
+/** Debian's knockd 0.8. */
+export const realKnockd = (): DoorServerProgram => ({
+  argv: [requireCommand('knockd')],
+  readyLine: (ifname) => `listening on ${ifname}...`,
+});
+
 /** Extra knobs for TestBed.startKnockd. */
 export interface KnockdOptions {
+  /** The program to run (default: the real knockd). */
+  program?: DoorServerProgram;
   /** Appended to knockd's command line (e.g. ['-D'] or ['-4']). */
   args?: string[];
   /** How long to wait for knockd to print that it listens (default 5 s). */
@@ -132,9 +151,8 @@ class KnockdProcess implements Knockd {
     return this.err;
   }
 
-  /** Resolves once knockd 0.8 has printed `listening on <if>...` (it has its pcap filter then). */
-  async ready(ifname: string, timeoutMs: number): Promise<void> {
-    const line = `listening on ${ifname}...`;
+  /** Resolves once the server has printed its ready line (knockd: `listening on <if>...`). */
+  async ready(line: string, timeoutMs: number): Promise<void> {
     const check = (): true | undefined => {
       if (this.out.includes(line)) return true;
       if (this.closed) throw this.describeFailure(`knockd exited before printing "${line}"`);
@@ -190,12 +208,13 @@ export async function startKnockdIn(
   const configPath = join(dir, 'knockd.conf');
   const defaultLog = join(dir, 'knockd.log');
   await writeFile(configPath, config);
-  const argv = [requireCommand('knockd'), '-i', server.ifname, '-c', configPath, '-v'];
+  const program = opts.program ?? realKnockd();
+  const argv = [...program.argv, '-i', server.ifname, '-c', configPath, '-v'];
   argv.push('-p', join(dir, 'knockd.pid'), '-g', defaultLog, ...(opts.args ?? []));
   const child = track(resources, spawnIn(server, argv, ['ignore', 'pipe', 'pipe']));
   const knockd = new KnockdProcess(child, dir, configPath, configuredLogFile(config) ?? defaultLog);
   try {
-    await knockd.ready(server.ifname, opts.readyTimeoutMs ?? 5_000);
+    await knockd.ready(program.readyLine(server.ifname), opts.readyTimeoutMs ?? 5_000);
   } catch (error: unknown) {
     await knockd.stop();
     throw error;
