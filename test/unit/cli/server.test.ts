@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../electron/cli/main';
+
+const dir = mkdtempSync(join(tmpdir(), 'sesame-server-cli-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('sesame check-config', () => {
+  it('accepts a good knockd.conf and names its doors', async () => {
+    const path = file(
+      'good.conf',
+      '[options]\n  UseSyslog\n[openSSH]\n  sequence = 7000,8000,9000\n',
+    );
+    expect(await cli('check-config', path)).toEqual({
+      code: 0,
+      out: `${path}: OK, 1 door(s): openSSH\n`,
+      err: '',
+    });
+  });
+
+  it.each([
+    ['[Options]\n  logfile = /x\n', 'config: line 2: syntax error'],
+    ['[a]\n  sequence = 1:icmp\n', 'config: section a: unknown protocol in knock sequence'],
+    ['[a]\n  tcpflags = syn, ack\n  sequence = 1\n', 'config: line 2: unrecognized flag " ACK"'],
+    ['sequence = 1\n', 'config: line 1: all directives must belong to a section'],
+  ])("refuses %j with knockd's first line and exit 1", async (text, message) => {
+    const path = file('bad.conf', text);
+    expect(await cli('check-config', path)).toEqual({
+      code: 1,
+      out: '',
+      err: `${message} (in ${path})\n`,
+    });
+  });
+
+  it('says when the file cannot be read', async () => {
+    const result = await cli('check-config', join(dir, 'missing.conf'));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('could not open config file');
+  });
+});
+
+describe('sesame server', () => {
+  it('prints its usage and version', async () => {
+    expect((await cli('server', '-h')).out).toMatch(/^Usage: sesame server/);
+    expect((await cli('server', '-V')).out).toMatch(/knockd 0\.8 compatible/);
+  });
+
+  it("exits 1 with knockd's message on a bad config, before capturing anything", async () => {
+    const path = file('bad-server.conf', '[a]\n  sequence = 65536\n');
+    expect(await cli('server', '-c', path, '-i', 'lo')).toEqual({
+      code: 1,
+      out: '',
+      err: `config: section a: port 65536 is invalid (in ${path})\n`,
+    });
+  });
+
+  it('exits 1 saying which interface does not exist', async () => {
+    const path = file('ok.conf', '[a]\n  sequence = 7000\n');
+    const result = await cli('server', '-c', path, '-i', 'nosuch0');
+    expect(result.code).toBe(1);
+    // libpcap checks the privilege before the device, so only root gets to hear about the name.
+    expect(result.err).toContain(
+      process.getuid?.() === 0
+        ? 'no network interface named nosuch0'
+        : 'no permission to capture on nosuch0',
+    );
+  });
+
+  it('refuses unknown options', async () => {
+    const result = await cli('server', '--frobnicate');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("Unknown option '--frobnicate'");
+  });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureOptions } from '../../../electron/node/capture';
+import { KnockServer, type KnockServerDeps } from '../../../electron/node/knock-server';
+import { parseKnockdConfig, type KnockdConfig } from '../../../shared/knockd-config';
+import type { DecodedPacket } from '../../../shared/packet-decode';
+
+function config(text: string): KnockdConfig {
+  const parsed = parseKnockdConfig(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
+}
+
+function harness(
+  files: Record<string, string> = {},
+  opts: { openFails?: string; ipv4Only?: boolean } = {},
+) {
+  const lines: string[] = [];
+  const ran: string[] = [];
+  const filters: string[] = [];
+  let closed = 0;
+  const deps: KnockServerDeps = {
+    openCapture: (options: CaptureOptions) => {
+      filters.push(options.filter);
+      if (opts.openFails) return { ok: false, error: opts.openFails };
+      return { ok: true, value: { linkType: 'ethernet', close: () => (closed += 1) } };
+    },
+    localAddresses: () => new Set(['198.18.0.1', 'fd53:5e5a::1']),
+    shell: (command) => {
+      ran.push(command);
+      return Promise.resolve(command.startsWith('false') ? 1 : 0);
+    },
+    files: {
+      read: (path) => {
+        const text = files[path];
+        if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+        return text;
+      },
+      write: (path, text) => {
+        files[path] = text;
+      },
+    },
+    log: { log: (m) => lines.push(m), close: () => Promise.resolve() },
+  };
+  const server = new KnockServer(deps, { iface: 'veth0', ipv4Only: opts.ipv4Only ?? false });
+  let time = 0;
+  const syn = (port: number, source = '198.18.0.2', destination = '198.18.0.1'): DecodedPacket => ({
+    family: source.includes(':') ? 6 : 4,
+    source,
+    destination,
+    protocol: 'tcp',
+    port,
+    tcpFlags: 0x02,
+  });
+  const send = (...ports: number[]) => {
+    for (const port of ports) server.handlePacket(syn(port), (time += 10));
+  };
+  return {
+    server,
+    lines,
+    ran,
+    filters,
+    files,
+    send,
+    syn,
+    closed: () => closed,
+    tick: () => (time += 10),
+  };
+}
+
+const C1 = `[o]
+  sequence = 7000,8000,9000
+  seq_timeout = 5
+  tcpflags = syn
+  command = echo %IP%
+`;
+
+describe('KnockServer', () => {
+  it('logs stages, OPEN SESAME and the command in knockd words, and runs the command', async () => {
+    const h = harness();
+    expect(h.server.start(config(C1))).toEqual({ ok: true });
+    h.send(7000, 8000, 9000);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.lines).toEqual([
+      'starting up, listening on veth0',
+      '198.18.0.2: o: Stage 1',
+      '198.18.0.2: o: Stage 2',
+      '198.18.0.2: o: Stage 3',
+      '198.18.0.2: o: OPEN SESAME',
+      'o: running command: echo 198.18.0.2',
+    ]);
+    expect(h.ran).toEqual(['echo 198.18.0.2']);
+    expect(h.filters).toEqual([
+      '(ip or ip6) and ((tcp dst port 7000) or (tcp dst port 8000) or (tcp dst port 9000))',
+    ]);
+  });
+
+  it('uses the _6 commands for IPv6 sources', async () => {
+    const h = harness();
+    h.server.start(config(`${C1}  command_6 = six %IP%\n`));
+    for (const port of [7000, 8000, 9000])
+      h.server.handlePacket(h.syn(port, 'fd53:5e5a::2', 'fd53:5e5a::1'), h.tick());
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.ran).toEqual(['six fd53:5e5a::2']);
+  });
+
+  it('ignores IPv6 with -4', () => {
+    const h = harness({}, { ipv4Only: true });
+    h.server.start(config(C1));
+    expect(h.filters[0]).toMatch(/^ip and /);
+    for (const port of [7000, 8000, 9000])
+      h.server.handlePacket(h.syn(port, 'fd53:5e5a::2', 'fd53:5e5a::1'), h.tick());
+    expect(h.lines.filter((l) => l.includes('Stage'))).toEqual([]);
+    h.send(7000);
+    expect(h.lines).toContain('198.18.0.2: o: Stage 1');
+  });
+
+  it('reports a capture that cannot open', () => {
+    const h = harness({}, { openFails: 'no permission to capture on veth0' });
+    expect(h.server.start(config(C1))).toEqual({
+      ok: false,
+      error: 'no permission to capture on veth0',
+    });
+  });
+
+  it('rotates one-time sequences, marks used lines and disables the door when none are left', () => {
+    const h = harness({ '/etc/once': '3001,3002\n4001,4002\n' });
+    h.server.start(config('[once]\n  one_time_sequences = /etc/once\n'));
+    expect(h.filters[0]).toContain('tcp dst port 4001');
+    h.send(3001, 3002);
+    h.send(4001, 4002);
+    h.send(3001, 3002);
+    expect(h.files['/etc/once']).toBe('#001,3002\n#001,4002\n');
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(2);
+    expect(h.lines).toContain(
+      'no more sequences left in the one time sequences file for door once --> disabling the door',
+    );
+  });
+
+  it('refuses to start when a one-time file cannot be read', () => {
+    const h = harness();
+    expect(h.server.start(config('[once]\n  one_time_sequences = /nope\n'))).toEqual({
+      ok: false,
+      error: 'cannot read one time sequences file /nope for door once: ENOENT',
+    });
+  });
+
+  it('keeps the running config when a reload is bad, and switches on a good one', () => {
+    const h = harness();
+    h.server.start(config(C1));
+    h.server.reload('/etc/knockd.conf', { ok: false, error: 'config: line 2: syntax error' });
+    expect(h.lines.slice(-2)).toEqual([
+      're-reading config file: /etc/knockd.conf',
+      'config: line 2: syntax error (keeping the previous configuration)',
+    ]);
+    h.send(7000, 8000, 9000);
+    expect(h.lines).toContain('198.18.0.2: o: OPEN SESAME');
+    h.server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
+    expect(h.closed()).toBe(1);
+    h.send(1234);
+    expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+  });
+
+  it('logs a timeout when it is due, without waiting for another packet', async () => {
+    const h = harness();
+    h.server.start(config('[t]\n  sequence = 1,2\n  seq_timeout = 0\n'));
+    h.server.handlePacket(h.syn(1), performance.now());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(h.lines).toContain('198.18.0.2: t: sequence timeout (stage 1)');
+  });
+
+  it('runs pending stop commands at once on shutdown', async () => {
+    const h = harness();
+    h.server.start(
+      config(
+        '[s]\n  sequence = 1\n  start_command = open\n  cmd_timeout = 3600\n  stop_command = close %IP%\n',
+      ),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 5));
+    await h.server.stop();
+    expect(h.ran).toEqual(['open', 'close 198.18.0.2']);
+    expect(h.lines).toContain('shutting down');
+  });
+});
