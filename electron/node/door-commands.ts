@@ -61,7 +61,7 @@ export function runDoorCommands(
   const done = (async () => {
     if (commands.start) await run(commands.start);
     const stop = commands.stop;
-    if (!stop) return;
+    if (stop === undefined) return;
     await new Promise<void>((resolve) => {
       fireStop = resolve;
       stopTimer = timers.setTimeout(resolve, commands.cmdTimeoutMs);

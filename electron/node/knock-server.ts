@@ -167,13 +167,16 @@ export class KnockServer {
     const six = source.includes(':');
     const start = (six ? door.startCommand6 : undefined) ?? door.startCommand;
     const stop = (six ? door.stopCommand6 : undefined) ?? door.stopCommand;
-    if (!start && !stop) return;
+    // As knockd: nothing runs (not even a stop command) without a non-empty start command, and a
+    // stop command that is set but empty still "runs" after cmd_timeout (found by the differential
+    // suite, rows 18b and 18c).
+    if (!start) return;
     const run = runDoorCommands(
       {
         door: door.name,
         source,
-        start: start || undefined,
-        stop: stop || undefined,
+        start,
+        stop,
         cmdTimeoutMs: door.cmdTimeout * 1000,
       },
       this.deps.log,

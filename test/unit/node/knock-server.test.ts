@@ -182,3 +182,25 @@ describe('KnockServer', () => {
     expect(h.lines).toContain('shutting down');
   });
 });
+
+describe('KnockServer commands, as knockd runs them', () => {
+  it('runs no stop command without a start command', async () => {
+    const h = harness();
+    h.server.start(config('[o]\n  sequence = 1\n  stop_command = close %IP%\n  cmd_timeout = 0\n'));
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual([]);
+    expect(h.lines.some((l) => l.includes('command'))).toBe(false);
+  });
+
+  it('still "runs" a stop command that is set but empty', async () => {
+    const h = harness();
+    h.server.start(
+      config('[o]\n  sequence = 1\n  command = open\n  stop_command =\n  cmd_timeout = 0\n'),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual(['open', '']);
+    expect(h.lines.slice(-2)).toEqual(['198.18.0.2: o: command timeout', 'o: running command: ']);
+  });
+});
