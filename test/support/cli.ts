@@ -1,18 +1,38 @@
 // Builds the `sesame` CLI once per test file, so root-only tests can run it inside a namespace
 // (`ip netns exec ... node sesame.js`) without depending on an earlier `npm run build`.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 let built: Promise<string> | undefined;
 
+/** Removes builds left by test processes that were killed before their exit handler ran. */
+function sweepStaleBuilds(out: string): void {
+  for (const name of readdirSync(out)) {
+    const pid = /^\.test-cli-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    rmSync(join(out, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Path of a freshly built CLI under out/ (so its packages resolve); removed when the process exits. */
 export function buildCli(): Promise<string> {
   built ??= (async () => {
-    mkdirSync(join(process.cwd(), 'out'), { recursive: true });
-    const dir = mkdtempSync(join(process.cwd(), 'out', '.test-cli-'));
+    const out = join(process.cwd(), 'out');
+    mkdirSync(out, { recursive: true });
+    sweepStaleBuilds(out);
+    const dir = mkdtempSync(join(out, `.test-cli-${process.pid}-`));
     chmodSync(dir, 0o755); // readable by the unprivileged user some tests run it as
     process.once('exit', () => {
       rmSync(dir, { recursive: true, force: true });
