@@ -52,14 +52,43 @@ export function createServerLog(options: ServerLogOptions): ServerLog {
       syslog = undefined;
     });
   }
+  // Lines are gathered and written once per event-loop turn: under a flood every spoofed first hit
+  // logs a Stage line, and a write per line kept waking the thread pool and stalling capture
+  // (measured with perf in the flood benchmark, docs/benchmarks.md).
+  let fileLines: string[] = [];
+  let syslogLines: string[] = [];
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (fileLines.length > 0) file?.write(fileLines.join(''));
+    if (syslogLines.length > 0) syslog?.stdin?.write(syslogLines.join(''));
+    fileLines = [];
+    syslogLines = [];
+  };
+  let stampMinute = Number.NaN;
+  let stamp = '';
+  const stampNow = () => {
+    const date = now();
+    const minute = Math.floor(date.getTime() / 60_000);
+    if (minute !== stampMinute) {
+      stampMinute = minute;
+      stamp = logStamp(date);
+    }
+    return stamp;
+  };
+  const print = options.stdout ?? ((line: string) => process.stdout.write(line));
   return {
     log(message) {
-      if (options.verbose)
-        (options.stdout ?? ((l: string) => process.stdout.write(l)))(`${message}\n`);
-      file?.write(`${logStamp(now())} ${message}\n`);
-      syslog?.stdin?.write(`${message}\n`);
+      if (options.verbose) print(`${message}\n`);
+      if (file) fileLines.push(`${stampNow()} ${message}\n`);
+      if (syslog) syslogLines.push(`${message}\n`);
+      if (!flushScheduled && (file || syslog)) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
     },
     async close() {
+      flush();
       const closing: Promise<void>[] = [];
       if (file) {
         const f = file;

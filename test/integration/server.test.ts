@@ -54,14 +54,15 @@ describeRoot(
   command_6 = /bin/echo mixed-open-six %IP%
 `);
       expect((await knock([bed.server.ipv4, '7001', '7002', '7003'])).code).toBe(0);
-      const log = await server.waitForLog(
-        `tcp: running command: /bin/echo tcp-open ${bed.client.ipv4}`,
-      );
-      expect(log).toMatch(
-        new RegExp(
-          `\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] ${bed.client.ipv4.replaceAll('.', '\\.')}: tcp: Stage 1\\n.*tcp: Stage 2\\n.*tcp: Stage 3\\n.*tcp: OPEN SESAME`,
-        ),
-      );
+      await server.waitForLog(`tcp: running command: /bin/echo tcp-open ${bed.client.ipv4}`);
+      // waitForLog also reads -v's stdout; the stamped lines are in the log file.
+      await expect
+        .poll(() => server.log())
+        .toMatch(
+          new RegExp(
+            `\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] ${bed.client.ipv4.replaceAll('.', '\\.')}: tcp: Stage 1\\n.*tcp: Stage 2\\n.*tcp: Stage 3\\n.*tcp: OPEN SESAME`,
+          ),
+        );
       expect((await knock(['-u', bed.server.ipv4, '7101', '7102'])).code).toBe(0);
       await server.waitForLog(`udp-open ${bed.client.ipv4}`);
       expect((await knock(['-d', '100', bed.server.ipv4, '7201', '7202:udp', '7203'])).code).toBe(
@@ -147,7 +148,9 @@ describeRoot(
       expect(readFileSync(file, 'utf8')).toBe(
         '# one line each\n#001,3002\nnot a sequence\n#001,4002:udp\r\n#001,5002\n',
       );
-      expect((await server.log()).match(/once: OPEN SESAME/g)).toHaveLength(3);
+      await expect
+        .poll(async () => (await server.log()).match(/once: OPEN SESAME/g)?.length)
+        .toBe(3);
       await server.stop();
     });
 
