@@ -1,8 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sesameServer } from '../support/cli';
+import { bundleScript, sesameServer } from '../support/cli';
 import type { DoorServerProgram, Knockd } from '../support/knockd';
 import type { PlayedHit } from '../support/packet-player';
 import { describeRoot } from '../support/root';
@@ -51,20 +50,8 @@ let player: string;
 
 /** Bundles the packet player under out/ (so raw-socket resolves from node_modules). */
 async function buildPlayer(): Promise<string> {
-  mkdirSync(join(process.cwd(), 'out'), { recursive: true });
-  outDir = mkdtempSync(join(process.cwd(), 'out', '.test-differential-'));
-  chmodSync(outDir, 0o755);
-  const outfile = join(outDir, 'play.mjs');
-  await build({
-    stdin: { contents: PLAYER_SCRIPT, resolveDir: process.cwd(), loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  const outfile = await bundleScript('differential-play', PLAYER_SCRIPT);
+  outDir = dirname(outfile);
   return outfile;
 }
 

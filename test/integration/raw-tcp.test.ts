@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bundleScript } from '../support/cli';
 import type { Knockd } from '../support/knockd';
 import type { RunResult } from '../support/processes';
 import { describeRoot } from '../support/root';
@@ -51,26 +51,11 @@ const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 
 let bed: TestBed;
 let knockd: Knockd;
-let dir: string;
 let script: string;
 
 /** Bundles SEND_SCRIPT under out/ (so raw-socket resolves from node_modules), readable by nobody. */
-async function buildSendScript(): Promise<string> {
-  mkdirSync(join(process.cwd(), 'out'), { recursive: true });
-  dir = mkdtempSync(join(process.cwd(), 'out', '.test-raw-tcp-'));
-  chmodSync(dir, 0o755);
-  const outfile = join(dir, 'send.mjs');
-  await build({
-    stdin: { contents: SEND_SCRIPT, resolveDir: process.cwd(), loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
+function buildSendScript(): Promise<string> {
+  return bundleScript('raw-tcp-send', SEND_SCRIPT);
 }
 
 function send(args: string[], prefix: string[] = []): Promise<RunResult> {
@@ -123,7 +108,7 @@ describeRoot(
 
     afterAll(async () => {
       await bed.teardown();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dirname(script), { recursive: true, force: true });
     });
 
     it('puts exactly the crafted packets on the wire, with their flags and correct checksums', async () => {

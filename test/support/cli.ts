@@ -1,6 +1,7 @@
-// Builds the `sesame` CLI once per test file, so root-only tests can run it inside a namespace
-// (`ip netns exec ... node sesame.js`) without depending on an earlier `npm run build`.
+// Builds the `sesame` CLI (and small helper scripts) for root-only tests, which run them inside a
+// namespace (`ip netns exec ... node sesame.js`) without depending on an earlier `npm run build`.
 import { execFile } from 'node:child_process';
+import { build } from 'esbuild';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +12,7 @@ let built: Promise<string> | undefined;
 /** Removes builds left by test processes that were killed before their exit handler ran. */
 function sweepStaleBuilds(out: string): void {
   for (const name of readdirSync(out)) {
-    const pid = /^\.test-cli-(\d+)-/.exec(name)?.[1];
+    const pid = /^\.test-[a-z-]+?-(\d+)-/.exec(name)?.[1];
     if (pid === undefined || alive(Number(pid))) continue;
     rmSync(join(out, name), { recursive: true, force: true });
   }
@@ -26,18 +27,42 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A fresh folder under out/ (so bundles there resolve packages from node_modules), readable by the
+ * unprivileged user some tests run as, removed when this process exits (or by a later sweep).
+ */
+export function testOutDir(name: string): string {
+  const out = join(process.cwd(), 'out');
+  mkdirSync(out, { recursive: true });
+  sweepStaleBuilds(out);
+  const dir = mkdtempSync(join(out, `.test-${name}-${process.pid}-`));
+  chmodSync(dir, 0o755);
+  process.once('exit', () => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** Bundles a small TypeScript program (test senders, players) for plain Node; returns its path. */
+export async function bundleScript(name: string, contents: string): Promise<string> {
+  const outfile = join(testOutDir(name), `${name}.mjs`);
+  await build({
+    stdin: { contents, resolveDir: process.cwd(), loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 /** Path of a freshly built CLI under out/ (so its packages resolve); removed when the process exits. */
 export function buildCli(): Promise<string> {
   built ??= (async () => {
-    const out = join(process.cwd(), 'out');
-    mkdirSync(out, { recursive: true });
-    sweepStaleBuilds(out);
-    const dir = mkdtempSync(join(out, `.test-cli-${process.pid}-`));
-    chmodSync(dir, 0o755); // readable by the unprivileged user some tests run it as
-    process.once('exit', () => {
-      rmSync(dir, { recursive: true, force: true });
-    });
-    const outfile = join(dir, 'sesame.js');
+    const outfile = join(testOutDir('cli'), 'sesame.js');
     await run(process.execPath, ['scripts/build-cli.mjs', outfile]);
     return outfile;
   })();

@@ -31,3 +31,23 @@ describe('server log', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('server log to syslog', () => {
+  it('feeds each message as one line to a long-running logger (ident knockd, user.notice)', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { PassThrough } = await import('node:stream');
+    const stdin = new PassThrough();
+    let text = '';
+    stdin.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const child = Object.assign(new EventEmitter(), { stdin });
+    stdin.on('finish', () => child.emit('exit', 0));
+    const log = createServerLog({
+      useSyslog: true,
+      spawnLogger: () => child as unknown as import('node:child_process').ChildProcess,
+    });
+    log.log('198.18.0.2: openSSH: Stage 1');
+    log.log('198.18.0.2: openSSH: OPEN SESAME');
+    await log.close();
+    expect(text).toBe('198.18.0.2: openSSH: Stage 1\n198.18.0.2: openSSH: OPEN SESAME\n');
+  });
+});
