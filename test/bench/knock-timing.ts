@@ -1,8 +1,8 @@
 // Benchmark: `sesame knock` against `knock`, timed on the server host's wire by tcpdump.
 // A 12-port mixed TCP/UDP sequence, sent with no delay and with 100 ms delays, several rounds
 // each, alternating the two clients. Prints medians and the ratio sesame/knock.
-import type { ChildProcess } from 'node:child_process';
 import { buildCli } from '../support/cli';
+import { startTcpdump, tcpdumpTimeMs, type Tcpdump } from '../support/tcpdump';
 import { createTestBed, type TestBed } from '../support/testbed';
 
 const SEQUENCE = [
@@ -21,53 +21,22 @@ const SEQUENCE = [
 ];
 const ROUNDS = Number(process.env.SESAME_BENCH_ROUNDS ?? '7');
 
-interface Capture {
-  child: ChildProcess;
-  times: () => number[];
-  reset: () => void;
+type Capture = Tcpdump;
+
+function startCapture(bed: TestBed): Promise<Capture> {
+  const filter = `src host ${bed.client.ipv4} and ((tcp[tcpflags] & tcp-syn != 0) or udp)`;
+  return startTcpdump(bed, bed.server, filter, ['-tt']);
 }
 
-async function startCapture(bed: TestBed): Promise<Capture> {
-  const filter = `src host ${bed.client.ipv4} and ((tcp[tcpflags] & tcp-syn != 0) or udp)`;
-  const child = bed.spawn(bed.server, [
-    'tcpdump',
-    '-i',
-    bed.server.ifname,
-    '-nn',
-    '-l',
-    '-U',
-    '-tt',
-    filter,
-  ]);
-  let lines: string[] = [];
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const parts = text.split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
-  });
-  await new Promise<void>((resolve) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      if (c.toString().includes('listening on')) resolve();
-    });
-  });
-  return {
-    child,
-    times: () => lines.map((l) => Number(l.split(' ')[0]) * 1000),
-    reset: () => {
-      lines = [];
-    },
-  };
-}
+const arrivals = (capture: Capture) => capture.lines().map(tcpdumpTimeMs);
 
 async function waitForPackets(capture: Capture, count: number): Promise<number[]> {
   for (let i = 0; i < 200; i += 1) {
-    const times = capture.times();
+    const times = arrivals(capture);
     if (times.length >= count) return times;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`tcpdump saw ${capture.times().length} of ${count} packets`);
+  throw new Error(`tcpdump saw ${arrivals(capture).length} of ${count} packets`);
 }
 
 interface Round {
@@ -87,9 +56,9 @@ async function knockOnce(
   const times = await waitForPackets(capture, SEQUENCE.length);
   // Let a late retransmission show up, so a client sending extra packets cannot hide.
   await new Promise((r) => setTimeout(r, 50));
-  if (capture.times().length !== SEQUENCE.length) {
+  if (arrivals(capture).length !== SEQUENCE.length) {
     throw new Error(
-      `${argv[0] ?? ''}: ${capture.times().length} packets on the wire for ${SEQUENCE.length} hits`,
+      `${argv[0] ?? ''}: ${arrivals(capture).length} packets on the wire for ${SEQUENCE.length} hits`,
     );
   }
   const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
@@ -130,7 +99,7 @@ async function main() {
           `${(spread('sesame') / spread('knock')).toFixed(2)} | ${gapError('knock').toFixed(3)} | ${gapError('sesame').toFixed(3)} |`,
       );
     }
-    capture.child.kill('SIGINT');
+    await capture.stop();
     process.stdout.write(
       `\nknock timing on the wire: 12 hits (11 TCP SYN + 1 UDP), ${ROUNDS} rounds each, tcpdump on the server host\n\n` +
         '| delay | knock first→last (median ms) | sesame first→last (median ms) | sesame/knock | knock worst gap error (ms) | sesame worst gap error (ms) |\n' +

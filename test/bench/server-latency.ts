@@ -5,13 +5,14 @@
 // Rounds alternate: a fresh knockd, half the knocks, a fresh sesame server, half the knocks, twice.
 // Run: `npm run bench -- server-latency` (root; knockd, knock, tcpdump; cc for the stamp program,
 // else `date +%s.%N`, which adds its own start-up to both). SESAME_BENCH_KNOCKS sets the knocks (20).
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sesameServer } from '../support/cli';
 import type { DoorServerProgram } from '../support/knockd';
+import { startTcpdump, tcpdumpTimeMs, type Tcpdump } from '../support/tcpdump';
 import { createTestBed, type TestBed } from '../support/testbed';
 
 const KNOCKS = Number(process.env.SESAME_BENCH_KNOCKS ?? '20');
@@ -66,47 +67,15 @@ async function stampProgram(
   };
 }
 
-interface Capture {
-  child: ChildProcess;
-  times: () => number[];
-  reset: () => void;
-}
+type Capture = Tcpdump;
 
 /** tcpdump on the server's veth: arrival times (ms since the epoch) of the client's SYNs. */
-async function startCapture(bed: TestBed): Promise<Capture> {
+function startCapture(bed: TestBed): Promise<Capture> {
   const filter = `src host ${bed.client.ipv4} and tcp[tcpflags] & tcp-syn != 0`;
-  const child = bed.spawn(bed.server, [
-    'tcpdump',
-    '-i',
-    bed.server.ifname,
-    '-nn',
-    '-l',
-    '-U',
-    '-tt',
-    '--time-stamp-precision=nano',
-    filter,
-  ]);
-  let lines: string[] = [];
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.on('data', (c: Buffer) => {
-      if (c.toString().includes('listening on')) resolve();
-    });
-    child.once('exit', () => reject(new Error('tcpdump exited')));
-  });
-  return {
-    child,
-    times: () => lines.map((l) => seconds(l.split(' ')[0] ?? '') * 1000),
-    reset: () => {
-      lines = [];
-    },
-  };
+  return startTcpdump(bed, bed.server, filter, ['-tt', '--time-stamp-precision=nano']);
 }
+
+const times = (capture: Capture) => capture.lines().map(tcpdumpTimeMs);
 
 /** "1700000000.123456789" → seconds, without losing the nanoseconds to a double's rounding. */
 function seconds(text: string): number {
@@ -138,7 +107,7 @@ async function knockOnce(bed: TestBed, capture: Capture, stampFile: string): Pro
   const result = await bed.run(bed.client, ['knock', bed.server.ipv4, ...DOOR]);
   if (result.code !== 0) throw new Error(`knock failed: ${result.stderr}`);
   const syns = await waitFor('the SYNs in tcpdump', () =>
-    Promise.resolve(capture.times().length >= DOOR.length ? capture.times() : undefined),
+    Promise.resolve(times(capture).length >= DOOR.length ? times(capture) : undefined),
   );
   const opened = await waitFor('the door command', async () => {
     const all = await stamps(stampFile);
@@ -185,7 +154,7 @@ async function main() {
         }
       }
     }
-    capture.child.kill('SIGINT');
+    await capture.stop();
   } finally {
     await rm(dir, { recursive: true, force: true });
     await bed.teardown();

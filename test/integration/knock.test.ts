@@ -6,6 +6,7 @@ import { buildCli } from '../support/cli';
 import type { Knockd } from '../support/knockd';
 import type { RunResult } from '../support/processes';
 import { describeRoot } from '../support/root';
+import { startTcpdump } from '../support/tcpdump';
 import { createTestBed, type TestBed } from '../support/testbed';
 
 // Sesame's client against Debian's real knockd, across the bed's veth pair.
@@ -59,34 +60,14 @@ function sesame(args: string[]): Promise<RunResult> {
 
 /** tcpdump on the server host; `stop` returns `PORT FLAGS` (or `PORT UDP`) per packet, in order. */
 async function capture(filter: string) {
-  const dump = bed.spawn(bed.server, [
-    'tcpdump',
-    '-i',
-    bed.server.ifname,
-    '-nn',
-    '-l',
-    '-U',
-    filter,
-  ]);
-  let text = '';
-  dump.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  await new Promise<void>((resolve) =>
-    dump.stderr?.on('data', (c: Buffer) => /listening on/.test(c.toString()) && resolve()),
-  );
+  const dump = await startTcpdump(bed, bed.server, filter);
   return {
     async stop(afterMs: number): Promise<string[]> {
-      await new Promise((resolve) => setTimeout(resolve, afterMs));
-      dump.kill('SIGINT');
-      await new Promise((resolve) => dump.once('exit', resolve));
-      return text
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const tcp = /> [\d.]+\.(\d+): Flags \[([^\]]+)\]/.exec(line);
-          const udp = /> [\d.]+\.(\d+): UDP/.exec(line);
-          return tcp ? `${tcp[1] ?? ''} ${tcp[2] ?? ''}` : udp ? `${udp[1] ?? ''} UDP` : line;
-        });
+      return (await dump.stop(afterMs)).map((line) => {
+        const tcp = /> [\d.]+\.(\d+): Flags \[([^\]]+)\]/.exec(line);
+        const udp = /> [\d.]+\.(\d+): UDP/.exec(line);
+        return tcp ? `${tcp[1] ?? ''} ${tcp[2] ?? ''}` : udp ? `${udp[1] ?? ''} UDP` : line;
+      });
     },
   };
 }
