@@ -3,14 +3,23 @@ import { createLogger } from '../node/logger';
 import { ProfileStore, profileStorePath } from '../node/profile-store';
 import type { ProfileLookup } from './knock';
 
-/** The CLI's view of the profile store: the same file as the desktop app (SESAME_CONFIG_DIR overrides). */
-export function openCliStore(): ProfileStore {
+/** The profile file the CLI uses: the desktop app's (SESAME_CONFIG_DIR overrides the folder). */
+export function cliStorePath(): string {
+  return profileStorePath(process.env, process.platform, homedir());
+}
+
+/**
+ * The CLI's view of the profile store. Problems reach the user through the command's own message;
+ * the store's log goes to `debug` (stderr by default) only with SESAME_DEBUG=1.
+ */
+export function openCliStore(
+  debug: (line: string) => void = (l) => process.stderr.write(l),
+): ProfileStore {
   return new ProfileStore({
-    path: profileStorePath(process.env, process.platform, homedir()),
+    path: cliStorePath(),
     now: () => new Date(),
-    // Problems reach the user through the command's own message; the store's log is for debugging.
-    logger: createLogger('profiles', (level, line) => {
-      if (process.env.SESAME_DEBUG === '1') process.stderr.write(`${level}: ${line}\n`);
+    logger: createLogger('profiles', (_level, line) => {
+      if (process.env.SESAME_DEBUG === '1') debug(`${line}\n`);
     }),
   });
 }

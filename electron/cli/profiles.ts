@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { Profile } from '../../shared/profile';
@@ -7,8 +6,8 @@ import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
 import { formatSequence as seq, type Parsed } from '../../shared/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
-import { createLogger } from '../node/logger';
 import * as ps from '../node/profile-store';
+import { cliStorePath, openCliStore } from './profile-lookup';
 import { UsageError, type CliIo } from './io';
 import type { Command } from './main';
 import { describeProfile, formatTable } from './profile-display';
@@ -69,7 +68,7 @@ export const profilesCommand: Command = (args, io) =>
 
 function dispatch([name, ...rest]: readonly string[], io: CliIo): number {
   const help = () => {
-    io.out(usage(storePath()));
+    io.out(usage(cliStorePath()));
     return 0;
   };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') return help();
@@ -192,10 +191,7 @@ function profilesIn(data: unknown): Parsed<unknown[]> {
 
 /** Loads the store; its report goes to stderr. A moved-aside file leaves a usable, empty store. */
 function openStore(io: CliIo): Opened {
-  const logger = createLogger('profiles', (_level, line) => {
-    if (process.env.SESAME_DEBUG === '1') io.err(`${line}\n`);
-  });
-  const store = new ps.ProfileStore({ path: storePath(), now: () => new Date(), logger });
+  const store = openCliStore((line) => io.err(line));
   const loaded = store.load();
   if (loaded.ok && loaded.notice !== undefined) io.err(`sesame: note: ${loaded.notice}\n`);
   if (loaded.ok) return { store, degraded: false };
@@ -216,10 +212,6 @@ function saved(
   const { code, message, problems = [] } = result.error;
   if (code === 'invalid') return failed(io, problems.join('\n'), 'profile field ');
   return failed(io, message);
-}
-
-function storePath(): string {
-  return ps.profileStorePath(process.env, process.platform, homedir());
 }
 
 function failed(io: CliIo, message: string, prefix = ''): number {
