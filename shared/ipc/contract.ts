@@ -1,7 +1,17 @@
 import { z } from 'zod';
-import type { RequestChannel } from './channels';
+import { profileSchema, type Profile } from '../profile';
+import type { Protocol } from '../sequence';
+import { terminalIds, type TerminalId } from '../terminals';
+import type { EventChannel, RequestChannel } from './channels';
 
-export { apiPath, requestChannelNames, type RequestChannel } from './channels';
+export {
+  apiPath,
+  eventChannelNames,
+  isEventChannel,
+  requestChannelNames,
+  type EventChannel,
+  type RequestChannel,
+} from './channels';
 
 /** Carries a channel's result type in the table; it has no runtime content. */
 interface ResultOf<T> {
@@ -17,12 +27,84 @@ interface ChannelSpec {
   result: ResultOf<unknown>;
 }
 
+const profileId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id may hold only letters, digits, _ and -');
+const byId = z.strictObject({ id: profileId });
+
+/** A profile as the editor sends it: everything but the id, validated with the profile schema. */
+export const profileDraftSchema = profileSchema.omit({ id: true });
+
+/** A profile being edited, before it has been saved (no id yet for a new one). */
+export type ProfileDraft = z.input<typeof profileDraftSchema>;
+
+/** Which terminal "Open SSH" uses: the platform's search order, a named one, or a command of the user's. */
+export const terminalSettingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('auto') }),
+  z.strictObject({ kind: z.literal('named'), id: z.enum(terminalIds) }),
+  z.strictObject({
+    kind: z.literal('custom'),
+    command: z
+      .string()
+      .trim()
+      .min(1, 'terminal command is empty')
+      .refine((v) => !v.startsWith('-'), 'terminal command must not start with "-"')
+      .refine((v) => !/[\p{Cc}]/u.test(v), 'terminal command must not contain control characters'),
+  }),
+]);
+
+/** The user's settings, stored by main (electron-store `settings.json`). */
+export const settingsSchema = z.strictObject({
+  terminal: terminalSettingSchema,
+  notifications: z.boolean(),
+  encryptSequences: z.boolean(),
+});
+
+/** The user's settings. */
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The settings a fresh install starts with. */
+export const defaultSettings: Settings = {
+  terminal: { kind: 'auto' },
+  notifications: true,
+  encryptSequences: true,
+};
+
 /** Every request channel the renderer may call: its input schema and its result type. */
 export const requestChannels = {
-  'app:info': {
-    input: z.undefined(),
-    result: resultOf<AppInfo>(),
+  'app:info': { input: z.undefined(), result: resultOf<AppInfo>() },
+  'profiles:list': { input: z.undefined(), result: resultOf<ProfilesView>() },
+  'profiles:get': { input: byId, result: resultOf<Profile>() },
+  'profiles:save': {
+    input: z.strictObject({ id: profileId.optional(), profile: profileDraftSchema }),
+    result: resultOf<Profile>(),
   },
+  'profiles:delete': { input: byId, result: resultOf<Profile>() },
+  'profiles:import': {
+    input: z.strictObject({
+      format: z.enum(['json', 'knockd']),
+      text: z.string().max(1_000_000, 'the text to import is larger than 1 MB'),
+      /** The host the doors of a knockd.conf are on (a knockd.conf never names its own host). */
+      host: z.string().optional(),
+      replace: z.boolean().optional(),
+      /** Only report what would be imported. */
+      dryRun: z.boolean().optional(),
+    }),
+    result: resultOf<ImportView>(),
+  },
+  'profiles:export': {
+    input: z.strictObject({ ids: z.array(profileId).optional() }).optional(),
+    result: resultOf<{ json: string; count: number }>(),
+  },
+  'knock:open': {
+    input: z.strictObject({ id: profileId, reknock: z.boolean().optional() }),
+    result: resultOf<KnockOutcome>(),
+  },
+  'knock:close': { input: byId, result: resultOf<KnockOutcome>() },
+  'knock:cancel': { input: byId, result: resultOf<{ cancelled: boolean }>() },
+  'knock:history': { input: z.undefined(), result: resultOf<KnockOutcome[]>() },
+  'ssh:open': { input: byId, result: resultOf<KnockOutcome>() },
+  'probe:run': { input: byId, result: resultOf<ProbeView>() },
+  'settings:get': { input: z.undefined(), result: resultOf<SettingsView>() },
+  'settings:save': { input: settingsSchema, result: resultOf<SettingsView>() },
 } as const satisfies Record<RequestChannel, ChannelSpec>;
 
 /** What the window shows about the running app (version, platform). */
@@ -32,25 +114,157 @@ export interface AppInfo {
   platform: string;
 }
 
+/** The saved profiles, and what went wrong reading the file if anything did. */
+export interface ProfilesView {
+  profiles: Profile[];
+  /** Where the profiles live (the same file the `sesame` CLI uses). */
+  storePath: string;
+  /** Something the user should know (a migrated file, a file moved aside, a newer version). */
+  problem?: string;
+}
+
+/** What an import did (or, with dryRun, would do). */
+export interface ImportView {
+  profiles: Profile[];
+  /** Names of saved profiles replaced by the import. */
+  replaced: string[];
+  /** How doors were paired and anything skipped, one line each. */
+  notes: string[];
+  dryRun: boolean;
+}
+
+/** The state of a service port, from a TCP connect. */
+export type ProbeState = 'open' | 'closed' | 'unreachable';
+
+/** One probe of a profile's service port. */
+export interface ProbeView {
+  profileId: string;
+  address: string;
+  port: number;
+  state: ProbeState;
+  elapsedMs: number;
+  at: number;
+}
+
+/** One hit as sent. */
+export interface HitView {
+  index: number;
+  total: number;
+  port: number;
+  protocol: Protocol;
+  offsetMs: number;
+  error?: string;
+}
+
+/** Which action a knock was. */
+export type KnockAction = 'open' | 'close' | 'ssh';
+
+/** How a knock ended: `open`/`closed`/`unreachable` come from the probe; `sent` has no probe. */
+export type KnockVerdict = ProbeState | 'sent' | 'failed' | 'cancelled';
+
+/** A finished knock (open, close, or the knock of Open SSH), as shown in history and notifications. */
+export interface KnockOutcome {
+  runId: string;
+  profileId: string;
+  profileName: string;
+  action: KnockAction;
+  verdict: KnockVerdict;
+  address?: string;
+  hits: HitView[];
+  probe?: ProbeView;
+  /** Why it failed, in the user's words. */
+  error?: string;
+  /** For Open SSH: the terminal used, and whether the close sequence follows when ssh ends. */
+  ssh?: { terminal: string; closesOnExit: boolean };
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Where a knock is, sent as `knock:progress` while it runs. */
+export interface KnockProgressEvent {
+  runId: string;
+  profileId: string;
+  action: KnockAction;
+  stage: 'resolving' | 'knocking' | 'probing' | 'reknocking' | 'launching';
+  address?: string;
+  hit?: HitView;
+}
+
+/** Which safeStorage backend protects the sequences, and whether they are encrypted at all. */
+export interface EncryptionView {
+  /** Electron's name for the backend (`keychain`, `dpapi`, `gnome_libsecret`, `kwallet5`, `basic_text`, ...). */
+  backend: string;
+  /** True when the backend is a real OS secret store. */
+  secure: boolean;
+  /** True when sequences are written encrypted (setting on and a secure backend present). */
+  encrypted: boolean;
+  /** Said when sequences are in plain text (no backend, or the setting is off). */
+  warning?: string;
+}
+
+/** A terminal the settings screen can offer. */
+export interface TerminalChoice {
+  id: TerminalId;
+  label: string;
+  available: boolean;
+}
+
+/** The settings screen's data. */
+export interface SettingsView {
+  settings: Settings;
+  encryption: EncryptionView;
+  terminals: TerminalChoice[];
+}
+
+/** Every event main sends to the window, with its payload type. */
+export interface EventPayloads {
+  'knock:progress': KnockProgressEvent;
+  'knock:finished': KnockOutcome;
+  'profiles:changed': ProfilesView;
+}
+
 /** Input type of a channel, derived from its schema. */
-export type RequestInput<C extends RequestChannel> = z.infer<(typeof requestChannels)[C]['input']>;
+export type RequestInput<C extends RequestChannel> = z.input<(typeof requestChannels)[C]['input']>;
+
+/** Input of a channel after parsing (defaults applied), as the handler receives it. */
+export type ParsedInput<C extends RequestChannel> = z.output<(typeof requestChannels)[C]['input']>;
 
 /** Result type of a channel. */
 export type RequestResult<C extends RequestChannel> =
   (typeof requestChannels)[C]['result'] extends ResultOf<infer T> ? T : never;
 
+/** A problem with one field of the input (`open[2].port`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** An expected failure: a code the page can branch on, a message for the user, the bad fields. */
+export interface IpcError {
+  code: string;
+  message: string;
+  problems?: FieldProblem[];
+}
+
 /** Expected failures travel as values, never as thrown errors across IPC. */
-export type IpcResult<T> =
-  { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Subscribes to one event; returns the function that unsubscribes. */
+export type Subscribe = <E extends EventChannel>(
+  event: E,
+  listener: (payload: EventPayloads[E]) => void,
+) => () => void;
 
 /** The typed API object the preload exposes as `window.sesame`, derived from the table. */
 export type SesameApi = {
   [C in RequestChannel as ChannelGroup<C>]: {
     [K in RequestChannel as ChannelGroup<K> extends ChannelGroup<C> ? ChannelMethod<K> : never]: (
-      ...args: RequestInput<K> extends undefined ? [] : [RequestInput<K>]
+      ...args: undefined extends RequestInput<K>
+        ? [input?: RequestInput<K>]
+        : [input: RequestInput<K>]
     ) => Promise<IpcResult<RequestResult<K>>>;
   };
-};
+} & { on: Subscribe };
 
 type ChannelGroup<C extends string> = C extends `${infer G}:${string}` ? G : never;
 type ChannelMethod<C extends string> = C extends `${string}:${infer M}` ? M : never;
