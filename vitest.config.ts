@@ -22,6 +22,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/unit/**/*.test.ts'],
           setupFiles: [here('test/support/no-real-electron.ts')],
+          // electron-store imports `electron` itself: inlined, its import gets the fake too.
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {

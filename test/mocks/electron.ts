@@ -17,6 +17,14 @@ class FakeIpcMain {
     this.handlers.set(channel, handler);
   }
 
+  /** electron-store registers a synchronous channel for renderers; recorded, never used. */
+  readonly listeners = new Map<string, unknown>();
+
+  on(channel: string, listener: unknown): this {
+    this.listeners.set(channel, listener);
+    return this;
+  }
+
   removeHandler(channel: string): void {
     this.handlers.delete(channel);
   }
@@ -31,6 +39,11 @@ class FakeIpcMain {
 /** The parts of a WebContents the app touches. */
 class FakeWebContents extends EventEmitter {
   readonly mainFrame = { url: 'file:///fake/index.html' };
+  readonly sent: { channel: string; payload: unknown }[] = [];
+
+  send(channel: string, payload: unknown): void {
+    this.sent.push({ channel, payload });
+  }
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined;
 
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'allow' | 'deny' }): void {
@@ -66,6 +79,21 @@ class FakeBrowserWindow extends EventEmitter {
     this.visible = true;
   }
 
+  hide(): void {
+    this.visible = false;
+  }
+
+  /** Plays the user closing the window; returns whether the close went ahead. */
+  userClose(): boolean {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) {
+      this.destroyed = true;
+      this.emit('closed');
+    }
+    return !prevented;
+  }
+
   focus(): void {}
 
   restore(): void {
@@ -95,6 +123,21 @@ class FakeApp extends EventEmitter {
     return this.version;
   }
 
+  /** electron-store asks for userData; tests that use it pass an absolute cwd as well. */
+  readonly paths = new Map<string, string>([['userData', '/nonexistent/fake-userData']]);
+
+  getPath(name: string): string {
+    const value = this.paths.get(name);
+    if (!value) throw new Error(`fake app.getPath: no path for ${name}`);
+    return value;
+  }
+
+  exitCodes: number[] = [];
+
+  exit(code = 0): void {
+    this.exitCodes.push(code);
+  }
+
   whenReady(): Promise<void> {
     return Promise.resolve();
   }
@@ -118,7 +161,7 @@ class FakeContextBridge {
 }
 
 /** Records the renderer's invocations (channel and argument). */
-class FakeIpcRenderer {
+class FakeIpcRenderer extends EventEmitter {
   readonly calls: { channel: string; args: unknown[] }[] = [];
 
   invoke(channel: string, ...args: unknown[]): Promise<unknown> {
@@ -127,11 +170,52 @@ class FakeIpcRenderer {
   }
 }
 
+/** safeStorage with a switchable backend; "encryption" is a reversible marker, enough to see it used. */
+class FakeSafeStorage {
+  available = true;
+  backend = 'gnome_libsecret';
+
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  }
+
+  encryptString(plain: string): Buffer {
+    if (!this.available) throw new Error('Encryption is not available.');
+    return Buffer.from(`fake-sealed:${[...plain].reverse().join('')}`);
+  }
+
+  decryptString(sealed: Buffer): string {
+    const text = sealed.toString();
+    if (!text.startsWith('fake-sealed:')) throw new Error('Error while decrypting the ciphertext');
+    return [...text.slice('fake-sealed:'.length)].reverse().join('');
+  }
+}
+
 export const app = new FakeApp();
+export const safeStorage = new FakeSafeStorage();
 export const ipcMain = new FakeIpcMain();
 export const ipcRenderer = new FakeIpcRenderer();
 export const contextBridge = new FakeContextBridge();
 export const BrowserWindow = FakeBrowserWindow;
-export { FakeBrowserWindow, FakeIpcMain, FakeWebContents, FakeContextBridge, FakeIpcRenderer };
+export {
+  FakeBrowserWindow,
+  FakeIpcMain,
+  FakeWebContents,
+  FakeContextBridge,
+  FakeIpcRenderer,
+  FakeSafeStorage,
+};
 
-export default { app, ipcMain, ipcRenderer, contextBridge, BrowserWindow, isSesameElectronFake };
+export default {
+  app,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  BrowserWindow,
+  safeStorage,
+  isSesameElectronFake,
+};

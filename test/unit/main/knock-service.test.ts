@@ -1,0 +1,301 @@
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KnockHistory } from '../../../electron/main/knock-history';
+import { KnockService, type TerminalLauncher } from '../../../electron/main/knock-service';
+import { createLogger } from '../../../electron/node/logger';
+import { sendKnocks } from '../../../electron/node/knock-sender';
+import { openDoor } from '../../../electron/node/open-door';
+import { probePort } from '../../../electron/node/probe';
+import { resolveHost } from '../../../electron/node/resolve';
+import {
+  defaultSettings,
+  type KnockOutcome,
+  type KnockProgressEvent,
+  type Settings,
+} from '../../../shared/ipc/contract';
+import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile';
+
+function profile(overrides: Partial<ProfileInput> = {}): Profile {
+  return profileSchema.parse({
+    id: 'p1',
+    name: 'lab',
+    host: '127.0.0.1',
+    open: [
+      { port: 47001, protocol: 'udp' },
+      { port: 47002, protocol: 'udp' },
+    ],
+    close: [{ port: 47003, protocol: 'udp' }],
+    ...overrides,
+  });
+}
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** A real listener on loopback: the "service port" that is open. */
+async function listener(): Promise<number> {
+  const server = createServer((socket) => socket.destroy());
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('no address');
+  return address.port;
+}
+
+/** A loopback port with nothing listening (refused): bind, note the port, close. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no address');
+  return address.port;
+}
+
+interface Setup {
+  profiles?: Profile[];
+  launch?: TerminalLauncher;
+  settings?: Settings;
+}
+
+function setup(options: Setup = {}) {
+  const profiles = options.profiles ?? [profile()];
+  const stored: KnockOutcome[][] = [];
+  const history = new KnockHistory({ read: () => undefined, write: (o) => stored.push(o) });
+  const launches: { setting: Settings['terminal']; argv: readonly string[] }[] = [];
+  const logs: string[] = [];
+  let now = 1_000;
+  const service = new KnockService({
+    findProfile: (id) => {
+      const p = profiles.find((q) => q.id === id);
+      return p ? { ok: true, value: p } : { ok: false, error: { code: 'not-found', message: id } };
+    },
+    settings: () => options.settings ?? defaultSettings,
+    history,
+    openDoor,
+    sendKnocks,
+    probePort,
+    resolveHost,
+    launchTerminal:
+      options.launch ??
+      ((setting, argv) => {
+        launches.push({ setting, argv });
+        return Promise.resolve({
+          ok: true,
+          label: 'xterm',
+          waits: false,
+          exited: new Promise(() => undefined),
+        });
+      }),
+    logger: createLogger('test', (_l, line) => logs.push(line)),
+    now: () => (now += 5),
+    probeTimeoutMs: 600,
+  });
+  const progress: KnockProgressEvent[] = [];
+  const finished: KnockOutcome[] = [];
+  service.progress.add((e) => progress.push(e));
+  service.finished.add((o) => finished.push(o));
+  return { service, history, stored, launches, progress, finished, logs };
+}
+
+describe('KnockService (real sender and probe on loopback)', () => {
+  it('opens: knocks hit by hit, probes the service port, records and announces the outcome', async () => {
+    const port = await listener();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    const result = await t.service.open('p1');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const outcome = result.value;
+    expect(outcome).toMatchObject({
+      profileId: 'p1',
+      profileName: 'lab',
+      action: 'open',
+      verdict: 'open',
+      address: '127.0.0.1',
+      probe: { state: 'open', port, address: '127.0.0.1' },
+    });
+    expect(outcome.hits.map((h) => `${h.port}/${h.protocol}`)).toEqual(['47001/udp', '47002/udp']);
+    expect(t.progress.map((p) => p.stage)).toEqual([
+      'resolving',
+      'knocking',
+      'knocking',
+      'probing',
+    ]);
+    expect(t.progress.filter((p) => p.hit).map((p) => [p.hit?.index, p.hit?.total])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect(new Set(t.progress.map((p) => p.runId))).toEqual(new Set([outcome.runId]));
+    expect(t.finished).toEqual([outcome]);
+    expect(t.history.list()).toEqual([outcome]);
+    expect(t.service.busy()).toEqual([]);
+  });
+
+  it('reports a door that stayed closed as "closed", not as a failure', async () => {
+    const port = await closedPort();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    const result = await t.service.open('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { verdict: 'closed', probe: { state: 'closed' } },
+    });
+  });
+
+  it('closes: sends the close sequence and probes the new state', async () => {
+    const port = await closedPort();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    const result = await t.service.close('p1');
+    expect(result).toMatchObject({ ok: true, value: { action: 'close', verdict: 'closed' } });
+    if (result.ok) expect(result.value.hits.map((h) => h.port)).toEqual([47003]);
+  });
+
+  it('refuses Close for a profile without a close sequence, as an outcome', async () => {
+    const t = setup({ profiles: [profile({ close: undefined })] });
+    const result = await t.service.close('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { verdict: 'failed', error: 'lab has no close sequence', hits: [] },
+    });
+  });
+
+  it('Open SSH: starts ssh in the terminal against the knocked address with the saved host after --', async () => {
+    const port = await listener();
+    const t = setup({
+      profiles: [
+        profile({
+          servicePort: port,
+          host: 'localhost',
+          family: 'ipv4',
+          ssh: { user: 'ops', port: 2222 },
+        }),
+      ],
+      settings: { ...defaultSettings, terminal: { kind: 'named', id: 'kitty' } },
+    });
+    const result = await t.service.openSsh('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { action: 'ssh', verdict: 'open', ssh: { terminal: 'xterm', closesOnExit: false } },
+    });
+    expect(t.launches).toEqual([
+      {
+        setting: { kind: 'named', id: 'kitty' },
+        argv: [
+          'ssh',
+          '-o',
+          'HostName=127.0.0.1',
+          '-o',
+          'HostKeyAlias=localhost',
+          '-p',
+          '2222',
+          '-l',
+          'ops',
+          '--',
+          'localhost',
+        ],
+      },
+    ]);
+    expect(t.progress.map((p) => p.stage)).toContain('launching');
+  });
+
+  it('Open SSH does not start ssh when the port stays closed', async () => {
+    const port = await closedPort();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    const result = await t.service.openSsh('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { verdict: 'closed', probe: { state: 'closed' } },
+    });
+    if (result.ok)
+      expect(result.value.error).toMatch(/is closed after knocking; ssh was not started/);
+    expect(t.launches).toEqual([]);
+  });
+
+  it('sends the close sequence when a waiting terminal ends, as its own history entry', async () => {
+    const port = await listener();
+    let endSession: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (endSession = resolve));
+    const t = setup({
+      profiles: [profile({ servicePort: port })],
+      launch: () => Promise.resolve({ ok: true, label: 'GNOME Terminal', waits: true, exited }),
+    });
+    const result = await t.service.openSsh('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { ssh: { terminal: 'GNOME Terminal', closesOnExit: true } },
+    });
+    expect(t.finished).toHaveLength(1);
+    endSession();
+    await expect.poll(() => t.finished.length).toBe(2);
+    expect(t.finished[1]).toMatchObject({ action: 'close', verdict: 'sent', address: '127.0.0.1' });
+    expect(t.finished[1]?.hits.map((h) => h.port)).toEqual([47003]);
+  });
+
+  it('reports a terminal that cannot start as a failed outcome', async () => {
+    const port = await listener();
+    const t = setup({
+      profiles: [profile({ servicePort: port })],
+      launch: () => Promise.resolve({ ok: false, error: 'no terminal found (tried xterm)' }),
+    });
+    const result = await t.service.openSsh('p1');
+    expect(result).toMatchObject({
+      ok: true,
+      value: { verdict: 'failed', error: 'no terminal found (tried xterm)' },
+    });
+  });
+
+  it('refuses a second knock of the same profile while one runs, and cancels on request', async () => {
+    const port = await closedPort();
+    const t = setup({
+      profiles: [
+        profile({
+          servicePort: port,
+          open: [
+            { port: 47001, protocol: 'udp', delayMs: 2000 },
+            { port: 47002, protocol: 'udp' },
+          ],
+        }),
+      ],
+    });
+    const first = t.service.open('p1');
+    await expect.poll(() => t.progress.some((p) => p.hit)).toBe(true);
+    expect(t.service.busy()).toEqual(['p1']);
+    await expect(t.service.open('p1')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
+    expect(t.service.cancel('p1')).toEqual({ cancelled: true });
+    await expect(first).resolves.toMatchObject({
+      ok: true,
+      value: { verdict: 'cancelled', error: 'cancelled' },
+    });
+    expect(t.service.cancel('p1')).toEqual({ cancelled: false });
+  });
+
+  it('returns an unknown profile as not-found without recording anything', async () => {
+    const t = setup();
+    await expect(t.service.open('nope')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(t.history.list()).toEqual([]);
+  });
+
+  it('reports a host that does not resolve as a failed outcome naming it', async () => {
+    const t = setup({ profiles: [profile({ host: 'no-such-host.invalid' })] });
+    const result = await t.service.open('p1');
+    expect(result).toMatchObject({ ok: true, value: { verdict: 'failed' } });
+    if (result.ok) expect(result.value.error).toMatch(/no-such-host\.invalid/);
+  });
+
+  it('probes without knocking', async () => {
+    const port = await listener();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    await expect(t.service.probe('p1')).resolves.toMatchObject({
+      ok: true,
+      value: { profileId: 'p1', state: 'open', port, address: '127.0.0.1' },
+    });
+    expect(t.progress).toEqual([]);
+  });
+});
