@@ -1,43 +1,94 @@
 import { z } from 'zod';
-import { describeIssues, profileSchema, type Profile } from './profile';
+import { describeIssues, profileSchema, sequenceSchema, type Profile } from './profile';
 
 /** The version of the profile file this build writes; older files are migrated on read. */
-export const PROFILE_FILE_VERSION = 1;
+export const PROFILE_FILE_VERSION = 2;
 
-/** The profile file (the desktop app's store and the CLI's): `{ version, profiles }`. */
-export const profileFileSchema = z.object({
-  version: z.literal(PROFILE_FILE_VERSION),
-  profiles: z.array(profileSchema),
+/**
+ * Where a sealed record's sequences are: `backend` is Electron's safeStorage backend that encrypted
+ * them (shown to the user), `data` the base64 of the encryption of `{"open":[...],"close":[...]}`.
+ */
+export const sealedSchema = z.strictObject({
+  backend: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'backend may hold only letters, digits, _ . and -'),
+  data: z
+    .string()
+    .min(1, 'data is empty')
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'data must be base64'),
 });
+
+/** A profile whose open and close sequences are encrypted (file version 2); the rest is in clear. */
+export const sealedProfileSchema = profileSchema
+  .omit({ open: true, close: true })
+  .extend({ sealed: sealedSchema });
+
+/** What a sealed record's `data` decrypts to: the JSON text of the two sequences. */
+export const sealedSequencesSchema = z.strictObject({
+  open: sequenceSchema,
+  close: sequenceSchema.optional(),
+});
+
+/** A profile record sealed by the app: every field but the sequences, which are in `sealed`. */
+export type SealedProfileRecord = z.infer<typeof sealedProfileSchema>;
+
+/** One entry of a version 2 file: a plain profile (as in version 1) or a sealed one. */
+export type ProfileRecord = Profile | SealedProfileRecord;
 
 /** A validated profile file of the current version. */
 export interface ProfileFile {
   version: typeof PROFILE_FILE_VERSION;
-  profiles: Profile[];
+  profiles: ProfileRecord[];
+}
+
+/** Tells a sealed record from a plain profile (a record holds `open` or `sealed`, never both). */
+export function isSealedRecord(record: ProfileRecord): record is SealedProfileRecord {
+  return 'sealed' in record;
 }
 
 /**
  * Pure migrations, indexed by the version they upgrade from. Version 0 is an unversioned file: a
  * bare JSON array of profiles (hand-written, or exported by a script), which becomes `{ version: 1 }`.
+ * Version 1 holds only plain profiles, which version 2 reads as they are: only the number changes.
  */
 const migrations: Record<number, (data: unknown) => unknown> = {
   0: (data) => ({ version: 1, profiles: data }),
+  1: (data) => (isRecord(data) ? { ...data, version: 2 } : data),
 };
+
+/** Migrates parsed JSON of version `from` up to the current version (exported for its tests). */
+export function migrateProfileFile(data: unknown, from: number): unknown {
+  let current = data;
+  for (let v = from; v < PROFILE_FILE_VERSION; v += 1) {
+    const migrate = migrations[v];
+    if (!migrate) throw new Error(`no migration from profile file version ${String(v)}`);
+    current = migrate(current);
+  }
+  return current;
+}
 
 function versionOf(data: unknown): number | string {
   if (Array.isArray(data)) return 0;
-  if (typeof data === 'object' && data !== null && 'version' in data) {
+  if (isRecord(data) && 'version' in data) {
     const v = data.version;
     return typeof v === 'number' && Number.isInteger(v) ? v : String(v);
   }
   return 'missing';
 }
 
+const fileShape = z.object({
+  version: z.literal(PROFILE_FILE_VERSION),
+  profiles: z.array(z.unknown()),
+});
+
+/** A file read: `sources` are the records as they were in the file (after migration), in order, so
+ * a record this reader cannot decrypt can be written back exactly as it was read. */
+export type ReadProfileFileResult =
+  | { ok: true; value: ProfileFile; sources: unknown[]; migratedFrom?: number }
+  | { ok: false; errors: string[] };
+
 /** Brings parsed JSON up to the current version, then validates it; every problem is named. */
-export function readProfileFile(
-  data: unknown,
-): { ok: true; value: ProfileFile; migratedFrom?: number } | { ok: false; errors: string[] } {
-  let current = data;
+export function readProfileFile(data: unknown): ReadProfileFileResult {
   const start = versionOf(data);
   if (typeof start !== 'number')
     return { ok: false, errors: [`version: expected a number, found ${start}`] };
@@ -45,39 +96,62 @@ export function readProfileFile(
     return {
       ok: false,
       errors: [
-        `version: ${start} was written by a newer Sesame (this one reads up to ${PROFILE_FILE_VERSION})`,
+        `version: ${String(start)} was written by a newer Sesame (this one reads up to ${String(PROFILE_FILE_VERSION)})`,
       ],
     };
   }
-  for (let v = start; v < PROFILE_FILE_VERSION; v += 1) {
-    const migrate = migrations[v];
-    if (!migrate) return { ok: false, errors: [`version: no migration from version ${v}`] };
-    current = migrate(current);
+  if (start < 0) return { ok: false, errors: [`version: ${String(start)} is not a version`] };
+  const shape = fileShape.safeParse(migrateProfileFile(data, start));
+  if (!shape.success) return { ok: false, errors: describeIssues(shape.error) };
+  const sources = shape.data.profiles;
+  const errors: string[] = [];
+  const profiles: ProfileRecord[] = [];
+  for (const [i, source] of sources.entries()) {
+    const record = parseProfileRecord(source, `profiles[${String(i)}]`);
+    if (record.ok) profiles.push(record.value);
+    else errors.push(...record.errors);
   }
-  const result = profileFileSchema.safeParse(current);
-  if (!result.success) return { ok: false, errors: describeIssues(result.error) };
-  const duplicate = findDuplicateNames(result.data.profiles);
+  if (errors.length > 0) return { ok: false, errors };
+  const duplicate = findDuplicateNames(profiles);
   if (duplicate) return { ok: false, errors: [duplicate] };
-  const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles: result.data.profiles };
+  const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles };
   return start === PROFILE_FILE_VERSION
-    ? { ok: true, value: file }
-    : { ok: true, value: file, migratedFrom: start };
+    ? { ok: true, value: file, sources }
+    : { ok: true, value: file, sources, migratedFrom: start };
+}
+
+/** Validates one record of a file: sealed when it has a `sealed` key, else a plain profile. */
+export function parseProfileRecord(
+  data: unknown,
+  prefix = '',
+): { ok: true; value: ProfileRecord } | { ok: false; errors: string[] } {
+  const schema = isRecord(data) && 'sealed' in data ? sealedProfileSchema : profileSchema;
+  const result = schema.safeParse(data);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, errors: describeIssues(result.error, prefix) };
 }
 
 /** Names must be unique (the CLI addresses profiles by name), compared without case; ids too. */
-export function findDuplicateNames(profiles: readonly Profile[]): string | undefined {
+export function findDuplicateNames(
+  profiles: readonly { id: string; name: string }[],
+): string | undefined {
   const names = new Map<string, number>();
   const ids = new Map<string, number>();
   for (const [i, p] of profiles.entries()) {
     const key = p.name.toLowerCase();
     const seen = names.get(key);
     if (seen !== undefined)
-      return `profiles[${i}].name: "${p.name}" is already used by profiles[${seen}]`;
+      return `profiles[${String(i)}].name: "${p.name}" is already used by profiles[${String(seen)}]`;
     names.set(key, i);
     const seenId = ids.get(p.id);
     if (seenId !== undefined)
-      return `profiles[${i}].id: "${p.id}" is already used by profiles[${seenId}]`;
+      return `profiles[${String(i)}].id: "${p.id}" is already used by profiles[${String(seenId)}]`;
     ids.set(p.id, i);
   }
   return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

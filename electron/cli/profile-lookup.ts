@@ -1,11 +1,28 @@
 import { homedir } from 'node:os';
 import { createLogger } from '../node/logger';
+import type { SequenceSealer } from '../node/profile-sealing';
 import { ProfileStore, profileStorePath } from '../node/profile-store';
 import type { ProfileLookup } from './knock';
 
 /** The profile file the CLI uses: the desktop app's (SESAME_CONFIG_DIR overrides the folder). */
 export function cliStorePath(): string {
   return profileStorePath(process.env, process.platform, homedir());
+}
+
+/** How the CLI reads and writes sealed sequences: nothing in plain Node; safeStorage inside the app. */
+export interface CliSealing {
+  sealer: SequenceSealer;
+  sealWrites: () => boolean;
+}
+
+let sealing: CliSealing | undefined;
+
+/**
+ * Gives the CLI the app's sealer. Only the app binary's headless mode (`Sesame --cli ...`) calls
+ * this, after app ready; it is why that CLI can knock profiles whose sequences the app encrypted.
+ */
+export function useCliSealing(value: CliSealing | undefined): void {
+  sealing = value;
 }
 
 /**
@@ -21,16 +38,20 @@ export function openCliStore(
     logger: createLogger('profiles', (_level, line) => {
       if (process.env.SESAME_DEBUG === '1') debug(`${line}\n`);
     }),
+    ...(sealing ? { sealer: sealing.sealer, sealWrites: sealing.sealWrites } : {}),
   });
 }
 
-/** Finds a profile by name for `knock --profile` and `ssh`; a store that failed to load says why. */
+/**
+ * Finds a profile by name for `knock --profile` and `ssh`; a store that failed to load, or a profile
+ * whose sequences the app encrypted (this sesame cannot decrypt them), says why.
+ */
 export const findCliProfile: ProfileLookup = (name) => {
   const store = openCliStore();
   const loaded = store.load();
   if (!loaded.ok) return Promise.resolve({ ok: false, error: loaded.error.message });
-  const profile = store.get(name);
+  const found = store.find(name);
   return Promise.resolve(
-    profile ? { ok: true, profile } : { ok: false, error: `no profile named "${name}"` },
+    found.ok ? { ok: true, profile: found.value } : { ok: false, error: found.error.message },
   );
 };

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import type { Profile } from '../../shared/profile';
 import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
 import { formatSequence as seq, type Parsed } from '../../shared/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
+import { lockedMessage } from '../node/profile-sealing';
 import * as ps from '../node/profile-store';
 import { cliStorePath, openCliStore } from './profile-lookup';
 import { UsageError, type CliIo } from './io';
@@ -42,6 +42,12 @@ A file there that is not valid is never deleted: it is moved aside to profiles.j
 time> and the report goes to stderr; list and show then show no profiles and exit 1, export writes
 nothing and exits 1, add, edit, remove and import go on with an empty store. A file written by a
 newer Sesame is never changed: every subcommand exits 1.
+
+Profiles whose sequences the Sesame app encrypted (its "Encrypt sequences" setting) cannot be
+decrypted by this command: list shows them "(encrypted by the app)", show, edit, knock --profile and
+ssh refuse them, remove removes them, export leaves them out (naming them on stderr, exit 1), and
+their names stay taken. Profiles added or imported here are saved with plain sequences until the app
+saves the file again.
 `;
 
 type Run = (values: Values, arg: string | undefined, io: CliIo) => number;
@@ -96,9 +102,15 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const opened = openStore(io);
   if (!opened) return 1;
   const profiles = opened.store.list();
-  const rows = profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']);
-  if (values.json === true) io.out(toJson(profiles));
-  else if (rows.length === 0) io.out('No profiles saved (add one with: sesame profiles add).\n');
+  const locked = opened.store.locked();
+  const rows = [
+    ...profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']),
+    ...locked.map((p) => [p.name, p.host, ENCRYPTED]),
+  ];
+  if (values.json === true) {
+    io.out(toJson(profiles));
+    for (const p of locked) io.err(`sesame: note: left out: ${lockedMessage(p)}\n`);
+  } else if (rows.length === 0) io.out('No profiles saved (add one with: sesame profiles add).\n');
   else io.out(formatTable([['NAME', 'HOST', 'OPEN', 'CLOSE'], ...rows]));
   return opened.degraded ? 1 : 0;
 }
@@ -106,9 +118,9 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
 function show(values: Values, name = '', io: CliIo): number {
   const opened = openStore(io);
   if (!opened) return 1;
-  const profile = opened.store.get(name);
-  if (!profile) return failed(io, `no profile named "${name}"`);
-  io.out(values.json === true ? toJson(profile) : describeProfile(profile));
+  const found = opened.store.find(name);
+  if (!found.ok) return failed(io, found.error.message);
+  io.out(values.json === true ? toJson(found.value) : describeProfile(found.value));
   return 0;
 }
 
@@ -118,7 +130,10 @@ function add(values: Values, _arg: string | undefined, io: CliIo): number {
   const changes = fieldChanges(values);
   if (!changes.ok) return failed(io, `profile field ${changes.error}`);
   const { name = '', host = '', open = [], ...rest } = changes.value;
-  return saved(io, 'added', openStore(io), (s) => s.add({ ...rest, name, host, open }));
+  const opened = openStore(io);
+  const code = saved(io, 'added', opened, (s) => s.add({ ...rest, name, host, open }));
+  if (code === 0 && opened) notePlain(io, opened.store, [name]);
+  return code;
 }
 
 function edit(values: Values, name = '', io: CliIo): number {
@@ -156,6 +171,11 @@ function importFile(values: Values, file = '', io: CliIo): number {
   const { imported, replaced } = result.value;
   const note = replaced.length > 0 ? `, replacing ${quoted(replaced.map((p) => p.name))}` : '';
   io.out(`imported ${String(imported.length)} profiles from ${file}${note}\n`);
+  notePlain(
+    io,
+    opened.store,
+    imported.map((p) => p.name),
+  );
   return 0;
 }
 
@@ -173,10 +193,22 @@ function exportFile(_values: Values, file: string | undefined, io: CliIo): numbe
   }
   if (file !== undefined && file !== '-')
     io.out(`exported ${String(profiles.length)} profiles to ${file}\n`);
-  return 0;
+  // An export is a backup: one that misses profiles must not look complete to a script.
+  const locked = opened.store.locked();
+  for (const p of locked) failed(io, `not exported: ${lockedMessage(p)}`);
+  return locked.length > 0 ? 1 : 0;
 }
 
-/** The profiles in an export, a `{ version: 1, profiles }` file or a bare list (version 0). */
+/** Says that profiles just saved have plain sequences while the app encrypts the others. */
+function notePlain(io: CliIo, store: ps.ProfileStore, names: readonly string[]): void {
+  if (store.locked().length === 0 || names.length === 0) return;
+  io.err(
+    `sesame: note: the sequences of ${quoted([...names])} are saved in plain text (this sesame ` +
+      'cannot encrypt them) until the Sesame app saves the profiles again.\n',
+  );
+}
+
+/** The profiles in an export, a `{ version, profiles }` file (1 or later) or a bare list (version 0). */
 function profilesIn(data: unknown): Parsed<unknown[]> {
   if (Array.isArray(data)) return { ok: true, value: data as unknown[] };
   const file = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
@@ -184,7 +216,8 @@ function profilesIn(data: unknown): Parsed<unknown[]> {
     return { ok: false, error: `format: ${JSON.stringify(file.format)} is not ${EXPORT_FORMAT}` };
   if (typeof file.version === 'number' && file.version > PROFILE_FILE_VERSION)
     return { ok: false, error: `version: ${String(file.version)} was written by a newer Sesame` };
-  if (file.version !== PROFILE_FILE_VERSION || !Array.isArray(file.profiles))
+  const known = typeof file.version === 'number' && file.version >= 1;
+  if (!known || !Array.isArray(file.profiles))
     return { ok: false, error: 'not a Sesame export, a profile file or a JSON list of profiles' };
   return { ok: true, value: file.profiles as unknown[] };
 }
@@ -203,7 +236,7 @@ function saved(
   io: CliIo,
   done: string,
   opened: Opened,
-  change: (store: ps.ProfileStore) => ps.StoreResult<Profile>,
+  change: (store: ps.ProfileStore) => ps.StoreResult<{ name: string }>,
 ): number {
   if (!opened) return 1;
   const result = change(opened.store);
@@ -219,6 +252,7 @@ function failed(io: CliIo, message: string, prefix = ''): number {
   return 1;
 }
 
+const ENCRYPTED = '(encrypted by the app)';
 const quoted = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -55,7 +55,7 @@ describe('sesame profiles: import and export', () => {
     const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     expect(exported).toEqual({
       format: 'sesame-profiles',
-      version: 1,
+      version: 2,
       profiles: JSON.parse(original) as unknown,
     });
     expect(JSON.parse((await sesame('export')).out)).toEqual(exported);
@@ -123,8 +123,8 @@ describe('sesame profiles: import and export', () => {
     expect((await sesame('import', plain)).code).toBe(0);
     expect((await sesame('import', writeJson('bare.json', [profile('two')]))).code).toBe(0);
     expect((await sesame('show', 'one')).out).toMatch(/open delays: +hit 1 \(7000\) 250 ms\n/);
-    const newer = await sesame('import', writeJson('newer.json', { version: 2, profiles: [] }));
-    expect(newer.err).toMatch(/nothing imported: .*version: 2 was written by a newer Sesame/);
+    const newer = await sesame('import', writeJson('newer.json', { version: 3, profiles: [] }));
+    expect(newer.err).toMatch(/nothing imported: .*version: 3 was written by a newer Sesame/);
     const other = await sesame('import', writeJson('other.json', { format: 'x', profiles: [] }));
     expect(other.err).toMatch(/format: "x" is not sesame-profiles/);
     writeFileSync(join(root, 'broken.json'), '[\n{"name": }');
@@ -177,7 +177,7 @@ describe('sesame profiles: a store that fails to load', () => {
     expect(readdirSync(config)).toEqual(['profiles.json']);
   });
 
-  it('reads a version-0 file with a note, and rewrites it as version 1 on the next change', async () => {
+  it('reads a version-0 file with a note, and rewrites it as version 2 on the next change', async () => {
     writeStore(
       JSON.stringify([
         { id: 'old', name: 'legacy', host: 'h', open: [{ port: 1, protocol: 'tcp' }] },
@@ -188,6 +188,6 @@ describe('sesame profiles: a store that fails to load', () => {
     expect(listed.err).toMatch(/^sesame: note: .*version 0 format/);
     expect(listed.out).toMatch(/legacy +h +1 +-/);
     await addWeb();
-    expect(JSON.parse(stored() ?? '')).toMatchObject({ version: 1, profiles: [{ id: 'old' }, {}] });
+    expect(JSON.parse(stored() ?? '')).toMatchObject({ version: 2, profiles: [{ id: 'old' }, {}] });
   });
 });

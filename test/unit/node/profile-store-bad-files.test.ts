@@ -66,12 +66,12 @@ describe('ProfileStore reading bad files', () => {
   });
 
   it('leaves a file from a newer Sesame untouched and refuses every write', () => {
-    const bytes = JSON.stringify({ version: 2, profiles: [{ whatever: true }] });
+    const bytes = JSON.stringify({ version: 3, profiles: [{ whatever: true }] });
     writeRaw(bytes);
     const store = openStore();
     const loaded = store.load();
     expect(loaded).toMatchObject({ ok: false, error: { code: 'newer-version' } });
-    expect(!loaded.ok && loaded.error.message).toMatch(/newer Sesame \(file version 2/);
+    expect(!loaded.ok && loaded.error.message).toMatch(/newer Sesame \(file version 3/);
     expect(store.add(web)).toMatchObject({ ok: false, error: { code: 'newer-version' } });
     expect(store.remove('x')).toMatchObject({ ok: false, error: { code: 'newer-version' } });
     expect(store.importMany([storedProfile('n', 'n')])).toMatchObject({ ok: false });
@@ -79,7 +79,7 @@ describe('ProfileStore reading bad files', () => {
     expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
   });
 
-  it('reads a version-0 file (a bare list), says so, and rewrites it as version 1 on the next write', () => {
+  it('reads a version-0 file (a bare list), says so, and rewrites it as version 2 on the next write', () => {
     writeRaw(JSON.stringify([storedProfile('old', 'legacy')]));
     const store = openStore();
     const loaded = store.load();
@@ -88,7 +88,7 @@ describe('ProfileStore reading bad files', () => {
     expect(Array.isArray(JSON.parse(readFileSync(file, 'utf8')))).toBe(true);
     expect(store.add(web).ok).toBe(true);
     const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; profiles: unknown[] };
-    expect(data.version).toBe(1);
+    expect(data.version).toBe(2);
     expect(data.profiles).toHaveLength(2);
     expect(openStore().load()).not.toHaveProperty('notice');
   });

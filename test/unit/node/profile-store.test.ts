@@ -45,14 +45,14 @@ describe('ProfileStore writes', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('creates the folder 0700 and writes the file 0600 as { version: 1, profiles }', () => {
+  it('creates the folder 0700 and writes the file 0600 as { version: 2, profiles }', () => {
     const store = openStore();
     const added = store.add(web);
     expect(added.ok).toBe(true);
     expect(mode(join(dir, 'Sesame'))).toBe(0o700);
     expect(mode(file)).toBe(0o600);
     const data = JSON.parse(readFileSync(file, 'utf8')) as { version: number; profiles: unknown[] };
-    expect(data.version).toBe(1);
+    expect(data.version).toBe(2);
     expect(data.profiles).toEqual([added.ok && added.value]);
     expect(added.ok && added.value.id).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -1,0 +1,180 @@
+import { describeIssues, parseProfile, type Profile } from '../../shared/profile';
+import {
+  isSealedRecord,
+  sealedSchema,
+  sealedSequencesSchema,
+  type ProfileRecord,
+  type SealedProfileRecord,
+} from '../../shared/profile-file';
+import { parseJsonText } from './json-text';
+
+/**
+ * Encrypts and decrypts a profile's sequences. The app passes one built on Electron's safeStorage;
+ * the plain `sesame` CLI has none, so it can neither write nor read sealed records.
+ */
+export interface SequenceSealer {
+  /** Electron's name for the backend (`gnome_libsecret`, `kwallet5`, `keychain`, `dpapi`, ...). */
+  backend: string;
+  /** Encrypts UTF-8 text and returns base64. May throw (no keyring): nothing is then written. */
+  seal(plain: string): string;
+  /** Decrypts base64 from `seal`; throws when it cannot (another keyring, another user). */
+  unseal(data: string): string;
+}
+
+/** A profile whose sequences are sealed and cannot be decrypted here; it is kept as it is. */
+export interface LockedProfile {
+  id: string;
+  name: string;
+  host: string;
+  /** The backend that sealed it, as the file says. */
+  backend: string;
+  /** `no-sealer`: this program has no decryption (the plain CLI); `unseal-failed`: decryption threw
+   * (keyring changed); `bad-sequences`: it decrypted to something that is not two valid sequences. */
+  cause: 'no-sealer' | 'unseal-failed' | 'bad-sequences';
+  /** Why, in one line for the user. */
+  reason: string;
+}
+
+/** A profile as the store holds it between reading and writing the file. `record` is the sealed
+ * record the file holds for a readable profile (reused while the profile is unchanged);
+ * a locked one keeps `source`, the record exactly as read, and is written back as it is. */
+export type StoredEntry =
+  | { kind: 'readable'; profile: Profile; record?: SealedProfileRecord }
+  | { kind: 'locked'; locked: LockedProfile; source: unknown };
+
+/** Turns a validated file record into a store entry: plain, unsealed, or locked (never a failure). */
+export function entryOf(
+  record: ProfileRecord,
+  source: unknown,
+  sealer: SequenceSealer | undefined,
+): StoredEntry {
+  if (!isSealedRecord(record)) return { kind: 'readable', profile: record };
+  const { sealed, ...rest } = record;
+  const lock = (cause: LockedProfile['cause'], reason: string): StoredEntry => ({
+    kind: 'locked',
+    locked: {
+      id: rest.id,
+      name: rest.name,
+      host: rest.host,
+      backend: sealed.backend,
+      cause,
+      reason,
+    },
+    source,
+  });
+  if (!sealer) return lock('no-sealer', 'this program cannot decrypt sequences');
+  let text: string;
+  try {
+    text = sealer.unseal(sealed.data);
+  } catch (error) {
+    return lock('unseal-failed', `decryption failed: ${errorText(error)}`);
+  }
+  const json = parseJsonText(text);
+  if (!json.ok) return lock('bad-sequences', `the decrypted sequences are not JSON: ${json.error}`);
+  const sequences = sealedSequencesSchema.safeParse(json.value);
+  if (!sequences.success) {
+    const problems = describeIssues(sequences.error).join('; ');
+    return lock('bad-sequences', `the decrypted sequences are not valid: ${problems}`);
+  }
+  const profile = parseProfile({ ...rest, ...sequences.data });
+  if (!profile.ok) return lock('bad-sequences', profile.errors.join('; '));
+  return { kind: 'readable', profile: profile.value, record };
+}
+
+/** How to write entries: sealed with `sealer` (every readable profile), or plain when undefined. */
+export function recordsOf(
+  entries: readonly StoredEntry[],
+  sealer: SequenceSealer | undefined,
+):
+  | { ok: true; records: unknown[]; entries: StoredEntry[] }
+  | { ok: false; name: string; error: string } {
+  const records: unknown[] = [];
+  const written: StoredEntry[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'locked') {
+      records.push(entry.source);
+      written.push(entry);
+    } else if (!sealer) {
+      records.push(entry.profile);
+      written.push({ kind: 'readable', profile: entry.profile });
+    } else if (entry.record?.sealed.backend === sealer.backend) {
+      records.push(entry.record);
+      written.push(entry);
+    } else {
+      let record: SealedProfileRecord;
+      try {
+        record = sealProfile(entry.profile, sealer);
+      } catch (error) {
+        return { ok: false, name: entry.profile.name, error: errorText(error) };
+      }
+      // A record every reader would refuse must never reach the file (it would be moved aside).
+      const checked = sealedSchema.safeParse(record.sealed);
+      if (!checked.success) {
+        const error = `the sealer gave ${describeIssues(checked.error, 'sealed').join('; ')}`;
+        return { ok: false, name: entry.profile.name, error };
+      }
+      records.push(record);
+      written.push({ kind: 'readable', profile: entry.profile, record });
+    }
+  }
+  return { ok: true, records, entries: written };
+}
+
+/** Whether writing `entries` with `sealer` (or plain) would change a readable profile's record. */
+export function differsFromMode(
+  entries: readonly StoredEntry[],
+  sealer: SequenceSealer | undefined,
+): boolean {
+  return entries.some((e) =>
+    e.kind === 'locked'
+      ? false
+      : sealer
+        ? e.record?.sealed.backend !== sealer.backend
+        : e.record !== undefined,
+  );
+}
+
+/** A readable entry for a new or changed profile (sealed, or not, when written). */
+export const readable = (profile: Profile): StoredEntry => ({ kind: 'readable', profile });
+
+/** What an entry is called and which id it has, readable or locked. */
+export const summary = (e: StoredEntry): Profile | LockedProfile =>
+  e.kind === 'readable' ? e.profile : e.locked;
+
+/** Profile names are unique without case and surrounding space, locked ones included. */
+export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** The entry with this name (any case). */
+export const findByName = (entries: readonly StoredEntry[], name: string) =>
+  entries.find((e) => sameName(summary(e).name, name));
+
+/** The entry with this name (any case), else this exact id: how both faces address a profile. */
+export const findEntry = (entries: readonly StoredEntry[], nameOrId: string) =>
+  findByName(entries, nameOrId) ?? entries.find((e) => summary(e).id === nameOrId);
+
+/** A profile as a sealed record: its fields in clear, `open` and `close` encrypted together. */
+export function sealProfile(profile: Profile, sealer: SequenceSealer): SealedProfileRecord {
+  const { open, close, ...rest } = profile;
+  const text = JSON.stringify(close ? { open, close } : { open });
+  return { ...rest, sealed: { backend: sealer.backend, data: sealer.seal(text) } };
+}
+
+/** What to tell the user about a locked profile: why it cannot be used here and what to do. */
+export function lockedMessage(p: LockedProfile): string {
+  const name = JSON.stringify(p.name);
+  if (p.cause === 'no-sealer')
+    return (
+      `profile ${name} has its sequences encrypted by the Sesame app (${p.backend}); this sesame ` +
+      'cannot decrypt them. Use the sesame command that comes with the app, or turn off ' +
+      '"Encrypt sequences" in the app\'s settings.'
+    );
+  return (
+    `profile ${name} has its sequences encrypted (${p.backend}) but they cannot be decrypted ` +
+    `here: ${p.reason}. If the keyring or the user account changed since, remove the profile ` +
+    'and add it again with its sequences.'
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  PROFILE_FILE_VERSION,
+  isSealedRecord,
+  migrateProfileFile,
+  readProfileFile,
+  sealedSequencesSchema,
+} from '../../../shared/profile-file';
+
+const plain = {
+  id: 'p1',
+  name: 'web',
+  host: 'web.example.com',
+  open: [{ port: 7000, protocol: 'tcp' }],
+};
+const sealed = {
+  id: 's1',
+  name: 'vault',
+  host: 'vault.example.com',
+  sealed: { backend: 'gnome_libsecret', data: 'djEwAAAA+/Zz==' },
+};
+
+/** Deep-freezes parsed JSON so a migration that writes into its input throws. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) frozen(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('profile file migrations', () => {
+  it('is at version 2', () => {
+    expect(PROFILE_FILE_VERSION).toBe(2);
+  });
+
+  it('turns a bare list (version 0) into version 1, then 2, without touching the input', () => {
+    const input = frozen([plain]);
+    expect(migrateProfileFile(input, 0)).toEqual({ version: 2, profiles: [plain] });
+    expect(input).toEqual([plain]);
+  });
+
+  it('reads version 1 as version 2 by changing only the number, keeping other keys', () => {
+    const input = frozen({ version: 1, profiles: [plain], __internal__: { a: 1 } });
+    expect(migrateProfileFile(input, 1)).toEqual({ ...input, version: 2 });
+    const read = readProfileFile(input);
+    expect(read).toMatchObject({ ok: true, migratedFrom: 1, sources: [plain] });
+    expect(read.ok && read.value).toEqual({
+      version: 2,
+      profiles: [{ ...plain, family: 'auto', delayMs: 0, servicePort: 22, ssh: { port: 22 } }],
+    });
+  });
+
+  it('leaves a current file alone and names no migration', () => {
+    const read = readProfileFile({ version: 2, profiles: [] });
+    expect(read).toEqual({ ok: true, value: { version: 2, profiles: [] }, sources: [] });
+  });
+});
+
+describe('readProfileFile (version 2)', () => {
+  it('reads plain and sealed records side by side, keeping each source as it was', () => {
+    const read = readProfileFile({ version: 2, profiles: [plain, sealed] });
+    if (!read.ok) throw new Error(read.errors.join('\n'));
+    expect(read.value.profiles.map(isSealedRecord)).toEqual([false, true]);
+    expect(read.value.profiles[1]).toEqual({
+      ...sealed,
+      family: 'auto',
+      delayMs: 0,
+      servicePort: 22,
+      ssh: { port: 22 },
+    });
+    expect(read.sources).toEqual([plain, sealed]);
+    expect(read.sources[1]).toBe(sealed);
+  });
+
+  it('validates the fields of a sealed record in clear, naming each', () => {
+    const bad = {
+      ...sealed,
+      host: '-oProxyCommand',
+      open: plain.open,
+      sealed: { backend: 'two words', data: 'not base64!' },
+    };
+    const read = readProfileFile({ version: 2, profiles: [plain, bad] });
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.errors).toEqual([
+      'profiles[1].host: host must not start with "-"',
+      'profiles[1].sealed.backend: backend may hold only letters, digits, _ . and -',
+      'profiles[1].sealed.data: data must be base64',
+      expect.stringMatching(/^profiles\[1\]: Unrecognized key: "open"/),
+    ]);
+  });
+
+  it('names a record that is not an object, and a missing sealed data', () => {
+    const read = readProfileFile({ version: 2, profiles: ['web', { ...sealed, sealed: {} }] });
+    expect(!read.ok && read.errors).toEqual([
+      expect.stringMatching(/^profiles\[0\]: .*expected object/),
+      expect.stringMatching(/^profiles\[1\]\.sealed\.backend: /),
+      expect.stringMatching(/^profiles\[1\]\.sealed\.data: /),
+    ]);
+  });
+
+  it('keeps names unique across plain and sealed records', () => {
+    const read = readProfileFile({ version: 2, profiles: [plain, { ...sealed, name: 'WEB' }] });
+    expect(read).toEqual({
+      ok: false,
+      errors: ['profiles[1].name: "WEB" is already used by profiles[0]'],
+    });
+  });
+
+  it('stops at a newer version before validating, as a version-1 reader does with version 2', () => {
+    const newer = { version: PROFILE_FILE_VERSION + 1, profiles: [{ anything: 'new' }] };
+    expect(readProfileFile(newer)).toEqual({
+      ok: false,
+      errors: ['version: 3 was written by a newer Sesame (this one reads up to 2)'],
+    });
+    expect(readProfileFile({ version: -1, profiles: [] })).toEqual({
+      ok: false,
+      errors: ['version: -1 is not a version'],
+    });
+    expect(readProfileFile({ version: '2', profiles: [] })).toMatchObject({
+      errors: ['version: expected a number, found 2'],
+    });
+  });
+});
+
+describe('sealedSequencesSchema', () => {
+  it('takes the open sequence and an optional close one, nothing else', () => {
+    const open = [{ port: 1, protocol: 'udp' }];
+    expect(sealedSequencesSchema.safeParse({ open }).success).toBe(true);
+    expect(sealedSequencesSchema.safeParse({ open, close: open }).success).toBe(true);
+    expect(sealedSequencesSchema.safeParse({ close: open }).success).toBe(false);
+    expect(sealedSequencesSchema.safeParse({ open, host: 'x' }).success).toBe(false);
+  });
+});
