@@ -160,7 +160,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/main/**/*.ts'],
-    ignores: ['electron/main/ipc.ts'],
+    ignores: ['electron/main/ipc.ts', 'electron/main/headless.ts'],
     rules: {
       'no-restricted-imports': importRule(
         noReact('electron/main'),
@@ -171,6 +171,20 @@ export default tseslint.config(
         }),
         restrictImports('electron/main must not import the CLI (see DESIGN.md).', {
           patterns: ['**/cli/**'],
+        }),
+      ),
+    },
+  },
+  {
+    // The headless entry hands the app binary's command line to the CLI (`--cli`, `--server`).
+    files: ['electron/main/headless.ts'],
+    rules: {
+      'no-restricted-imports': importRule(
+        noReact('electron/main'),
+        noRendererCode('electron/main'),
+        restrictImports('only electron/main/ipc.ts may register with ipcMain (see DESIGN.md).', {
+          names: ['electron'],
+          importNames: ['ipcMain'],
         }),
       ),
     },

@@ -1,29 +1,19 @@
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
-import { appInfo } from './app-info';
-import { registerIpcHandlers } from './ipc';
-import { setupContentSecurity } from './security';
-import { MainWindowService } from './window';
+import { app, safeStorage } from 'electron';
+import { startDesktop } from './desktop';
+import { safeStorageSealer } from './encryption';
+import { entryMode } from './entry-mode';
+import { settingsStorage } from './electron-stores';
+import { headlessSealing } from './headless-sealing';
+import { runHeadless } from './headless';
+import { createLogger } from '../node/logger';
 
-// The main entry only composes the setup steps; each lives in its own module.
-const outDir = dirname(dirname(fileURLToPath(import.meta.url)));
-const windows = new MainWindowService({
-  createWindow: (options) => new BrowserWindow(options),
-  outDir,
-  devServerUrl: process.env.ELECTRON_RENDERER_URL,
-});
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => windows.show());
-  setupContentSecurity(app, () => session.defaultSession);
-  registerIpcHandlers({ 'app:info': () => appInfo(app, process.platform) }, (event) =>
-    windows.isTrustedSender(event),
+// The main entry only picks the face: the window and tray, or a headless `sesame` command.
+const mode = entryMode(process.argv);
+if (mode.kind === 'cli')
+  void runHeadless(app, mode.args, () =>
+    headlessSealing(
+      safeStorageSealer(safeStorage, process.platform),
+      settingsStorage(app.getPath('userData'), createLogger('settings')),
+    ),
   );
-  void app.whenReady().then(() => windows.show());
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-}
+else startDesktop();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { BrowserWindow as BrowserWindowType, IpcMainInvokeEvent } from 'electron';
+import type { EventChannel, EventPayloads } from '../../shared/ipc/contract';
 import { mainWindowOptions } from './window-options';
 
 /** What the window service needs from Electron, passed in so tests can give fakes. */
@@ -7,11 +8,17 @@ export interface WindowDeps {
   createWindow: (options: ReturnType<typeof mainWindowOptions>) => BrowserWindowType;
   outDir: string;
   devServerUrl?: string | undefined;
+  /** True when closing the window should keep the app running in the tray. */
+  keepInTray?: () => boolean;
 }
 
-/** Owns the one main window: creates it, shows it again, and knows whether a sender is it. */
+/**
+ * Owns the one main window: creates it, shows it again, hides it to the tray on close (until the
+ * app quits), knows whether a sender is it, and sends it the contract's events.
+ */
 export class MainWindowService {
   private window: BrowserWindowType | undefined;
+  private quitting = false;
 
   constructor(private readonly deps: WindowDeps) {}
 
@@ -27,9 +34,22 @@ export class MainWindowService {
       mainWindowOptions(join(this.deps.outDir, 'preload/index.cjs')),
     );
     window.once('ready-to-show', () => window.show());
+    window.on('close', (event) => {
+      if (this.quitting || !(this.deps.keepInTray?.() ?? false)) return;
+      event.preventDefault();
+      window.hide();
+    });
+    window.on('closed', () => {
+      if (this.window === window) this.window = undefined;
+    });
     if (this.deps.devServerUrl) void window.loadURL(this.deps.devServerUrl);
     else void window.loadFile(join(this.deps.outDir, 'renderer/index.html'));
     this.window = window;
+  }
+
+  /** From now on closing the window closes it (Quit was chosen). */
+  prepareToQuit(): void {
+    this.quitting = true;
   }
 
   /** True only for messages from our window's main frame. */
@@ -39,5 +59,12 @@ export class MainWindowService {
     return (
       event.sender === window.webContents && event.senderFrame === window.webContents.mainFrame
     );
+  }
+
+  /** Sends one of the contract's events to the window, if it is open. */
+  send<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
+    const window = this.window;
+    if (!window || window.isDestroyed()) return;
+    window.webContents.send(event, payload);
   }
 }

@@ -77,7 +77,7 @@ export const requestChannels = {
     input: z.strictObject({ id: profileId.optional(), profile: profileDraftSchema }),
     result: resultOf<Profile>(),
   },
-  'profiles:delete': { input: byId, result: resultOf<Profile>() },
+  'profiles:delete': { input: byId, result: resultOf<{ id: string; name: string }>() },
   'profiles:import': {
     input: z.strictObject({
       format: z.enum(['json', 'knockd']),

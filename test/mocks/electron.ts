@@ -85,13 +85,13 @@ class FakeBrowserWindow extends EventEmitter {
 
   /** Plays the user closing the window; returns whether the close went ahead. */
   userClose(): boolean {
-    let prevented = false;
-    this.emit('close', { preventDefault: () => (prevented = true) });
-    if (!prevented) {
+    const state = { prevented: false };
+    this.emit('close', { preventDefault: () => (state.prevented = true) });
+    if (!state.prevented) {
       this.destroyed = true;
       this.emit('closed');
     }
-    return !prevented;
+    return !state.prevented;
   }
 
   focus(): void {}
@@ -170,7 +170,7 @@ class FakeIpcRenderer extends EventEmitter {
   }
 }
 
-/** safeStorage with a switchable backend; "encryption" is a reversible marker, enough to see it used. */
+/** safeStorage with a switchable backend; "encryption" is hex behind a marker, enough to see it used. */
 class FakeSafeStorage {
   available = true;
   backend = 'gnome_libsecret';
@@ -185,13 +185,13 @@ class FakeSafeStorage {
 
   encryptString(plain: string): Buffer {
     if (!this.available) throw new Error('Encryption is not available.');
-    return Buffer.from(`fake-sealed:${[...plain].reverse().join('')}`);
+    return Buffer.from(`fake-sealed:${Buffer.from(plain).toString('hex')}`);
   }
 
   decryptString(sealed: Buffer): string {
     const text = sealed.toString();
     if (!text.startsWith('fake-sealed:')) throw new Error('Error while decrypting the ciphertext');
-    return [...text.slice('fake-sealed:'.length)].reverse().join('');
+    return Buffer.from(text.slice('fake-sealed:'.length), 'hex').toString();
   }
 }
 

@@ -27,10 +27,17 @@ describe('knock notifications', () => {
   });
 
   it('say when the door stayed closed, and why a knock failed', () => {
-    const closed = {
+    const closed: KnockOutcome = {
       ...base,
-      verdict: 'closed' as const,
-      probe: { ...base.probe!, state: 'closed' as const },
+      verdict: 'closed',
+      probe: {
+        profileId: 'p',
+        address: '198.18.0.1',
+        port: 22,
+        state: 'closed',
+        elapsedMs: 12,
+        at: 3,
+      },
     };
     expect(knockNotification(closed).title).toBe('lab: still closed');
     expect(knockNotification(closed).body).toContain('Port 22 is closed');

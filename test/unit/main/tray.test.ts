@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TrayService, type TrayLike } from '../../../electron/main/tray';
 import { trayModel, type TrayAction, type TrayItem } from '../../../electron/main/tray-menu';
 import type { KnockOutcome, KnockProgressEvent } from '../../../shared/ipc/contract';
-import { profileSchema, type Profile } from '../../../shared/profile';
+import { profileSchema } from '../../../shared/profile';
 
 const lab = profileSchema.parse({
   id: 'lab',
@@ -187,7 +187,7 @@ function traySetup() {
 describe('TrayService', () => {
   it('creates the icon with the profiles menu; clicking the icon shows the window', () => {
     const t = traySetup();
-    t.service.start([lab as Profile]);
+    t.service.start([lab]);
     expect(labels(t.tray.menus.at(-1) ?? [])[0]).toEqual({ lab: ['Open', 'Close', 'Open SSH'] });
     t.tray.clicks[0]?.();
     t.click({ kind: 'open', profileId: 'lab' });

@@ -45,3 +45,51 @@ describe('MainWindowService', () => {
     expect(svc.isTrustedSender(event({}, contents?.mainFrame))).toBe(false);
   });
 });
+
+describe('MainWindowService and the tray', () => {
+  function trayService(keepInTray: boolean) {
+    const windows: FakeBrowserWindow[] = [];
+    const svc = new MainWindowService({
+      createWindow: (options) => {
+        const w = new FakeBrowserWindow(options);
+        windows.push(w);
+        return w as unknown as BrowserWindow;
+      },
+      outDir: '/app/out',
+      keepInTray: () => keepInTray,
+    });
+    return { svc, windows };
+  }
+
+  it('hides the window on close while the tray is there, and closes it once quitting', () => {
+    const { svc, windows } = trayService(true);
+    svc.show();
+    const window = windows[0];
+    window?.show();
+    expect(window?.userClose()).toBe(false);
+    expect(window?.visible).toBe(false);
+    svc.show();
+    expect(windows).toHaveLength(1);
+    expect(window?.visible).toBe(true);
+    svc.prepareToQuit();
+    expect(window?.userClose()).toBe(true);
+  });
+
+  it('closes the window when there is no tray, and makes a new one on the next show', () => {
+    const { svc, windows } = trayService(false);
+    svc.show();
+    expect(windows[0]?.userClose()).toBe(true);
+    svc.show();
+    expect(windows).toHaveLength(2);
+  });
+
+  it('sends events to the open window only', () => {
+    const { svc, windows } = trayService(false);
+    svc.send('profiles:changed', { profiles: [], storePath: '/x' });
+    svc.show();
+    svc.send('profiles:changed', { profiles: [], storePath: '/x' });
+    expect(windows[0]?.webContents.sent).toEqual([
+      { channel: 'profiles:changed', payload: { profiles: [], storePath: '/x' } },
+    ]);
+  });
+});

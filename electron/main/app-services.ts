@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { AppInfo, EncryptionView, TerminalChoice } from '../../shared/ipc/contract';
+import { importKnockdConfig } from '../../shared/knockd-import';
+import { sendKnocks } from '../node/knock-sender';
+import type { Logger } from '../node/logger';
+import { openDoor } from '../node/open-door';
+import { probePort } from '../node/probe';
+import type { ProfileFileBackend } from '../node/profile-store';
+import { ProfileStore } from '../node/profile-store';
+import type { SequenceSealer } from '../node/profile-sealing';
+import { resolveHost } from '../node/resolve';
+import type { AppServices } from './handlers';
+import { KnockHistory, type HistoryStorage } from './knock-history';
+import { KnockService, type TerminalLauncher } from './knock-service';
+import { ProfileService } from './profile-service';
+import { SettingsService, type SettingsStorage } from './settings-service';
+
+/** Everything platform-specific the services are built from (Electron's in the app, plain in tests). */
+export interface AppServiceDeps {
+  appInfo: () => AppInfo;
+  profilePath: string;
+  profileBackend?: ProfileFileBackend;
+  /** safeStorage's sealer, and whether it may seal new writes (a real OS secret store). */
+  sealing?: { sealer: SequenceSealer; secure: boolean } | undefined;
+  settingsStorage: SettingsStorage;
+  historyStorage: HistoryStorage;
+  encryption: (encryptSequences: boolean) => EncryptionView;
+  terminals: () => Promise<TerminalChoice[]>;
+  launchTerminal: TerminalLauncher;
+  logger: (module: string) => Logger;
+  probeTimeoutMs?: number;
+}
+
+/**
+ * Wires the services of the window and the tray from their dependencies. Electron-free: the app
+ * passes electron-store and safeStorage adapters, the end-to-end bridge plain files.
+ */
+export function createAppServices(deps: AppServiceDeps): AppServices & { store: ProfileStore } {
+  const settingsRef: { current?: SettingsService } = {};
+  const store = new ProfileStore({
+    path: deps.profilePath,
+    now: () => new Date(),
+    logger: deps.logger('profiles'),
+    ...(deps.profileBackend ? { backend: deps.profileBackend } : {}),
+    ...(deps.sealing ? { sealer: deps.sealing.sealer } : {}),
+    sealWrites: () =>
+      deps.sealing?.secure === true && (settingsRef.current?.current().encryptSequences ?? true),
+  });
+  const settings = new SettingsService({
+    storage: deps.settingsStorage,
+    encryption: deps.encryption,
+    terminals: deps.terminals,
+    logger: deps.logger('settings'),
+  });
+  const profiles = new ProfileService({
+    store,
+    importKnockd: importKnockdConfig,
+    logger: deps.logger('profiles'),
+    newId: randomUUID,
+  });
+  settingsRef.current = settings;
+  const history = new KnockHistory(deps.historyStorage);
+  const knocks = new KnockService({
+    findProfile: (id) => profiles.get(id),
+    settings: () => settings.current(),
+    history,
+    openDoor,
+    sendKnocks,
+    probePort,
+    resolveHost,
+    launchTerminal: deps.launchTerminal,
+    logger: deps.logger('knock'),
+    ...(deps.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeTimeoutMs } : {}),
+  });
+  // Flipping "Encrypt sequences" rewrites the file at once in the new form.
+  settings.changed.add(() => {
+    const result = store.resave();
+    if (!result.ok) deps.logger('profiles').warn(result.error.message);
+  });
+  profiles.removed.add((profile) => history.forgetProfile(profile.id));
+  return { appInfo: deps.appInfo, profiles, knocks, settings, store };
+}

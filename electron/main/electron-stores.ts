@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Store from 'electron-store';
+import { moveFileAside } from '../node/atomic-file';
+import type { Logger } from '../node/logger';
+import type { ProfileFileBackend } from '../node/profile-store';
+import type { HistoryStorage } from './knock-history';
+import type { SettingsStorage } from './settings-service';
+
+// The profile file is written exactly as the CLI writes it, so either face can change it and the
+// other reads the same text: indented JSON, a final newline, mode 0600.
+const serialize = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+type AnyStore = Store;
+
+/**
+ * The profile file through electron-store, on the CLI's path (`<userData>/profiles.json`). Reads go
+ * to the file itself so the profile store can report and move aside a broken file (electron-store
+ * would throw, or with clearInvalidConfig wipe it); writes and change-watching go through
+ * electron-store, which is created only once the file has been read successfully.
+ * https://github.com/sindresorhus/electron-store#options
+ */
+export class ElectronStoreProfileBackend implements ProfileFileBackend {
+  private store: AnyStore | undefined;
+  private lastWritten: string | undefined;
+  private readonly dir: string;
+  private readonly name: string;
+
+  constructor(
+    readonly filePath: string,
+    private readonly logger: Logger,
+  ) {
+    this.dir = path.dirname(filePath);
+    this.name = path.basename(filePath, '.json');
+  }
+
+  read(): Uint8Array {
+    return fs.readFileSync(this.filePath);
+  }
+
+  write(data: Record<string, unknown>): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.lastWritten = serialize(data);
+    this.open().store = data;
+  }
+
+  /**
+   * Calls `listener` when another process (the CLI, an editor) changes the file; our own writes are
+   * not reported. electron-store polls the file on Linux, so a change shows within about a second.
+   */
+  watch(listener: () => void): () => void {
+    let store: AnyStore;
+    try {
+      store = this.open();
+    } catch (error) {
+      this.logger.warn(`cannot watch ${this.filePath}: ${String(error)}`);
+      return () => undefined;
+    }
+    return store.onDidAnyChange(() => {
+      let text: string | undefined;
+      try {
+        text = fs.readFileSync(this.filePath, 'utf8');
+      } catch {
+        text = undefined;
+      }
+      if (text !== undefined && text === this.lastWritten) return;
+      listener();
+    });
+  }
+
+  private open(): AnyStore {
+    this.store ??= new Store({
+      name: this.name,
+      cwd: this.dir,
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      watch: true,
+      serialize,
+      accessPropertiesByDotNotation: false,
+    });
+    return this.store;
+  }
+}
+
+/**
+ * A small JSON document in userData through electron-store (settings, history). A file that does not
+ * parse is moved aside with a warning and the defaults are used; it is never wiped.
+ */
+export function electronStoreDocument(
+  dir: string,
+  name: string,
+  key: string,
+  logger: Logger,
+): { read(): unknown; write(value: unknown): void } {
+  let store: AnyStore | undefined;
+  const open = (): AnyStore => {
+    if (store) return store;
+    const options = {
+      name,
+      cwd: dir,
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      serialize,
+      accessPropertiesByDotNotation: false,
+    };
+    try {
+      store = new Store(options);
+    } catch (error) {
+      const file = path.join(dir, `${name}.json`);
+      const movedTo = moveFileAside(file, new Date());
+      logger.warn(
+        `${file} could not be read (${String(error)}); moved to ${movedTo}, using defaults`,
+      );
+      store = new Store(options);
+    }
+    return store;
+  };
+  return {
+    read: () => open().get(key),
+    write: (value) => {
+      open().set(key, value);
+    },
+  };
+}
+
+/** Settings in `<userData>/settings.json`. */
+export function settingsStorage(dir: string, logger: Logger): SettingsStorage {
+  return electronStoreDocument(dir, 'settings', 'settings', logger);
+}
+
+/** The knock history in `<userData>/history.json`. */
+export function historyStorage(dir: string, logger: Logger): HistoryStorage {
+  return electronStoreDocument(dir, 'history', 'knocks', logger);
+}

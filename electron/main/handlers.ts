@@ -1,0 +1,37 @@
+import type { AppInfo } from '../../shared/ipc/contract';
+import type { IpcHandlers } from './ipc-dispatch';
+import type { KnockService } from './knock-service';
+import type { ProfileService } from './profile-service';
+import type { SettingsService } from './settings-service';
+
+/** The services behind the window's API. */
+export interface AppServices {
+  appInfo: () => AppInfo;
+  profiles: ProfileService;
+  knocks: KnockService;
+  settings: SettingsService;
+}
+
+/**
+ * Maps every channel of the contract to a service call. Electron-free: the app registers these with
+ * ipcMain, and the end-to-end test bridge serves the very same table over a local connection.
+ */
+export function createHandlers(s: AppServices): IpcHandlers {
+  return {
+    'app:info': () => ({ ok: true, value: s.appInfo() }),
+    'profiles:list': () => ({ ok: true, value: s.profiles.view() }),
+    'profiles:get': ({ id }) => s.profiles.get(id),
+    'profiles:save': ({ id, profile }) => s.profiles.save(id, profile),
+    'profiles:delete': ({ id }) => s.profiles.remove(id),
+    'profiles:import': (request) => s.profiles.import(request),
+    'profiles:export': (input) => s.profiles.export(input?.ids),
+    'knock:open': ({ id, reknock }) => s.knocks.open(id, reknock ?? false),
+    'knock:close': ({ id }) => s.knocks.close(id),
+    'knock:cancel': ({ id }) => ({ ok: true, value: s.knocks.cancel(id) }),
+    'knock:history': () => ({ ok: true, value: s.knocks.history() }),
+    'ssh:open': ({ id }) => s.knocks.openSsh(id),
+    'probe:run': ({ id }) => s.knocks.probe(id),
+    'settings:get': async () => ({ ok: true, value: await s.settings.view() }),
+    'settings:save': async (settings) => ({ ok: true, value: await s.settings.save(settings) }),
+  };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  encryptionView,
+  safeStorageSealer,
+  storageBackend,
+} from '../../../electron/main/encryption';
+import { SettingsService } from '../../../electron/main/settings-service';
+import { createLogger } from '../../../electron/node/logger';
+import { defaultSettings, type Settings } from '../../../shared/ipc/contract';
+import { FakeSafeStorage } from '../../mocks/electron';
+
+function service(stored: unknown) {
+  let value = stored;
+  const logs: string[] = [];
+  const svc = new SettingsService({
+    storage: { read: () => value, write: (s) => (value = s) },
+    encryption: (on) => ({ backend: 'gnome_libsecret', secure: true, encrypted: on }),
+    terminals: () => Promise.resolve([{ id: 'xterm', label: 'xterm', available: true }]),
+    logger: createLogger('settings', (_l, line) => logs.push(line)),
+  });
+  return { svc, logs, stored: () => value };
+}
+
+describe('SettingsService', () => {
+  it('starts from the defaults', () => {
+    expect(service(undefined).svc.current()).toEqual(defaultSettings);
+  });
+
+  it('keeps the valid stored values and replaces a bad one with its default, naming the field', () => {
+    const { svc, logs } = service({
+      notifications: false,
+      terminal: { kind: 'named', id: 'cmd.exe' },
+    });
+    expect(svc.current()).toEqual({ ...defaultSettings, notifications: false });
+    expect(logs.join('\n')).toMatch(/terminal\.id/);
+  });
+
+  it('saves, announces the change, and shows the encryption state for the new value', async () => {
+    const { svc, stored } = service(undefined);
+    const seen: Settings[] = [];
+    svc.changed.add((s) => seen.push(s));
+    const next: Settings = {
+      terminal: { kind: 'custom', command: '/usr/local/bin/term' },
+      notifications: false,
+      encryptSequences: false,
+    };
+    const view = await svc.save(next);
+    expect(stored()).toEqual(next);
+    expect(seen).toEqual([next]);
+    expect(view).toEqual({
+      settings: next,
+      encryption: { backend: 'gnome_libsecret', secure: true, encrypted: false },
+      terminals: [{ id: 'xterm', label: 'xterm', available: true }],
+    });
+  });
+});
+
+describe('safeStorage encryption', () => {
+  it('names the backend per platform', () => {
+    const s = new FakeSafeStorage();
+    expect(storageBackend(s, 'linux')).toBe('gnome_libsecret');
+    expect(storageBackend(s, 'darwin')).toBe('keychain');
+    expect(storageBackend(s, 'win32')).toBe('dpapi');
+    s.available = false;
+    expect(storageBackend(s, 'darwin')).toBe('none');
+  });
+
+  it('seals with a real backend, and round-trips', () => {
+    const sealing = safeStorageSealer(new FakeSafeStorage(), 'linux');
+    expect(sealing?.secure).toBe(true);
+    const sealer = sealing?.sealer;
+    expect(sealer?.backend).toBe('gnome_libsecret');
+    const sealed = sealer?.seal('{"open":[{"port":7000}]}') ?? '';
+    expect(sealed).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(Buffer.from(sealed, 'base64').toString()).not.toContain('7000');
+    expect(sealer?.unseal(sealed)).toBe('{"open":[{"port":7000}]}');
+  });
+
+  it('does not seal new writes with the plain-text fallback (but can still read), and warns', () => {
+    const s = new FakeSafeStorage();
+    s.backend = 'basic_text';
+    expect(safeStorageSealer(s, 'linux')).toMatchObject({
+      secure: false,
+      sealer: { backend: 'basic_text' },
+    });
+    s.available = false;
+    expect(safeStorageSealer(s, 'linux')).toBeUndefined();
+    s.available = true;
+    const view = encryptionView(s, 'linux', true);
+    expect(view).toMatchObject({ backend: 'basic_text', secure: false, encrypted: false });
+    expect(view.warning).toMatch(/plain text/);
+    s.available = false;
+    expect(encryptionView(s, 'linux', true)).toMatchObject({ backend: 'none', secure: false });
+  });
+
+  it('warns when the user turned encryption off, and not when it is on', () => {
+    const s = new FakeSafeStorage();
+    expect(encryptionView(s, 'linux', true)).toEqual({
+      backend: 'gnome_libsecret',
+      secure: true,
+      encrypted: true,
+    });
+    expect(encryptionView(s, 'linux', false).warning).toMatch(/Encryption is off/);
+  });
+});
