@@ -16,7 +16,8 @@ function buildApi(): SesameApi {
   }
   api.on = (event: unknown, listener: unknown) => {
     if (!isEventChannel(event)) throw new Error(`sesame.on: ${String(event)} is not an event`);
-    if (typeof listener !== 'function') throw new Error('sesame.on: the listener is not a function');
+    if (typeof listener !== 'function')
+      throw new Error('sesame.on: the listener is not a function');
     const forward = (_event: IpcRendererEvent, payload: unknown) => {
       (listener as (payload: unknown) => void)(payload);
     };
