@@ -1,0 +1,227 @@
+import type { FieldProblem, ProfileDraft } from '../../../shared/ipc/contract';
+import { profileDraftSchema } from '../../../shared/ipc/contract';
+import type { Profile } from '../../../shared/profile';
+import type { Knock, Protocol } from '../../../shared/sequence';
+import type { TcpFlagTest } from '../../../shared/tcp-flags';
+
+/** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
+export interface HitRow {
+  key: number;
+  port: string;
+  protocol: Protocol;
+  /** Empty: the profile's default delay. */
+  delay: string;
+  /** Kept from an imported door (not editable here); dropped when the hit turns UDP. */
+  tcpFlags: TcpFlagTest | undefined;
+}
+
+/** The two sequences a profile has. */
+export type SequenceName = 'open' | 'close';
+
+/** The editor's state: every field as the user typed it. */
+export interface ProfileForm {
+  name: string;
+  host: string;
+  family: 'auto' | 'ipv4' | 'ipv6';
+  open: HitRow[];
+  close: HitRow[];
+  delay: string;
+  servicePort: string;
+  sshUser: string;
+  sshPort: string;
+  identityFile: string;
+  notes: string;
+}
+
+let lastKey = 0;
+
+/** A new editor row (a fresh key each time so React keeps inputs with their rows when reordering). */
+export function newRow(knock?: Partial<Knock>): HitRow {
+  lastKey += 1;
+  return {
+    key: lastKey,
+    port: knock?.port === undefined ? '' : String(knock.port),
+    protocol: knock?.protocol ?? 'tcp',
+    delay: knock?.delayMs === undefined ? '' : String(knock.delayMs),
+    tcpFlags: knock?.tcpFlags,
+  };
+}
+
+/** Editor rows for a sequence. */
+export function rowsFromKnocks(knocks: readonly Knock[] | undefined): HitRow[] {
+  return (knocks ?? []).map((knock) => newRow(knock));
+}
+
+/** The form of a new profile: one empty hit to start from, and the schema's defaults. */
+export function emptyForm(): ProfileForm {
+  return {
+    name: '',
+    host: '',
+    family: 'auto',
+    open: [newRow()],
+    close: [],
+    delay: '0',
+    servicePort: '22',
+    sshUser: '',
+    sshPort: '22',
+    identityFile: '',
+    notes: '',
+  };
+}
+
+/** The form showing a saved profile. */
+export function formFromProfile(profile: Profile): ProfileForm {
+  return {
+    name: profile.name,
+    host: profile.host,
+    family: profile.family,
+    open: rowsFromKnocks(profile.open),
+    close: rowsFromKnocks(profile.close),
+    delay: String(profile.delayMs),
+    servicePort: String(profile.servicePort),
+    sshUser: profile.ssh.user ?? '',
+    sshPort: String(profile.ssh.port),
+    identityFile: profile.ssh.identityFile ?? '',
+    notes: profile.notes ?? '',
+  };
+}
+
+/** Reads a whole number typed into a field; an empty optional field is `undefined`. */
+function wholeNumber(
+  text: string,
+  field: string,
+  what: string,
+  required: boolean,
+  problems: FieldProblem[],
+): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    if (!required) return undefined;
+    problems.push({ field, message: `${what} is empty` });
+    return Number.NaN;
+  }
+  if (!/^[0-9]+$/.test(trimmed)) {
+    problems.push({ field, message: `${what} "${trimmed}" is not a whole number` });
+    return Number.NaN;
+  }
+  return Number(trimmed);
+}
+
+function knocksFromRows(rows: readonly HitRow[], name: SequenceName, problems: FieldProblem[]) {
+  return rows.map((row, i): Knock => {
+    const port = wholeNumber(row.port, `${name}[${i}].port`, 'port', true, problems) ?? Number.NaN;
+    const delayMs = wholeNumber(row.delay, `${name}[${i}].delayMs`, 'delay', false, problems);
+    return {
+      port,
+      protocol: row.protocol,
+      ...(delayMs !== undefined ? { delayMs } : {}),
+      ...(row.tcpFlags && row.protocol === 'tcp' ? { tcpFlags: row.tcpFlags } : {}),
+    };
+  });
+}
+
+/** The draft to send to `profiles:save`, and the fields whose text is not even a number. */
+export function draftFromForm(form: ProfileForm): {
+  draft: ProfileDraft;
+  problems: FieldProblem[];
+} {
+  const problems: FieldProblem[] = [];
+  const open = knocksFromRows(form.open, 'open', problems);
+  const close = knocksFromRows(form.close, 'close', problems);
+  const delayMs = wholeNumber(form.delay, 'delayMs', 'delay', false, problems);
+  const servicePort = wholeNumber(form.servicePort, 'servicePort', 'port', false, problems);
+  const sshPort = wholeNumber(form.sshPort, 'ssh.port', 'port', false, problems);
+  const user = form.sshUser.trim();
+  const draft: ProfileDraft = {
+    name: form.name,
+    host: form.host.trim(),
+    family: form.family,
+    open,
+    ...(close.length > 0 ? { close } : {}),
+    ...(delayMs !== undefined ? { delayMs } : {}),
+    ...(servicePort !== undefined ? { servicePort } : {}),
+    ssh: {
+      ...(user !== '' ? { user } : {}),
+      ...(sshPort !== undefined ? { port: sshPort } : {}),
+      ...(form.identityFile.trim() !== '' ? { identityFile: form.identityFile } : {}),
+    },
+    ...(form.notes.trim() !== '' ? { notes: form.notes } : {}),
+  };
+  return { draft, problems };
+}
+
+/** A zod issue path as the contract writes fields: `open[2].port`, `ssh.user`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  );
+}
+
+/**
+ * Checks the form as `profiles:save` will: numbers first, then the shared draft schema, keeping the
+ * first problem of each field. The draft is what to send once there is no problem.
+ */
+export function validateForm(form: ProfileForm): { draft: ProfileDraft; problems: FieldProblem[] } {
+  const { draft, problems } = draftFromForm(form);
+  const parsed = profileDraftSchema.safeParse(draft);
+  if (parsed.success) return { draft, problems };
+  // One message per field: the schema's later checks mostly restate the first (an empty host also
+  // "may hold only letters...").
+  const named = new Set(problems.map((p) => p.field));
+  for (const issue of parsed.error.issues) {
+    const field = fieldPath(issue.path);
+    if (named.has(field)) continue;
+    named.add(field);
+    problems.push({ field, message: issue.message });
+  }
+  return { draft, problems };
+}
+
+/** The server's problems for `profiles:save` name fields of its input (`profile.open[1].port`). */
+export function fromServerProblems(problems: readonly FieldProblem[] | undefined): FieldProblem[] {
+  return (problems ?? []).map((p) => ({
+    field: p.field.startsWith('profile.') ? p.field.slice('profile.'.length) : p.field,
+    message: p.message,
+  }));
+}
+
+const TOP_LABELS: Readonly<Record<string, string>> = {
+  name: 'Name',
+  host: 'Host',
+  family: 'Address family',
+  open: 'Open sequence',
+  close: 'Close sequence',
+  delayMs: 'Delay between hits',
+  servicePort: 'Service port',
+  ssh: 'SSH',
+  'ssh.user': 'SSH user',
+  'ssh.port': 'SSH port',
+  'ssh.identityFile': 'Identity file',
+  notes: 'Notes',
+};
+
+const HIT_LABELS: Readonly<Record<string, string>> = {
+  port: 'port',
+  protocol: 'protocol',
+  delayMs: 'delay',
+  tcpFlags: 'TCP flags',
+};
+
+/** The field in the user's words: `open[1].port` is "Open sequence hit 2 port". */
+export function fieldLabel(field: string): string {
+  const hit = /^(open|close)\[(\d+)\](?:\.(\w+))?/.exec(field);
+  if (hit) {
+    const [, sequence = '', index = '0', part] = hit;
+    const base = `${TOP_LABELS[sequence] ?? sequence} hit ${Number(index) + 1}`;
+    return part ? `${base} ${HIT_LABELS[part] ?? part}` : base;
+  }
+  return TOP_LABELS[field] ?? (field === '' ? 'Profile' : field);
+}
+
+/** The part of the form a field belongs to; editing it clears the server's problems there. */
+export function fieldGroup(field: string): string {
+  const sequence = /^(open|close)\[/.exec(field);
+  return sequence?.[1] ?? field;
+}

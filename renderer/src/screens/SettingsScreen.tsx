@@ -1,0 +1,198 @@
+import { useEffect, useId, useState, type SubmitEvent } from 'react';
+import {
+  terminalSettingSchema,
+  type AppInfo,
+  type SesameApi,
+  type Settings,
+  type SettingsView,
+} from '../../../shared/ipc/contract';
+import { terminalIds, type TerminalId } from '../../../shared/terminals';
+
+type TerminalPick = 'auto' | 'custom' | TerminalId;
+
+function pickOf(settings: Settings): TerminalPick {
+  switch (settings.terminal.kind) {
+    case 'auto':
+      return 'auto';
+    case 'named':
+      return settings.terminal.id;
+    case 'custom':
+      return 'custom';
+  }
+}
+
+function parsePick(value: string): TerminalPick {
+  if (value === 'custom') return 'custom';
+  const named = terminalIds.find((id) => id === value);
+  return named ?? 'auto';
+}
+
+function terminalSetting(pick: TerminalPick, command: string): Settings['terminal'] {
+  if (pick === 'auto') return { kind: 'auto' };
+  if (pick === 'custom') return { kind: 'custom', command };
+  return { kind: 'named', id: pick };
+}
+
+/** The encryption backend in use, and its warning where sequences end up in plain text. */
+function EncryptionState({ view }: { view: SettingsView['encryption'] }) {
+  return (
+    <div className="encryption">
+      <p>
+        Secret storage backend: <strong className="backend">{view.backend}</strong>{' '}
+        {view.secure ? '(an OS secret store)' : '(not a secure store)'}. Knock sequences are{' '}
+        {view.encrypted ? 'encrypted on disk' : 'stored in plain text'}.
+      </p>
+      {view.warning && (
+        <p className="warning" role="note" aria-label="Encryption warning">
+          <strong>Warning:</strong> {view.warning}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Terminal for Open SSH, notifications, encryption of sequences, and which backend protects them. */
+export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | undefined }) {
+  const [view, setView] = useState<SettingsView | undefined>();
+  const [pick, setPick] = useState<TerminalPick>('auto');
+  const [command, setCommand] = useState('');
+  const [notifications, setNotifications] = useState(true);
+  const [encrypt, setEncrypt] = useState(true);
+  const [error, setError] = useState<string | undefined>();
+  const [commandProblem, setCommandProblem] = useState<string | undefined>();
+  const [status, setStatus] = useState('');
+  const ids = { terminal: useId(), command: useId(), commandNote: useId(), problem: useId() };
+
+  const show = (next: SettingsView) => {
+    setView(next);
+    setPick(pickOf(next.settings));
+    setCommand(next.settings.terminal.kind === 'custom' ? next.settings.terminal.command : '');
+    setNotifications(next.settings.notifications);
+    setEncrypt(next.settings.encryptSequences);
+  };
+
+  useEffect(() => {
+    void api.settings.get().then((result) => {
+      if (result.ok) show(result.value);
+      else setError(`Could not load the settings: ${result.error.message}`);
+    });
+  }, [api]);
+
+  const save = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setStatus('');
+    setError(undefined);
+    const terminal = terminalSetting(pick, command);
+    const checked = terminalSchemaProblem(terminal);
+    setCommandProblem(checked);
+    if (checked) return;
+    const result = await api.settings.save({
+      terminal,
+      notifications,
+      encryptSequences: encrypt,
+    });
+    if (result.ok) {
+      show(result.value);
+      setStatus('Settings saved.');
+    } else {
+      setError(`Could not save the settings: ${result.error.message}`);
+    }
+  };
+
+  return (
+    <form
+      className="settings-screen"
+      aria-label="Settings"
+      noValidate
+      onSubmit={(e) => void save(e)}
+    >
+      <h2>Settings</h2>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {view && <EncryptionState view={view.encryption} />}
+      <fieldset>
+        <legend>Open SSH</legend>
+        <div className="field">
+          <label htmlFor={ids.terminal}>Terminal</label>
+          <select
+            id={ids.terminal}
+            value={pick}
+            onChange={(e) => setPick(parsePick(e.target.value))}
+          >
+            <option value="auto">Automatic (the first one found)</option>
+            {view?.terminals.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.available ? t.label : `${t.label} (not found)`}
+              </option>
+            ))}
+            <option value="custom">Custom command…</option>
+          </select>
+        </div>
+        {pick === 'custom' && (
+          <div className="field">
+            <label htmlFor={ids.command}>Terminal command</label>
+            <input
+              id={ids.command}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              value={command}
+              placeholder="/usr/bin/my-terminal"
+              aria-invalid={commandProblem !== undefined}
+              aria-describedby={`${ids.commandNote}${commandProblem ? ` ${ids.problem}` : ''}`}
+              onChange={(e) => {
+                setCommand(e.target.value);
+                setCommandProblem(undefined);
+              }}
+            />
+            <p className="hint" id={ids.commandNote}>
+              Sesame runs it as <code>&lt;command&gt; -e ssh …</code>: the ssh command and its
+              arguments follow <code>-e</code>, as separate arguments (no shell).
+            </p>
+            {commandProblem && (
+              <p className="field-problem" id={ids.problem}>
+                Terminal command: {commandProblem}
+              </p>
+            )}
+          </div>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Behaviour</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={notifications}
+            onChange={(e) => setNotifications(e.target.checked)}
+          />
+          Show a notification when a knock finishes
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} />
+          Encrypt knock sequences on disk
+        </label>
+      </fieldset>
+      <div className="editor-actions">
+        <button type="submit" className="primary" disabled={!view}>
+          Save settings
+        </button>
+        <span role="status" className="status">
+          {status}
+        </span>
+      </div>
+      {info && (
+        <p className="about">
+          {info.name} {info.version} on {info.platform}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function terminalSchemaProblem(terminal: Settings['terminal']): string | undefined {
+  const parsed = terminalSettingSchema.safeParse(terminal);
+  return parsed.success ? undefined : parsed.error.issues.map((i) => i.message).join('; ');
+}

@@ -1,0 +1,254 @@
+// A typed, in-memory SesameApi for component tests: profiles and settings kept in memory, inputs
+// parsed with the contract's schemas as main's IPC layer does, failures scripted per channel; the
+// knocks and events come from FakeKnocks.
+import {
+  requestChannels,
+  type AppInfo,
+  type FieldProblem,
+  type IpcError,
+  type IpcResult,
+  type ProfilesView,
+  type RequestChannel,
+  type RequestInput,
+  type RequestResult,
+  type SesameApi,
+  type SettingsView,
+} from '../../shared/ipc/contract';
+import { importKnockdConfig } from '../../shared/knockd-import';
+import { parseProfile, type Profile } from '../../shared/profile';
+import { defaultSettingsView } from './fixtures';
+import { FakeKnocks } from './fake-knocks';
+
+/** One request the page made: the channel and its input as sent. */
+export interface Call {
+  channel: RequestChannel;
+  input: unknown;
+}
+
+function ok<T>(value: T): IpcResult<T> {
+  return { ok: true, value };
+}
+
+function fail(
+  code: string,
+  message: string,
+  problems?: FieldProblem[],
+): { ok: false; error: IpcError } {
+  return { ok: false, error: { code, message, ...(problems ? { problems } : {}) } };
+}
+
+/** The fake main process behind a SesameApi. */
+export class FakeSesame extends FakeKnocks {
+  readonly calls: Call[] = [];
+  profiles: Profile[];
+  settingsView: SettingsView = defaultSettingsView();
+  info: AppInfo = { name: 'Sesame', version: '9.9.9', platform: 'linux' };
+  storePath = '/home/user/.config/sesame/profiles.json';
+  /** Channels that answer with this error instead of doing their work. */
+  readonly failures = new Map<RequestChannel, IpcError>();
+  readonly api: SesameApi;
+  private ids = 0;
+
+  constructor(profiles: Profile[] = []) {
+    super();
+    this.profiles = [...profiles];
+    this.api = this.build();
+  }
+
+  /** Inputs of every call on one channel, in order. */
+  inputs<C extends RequestChannel>(channel: C): RequestInput<C>[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.input as RequestInput<C>);
+  }
+
+  /** The view `profiles:list` answers and `profiles:changed` carries. */
+  view(): ProfilesView {
+    return { profiles: [...this.profiles], storePath: this.storePath };
+  }
+
+  private changed<T>(value: T): IpcResult<T> {
+    this.emit('profiles:changed', this.view());
+    return ok(value);
+  }
+
+  private save(input: RequestInput<'profiles:save'>): IpcResult<Profile> {
+    const id = input.id ?? `p${++this.ids}`;
+    const parsed = parseProfile({ ...input.profile, id });
+    if (!parsed.ok) return fail('invalid', parsed.errors.join('\n'));
+    const taken = this.profiles.find(
+      (p) => p.id !== id && p.name.toLowerCase() === parsed.value.name.toLowerCase(),
+    );
+    if (taken)
+      return fail('name-taken', `profile name already taken: "${taken.name}"`, [
+        { field: 'profile.name', message: `"${taken.name}" is taken` },
+      ]);
+    const at = this.profiles.findIndex((p) => p.id === id);
+    if (at === -1) this.profiles.push(parsed.value);
+    else this.profiles[at] = parsed.value;
+    return this.changed(parsed.value);
+  }
+
+  private import(
+    input: RequestInput<'profiles:import'>,
+  ): IpcResult<RequestResult<'profiles:import'>> {
+    let items: unknown[];
+    let notes: string[] = [];
+    if (input.format === 'knockd') {
+      if (!input.host?.trim())
+        return fail('invalid', 'host: the host the knockd.conf doors are on is required');
+      const result = importKnockdConfig(input.text, { host: input.host.trim() });
+      if (!result.ok) return fail('invalid', result.error);
+      items = result.profiles;
+      notes = result.notes;
+    } else {
+      const data: unknown = JSON.parse(input.text);
+      items = Array.isArray(data) ? data : (data as { profiles: unknown[] }).profiles;
+    }
+    const parsed = items.map((item) => parseProfile({ id: `p${++this.ids}`, ...(item as object) }));
+    const bad = parsed.flatMap((r, i) => (r.ok ? [] : r.errors.map((e) => `profiles[${i}]: ${e}`)));
+    if (bad.length > 0) return fail('invalid', bad.join('\n'));
+    const profiles = parsed.flatMap((r) => (r.ok ? [r.value] : []));
+    const clashes = this.profiles.filter((p) =>
+      profiles.some((q) => q.name.toLowerCase() === p.name.toLowerCase()),
+    );
+    if (clashes.length > 0 && input.replace !== true) {
+      return fail(
+        'name-taken',
+        `profile name already taken: ${clashes.map((p) => `"${p.name}"`).join(', ')}`,
+      );
+    }
+    const view = {
+      profiles,
+      replaced: clashes.map((p) => p.name),
+      notes,
+      dryRun: input.dryRun === true,
+    };
+    if (input.dryRun === true) return ok(view);
+    this.profiles = [...this.profiles.filter((p) => !clashes.includes(p)), ...profiles];
+    return this.changed(view);
+  }
+
+  private handle<C extends RequestChannel>(
+    channel: C,
+    raw: unknown,
+  ): Promise<IpcResult<RequestResult<C>>> {
+    this.calls.push({ channel, input: raw });
+    const failure = this.failures.get(channel);
+    if (failure) return Promise.resolve({ ok: false, error: failure });
+    const parsed = requestChannels[channel].input.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => ({
+        field: issue.path.reduce<string>(
+          (text, key) =>
+            typeof key === 'number'
+              ? `${text}[${key}]`
+              : text
+                ? `${text}.${String(key)}`
+                : String(key),
+          '',
+        ),
+        message: issue.message,
+      }));
+      return Promise.resolve(
+        fail(
+          'invalid',
+          `${channel}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+          problems,
+        ),
+      );
+    }
+    return this.answer(channel, raw) as Promise<IpcResult<RequestResult<C>>>;
+  }
+
+  private answer(channel: RequestChannel, input: unknown): Promise<IpcResult<unknown>> {
+    const byId = (id: string) => this.profiles.find((p) => p.id === id);
+    const given = input as { id: string };
+    switch (channel) {
+      case 'app:info':
+        return Promise.resolve(ok(this.info));
+      case 'profiles:list':
+        return Promise.resolve(ok(this.view()));
+      case 'profiles:get': {
+        const found = byId(given.id);
+        return Promise.resolve(
+          found ? ok(found) : fail('not-found', `no profile with id ${given.id}`),
+        );
+      }
+      case 'profiles:save':
+        return Promise.resolve(this.save(input as RequestInput<'profiles:save'>));
+      case 'profiles:delete': {
+        const found = byId(given.id);
+        if (!found) return Promise.resolve(fail('not-found', `no profile with id ${given.id}`));
+        this.profiles = this.profiles.filter((p) => p !== found);
+        return Promise.resolve(this.changed({ id: found.id, name: found.name }));
+      }
+      case 'profiles:import':
+        return Promise.resolve(this.import(input as RequestInput<'profiles:import'>));
+      case 'profiles:export': {
+        const json = `${JSON.stringify({ version: 1, profiles: this.profiles }, null, 2)}\n`;
+        return Promise.resolve(ok({ json, count: this.profiles.length }));
+      }
+      case 'knock:open':
+        return this.knock(given.id, byId(given.id), 'open');
+      case 'knock:close':
+        return this.knock(given.id, byId(given.id), 'close');
+      case 'ssh:open':
+        return this.knock(given.id, byId(given.id), 'ssh');
+      case 'knock:cancel':
+        return Promise.resolve(ok({ cancelled: this.held.some((r) => r.profile.id === given.id) }));
+      case 'knock:history':
+        return Promise.resolve(ok([...this.history]));
+      case 'probe:run': {
+        const found = byId(given.id);
+        if (!found) return Promise.resolve(fail('not-found', `no profile with id ${given.id}`));
+        return Promise.resolve(ok(this.probe(found, this.probeStates.get(found.id) ?? 'closed')));
+      }
+      case 'settings:get':
+        return Promise.resolve(ok(this.settingsView));
+      case 'settings:save': {
+        const settings = input as SettingsView['settings'];
+        const encrypted = settings.encryptSequences && this.settingsView.encryption.secure;
+        this.settingsView = {
+          ...this.settingsView,
+          settings,
+          encryption: { ...this.settingsView.encryption, encrypted },
+        };
+        return Promise.resolve(ok(this.settingsView));
+      }
+    }
+  }
+
+  private build(): SesameApi {
+    const call =
+      <C extends RequestChannel>(channel: C) =>
+      (input?: unknown) =>
+        this.handle(channel, input);
+    return {
+      app: { info: call('app:info') },
+      profiles: {
+        list: call('profiles:list'),
+        get: call('profiles:get'),
+        save: call('profiles:save'),
+        delete: call('profiles:delete'),
+        import: call('profiles:import'),
+        export: call('profiles:export'),
+      },
+      knock: {
+        open: call('knock:open'),
+        close: call('knock:close'),
+        cancel: call('knock:cancel'),
+        history: call('knock:history'),
+      },
+      ssh: { open: call('ssh:open') },
+      probe: { run: call('probe:run') },
+      settings: { get: call('settings:get'), save: call('settings:save') },
+      on: (event, listener) => {
+        const set = this.listeners.get(event) ?? new Set();
+        set.add(listener);
+        this.listeners.set(event, set);
+        return () => {
+          set.delete(listener);
+        };
+      },
+    };
+  }
+}
