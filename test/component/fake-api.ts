@@ -42,6 +42,8 @@ export class FakeSesame extends FakeKnocks {
   readonly calls: Call[] = [];
   profiles: Profile[];
   settingsView: SettingsView = defaultSettingsView();
+  /** When set, `settings:get` answers only once this promise resolves (a slow main process). */
+  settingsGate: Promise<void> | undefined;
   info: AppInfo = { name: 'Sesame', version: '9.9.9', platform: 'linux' };
   storePath = '/home/user/.config/sesame/profiles.json';
   /** Channels that answer with this error instead of doing their work. */
@@ -203,7 +205,7 @@ export class FakeSesame extends FakeKnocks {
         return Promise.resolve(ok(this.probe(found, this.probeStates.get(found.id) ?? 'closed')));
       }
       case 'settings:get':
-        return Promise.resolve(ok(this.settingsView));
+        return (this.settingsGate ?? Promise.resolve()).then(() => ok(this.settingsView));
       case 'settings:save': {
         const settings = input as SettingsView['settings'];
         const encrypted = settings.encryptSequences && this.settingsView.encryption.secure;

@@ -9,6 +9,26 @@ async function openSettings() {
 }
 
 describe('settings', () => {
+  it('keeps the controls disabled until the settings arrive, so no choice is overwritten', async () => {
+    let arrive: () => void = () => undefined;
+    await renderApp(twoProfiles(), (fake) => {
+      fake.settingsGate = new Promise((resolve) => (arrive = resolve));
+      fake.settingsView = {
+        ...fake.settingsView,
+        settings: {
+          ...fake.settingsView.settings,
+          terminal: { kind: 'custom', command: '/opt/term' },
+        },
+      };
+    });
+    await openSettings();
+    expect(screen.getByLabelText('Terminal')).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+    arrive();
+    await waitFor(() => expect(screen.getByLabelText('Terminal')).toBeEnabled());
+    expect(screen.getByLabelText('Terminal command')).toHaveValue('/opt/term');
+  });
+
   it('shows the safeStorage backend in use', async () => {
     await renderApp(twoProfiles());
     await openSettings();

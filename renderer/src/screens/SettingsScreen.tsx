@@ -119,6 +119,7 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
           <label htmlFor={ids.terminal}>Terminal</label>
           <select
             id={ids.terminal}
+            disabled={!view}
             value={pick}
             onChange={(e) => setPick(parsePick(e.target.value))}
           >
@@ -165,13 +166,19 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
         <label className="check">
           <input
             type="checkbox"
+            disabled={!view}
             checked={notifications}
             onChange={(e) => setNotifications(e.target.checked)}
           />
           Show a notification when a knock finishes
         </label>
         <label className="check">
-          <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} />
+          <input
+            type="checkbox"
+            disabled={!view}
+            checked={encrypt}
+            onChange={(e) => setEncrypt(e.target.checked)}
+          />
           Encrypt knock sequences on disk
         </label>
       </fieldset>
