@@ -43,6 +43,8 @@ export interface KnockServiceDeps {
   newRunId?: () => string;
   /** How long the probe after a knock keeps trying (ms). */
   probeTimeoutMs?: number;
+  /** How long after Close a door that still answers is probed again before it counts as open (ms). */
+  closeSettleMs?: number;
 }
 
 type Failure = { ok: false; error: { code: string; message: string } };
@@ -108,14 +110,7 @@ export class KnockService {
       const sent = await this.closeAt(profile, resolved.value, run);
       if (sent) return run.failed(sent);
       run.stage('probing');
-      return run.probed(
-        await this.deps.probePort({
-          address: resolved.value.address,
-          port: profile.servicePort,
-          timeoutMs: 1500,
-          signal: run.signal,
-        }),
-      );
+      return run.probed(await this.probeUntilClosed(resolved.value.address, profile, run.signal));
     });
   }
 
@@ -184,6 +179,29 @@ export class KnockService {
     const controller = this.running.get(id);
     controller?.abort(new Error('cancelled'));
     return { cancelled: controller !== undefined };
+  }
+
+  /**
+   * The probe after Close. The server removes its rule only after the last hit arrives (knockd runs
+   * a command, the firewall takes a moment), so an "open" right after the knock is retried for a
+   * short while before it is believed; a silent port ends the wait as soon as it times out.
+   */
+  private async probeUntilClosed(
+    address: string,
+    profile: Profile,
+    signal: AbortSignal,
+  ): Promise<ProbeResult> {
+    const deadline = this.now() + (this.deps.closeSettleMs ?? 3000);
+    for (;;) {
+      const probed = await this.deps.probePort({
+        address,
+        port: profile.servicePort,
+        timeoutMs: 1500,
+        signal,
+      });
+      if (probed.state !== 'open' || this.now() >= deadline || signal.aborted) return probed;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   private async closeAfterSsh(profile: Profile, target: { address: string; family: 4 | 6 }) {

@@ -151,6 +151,17 @@ describe('KnockService (real sender and probe on loopback)', () => {
     if (result.ok) expect(result.value.hits.map((h) => h.port)).toEqual([47003]);
   });
 
+  it('probes again after Close while the server is still removing its rule', async () => {
+    const port = await listener();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    // The "firewall" closes the port 400 ms after the close knock.
+    setTimeout(() => {
+      for (const s of servers.splice(0)) s.close();
+    }, 400);
+    const result = await t.service.close('p1');
+    expect(result).toMatchObject({ ok: true, value: { action: 'close', verdict: 'closed' } });
+  });
+
   it('refuses Close for a profile without a close sequence, as an outcome', async () => {
     const t = setup({ profiles: [profile({ close: undefined })] });
     const result = await t.service.close('p1');
