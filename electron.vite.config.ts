@@ -23,6 +23,8 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     build: {
+      // One local file loaded from disk, never over a network; zod (the form's validation) is most of it.
+      chunkSizeWarningLimit: 1000,
       rolldownOptions: { input: { index: resolve('renderer/index.html') } },
     },
     plugins: [react()],

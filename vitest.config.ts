@@ -52,6 +52,19 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // Root only: the built renderer in Chromium against the test bridge and the test bed.
+        resolve: { alias: electronFake },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          setupFiles: [here('test/support/no-real-electron.ts')],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -191,7 +191,7 @@ export class KnockService {
     profile: Profile,
     signal: AbortSignal,
   ): Promise<ProbeResult> {
-    const deadline = this.now() + (this.deps.closeSettleMs ?? 3000);
+    const deadline = performance.now() + (this.deps.closeSettleMs ?? 3000);
     for (;;) {
       const probed = await this.deps.probePort({
         address,
@@ -199,7 +199,7 @@ export class KnockService {
         timeoutMs: 1500,
         signal,
       });
-      if (probed.state !== 'open' || this.now() >= deadline || signal.aborted) return probed;
+      if (probed.state !== 'open' || performance.now() >= deadline || signal.aborted) return probed;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -208,7 +208,9 @@ export class KnockService {
     const result = await this.run(profile.id, 'close', async (current, run) => {
       run.address = target.address;
       const error = await this.closeAt(current, target, run);
-      return error ? run.failed(error) : run.result();
+      if (error) return run.failed(error);
+      run.stage('probing');
+      return run.probed(await this.probeUntilClosed(target.address, current, run.signal));
     });
     if (!result.ok)
       this.deps.logger.warn(`closing ${profile.name} after ssh: ${result.error.message}`);

@@ -1,0 +1,266 @@
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeRoot } from '../support/root';
+import { createTestBed, type TestBed } from '../support/testbed';
+import type { Knockd } from '../support/knockd';
+import { buildBridge, buildRenderer } from './support/build';
+import { launchChromiumIn } from './support/netns-chromium';
+
+// The window as a user drives it: the built renderer in Debian's Chromium, its API served by the
+// real services and engines through the test bridge, knocking Debian's knockd across the test bed.
+const CONFIG = `[openSSH]
+  sequence = 7301,7302:udp,7303
+  seq_timeout = 10
+  tcpflags = syn
+  command = /usr/sbin/iptables -w 5 -I INPUT -s %IP% -p tcp --dport 22 -j ACCEPT
+[closeSSH]
+  sequence = 7303,7302:udp,7301
+  seq_timeout = 10
+  tcpflags = syn
+  command = /usr/sbin/iptables -w 5 -D INPUT -s %IP% -p tcp --dport 22 -j ACCEPT
+`;
+
+/** Stands in for a terminal: saves its argv, one per line, and exits as a finished session would. */
+const RECORDER = (file: string) => `#!/bin/sh
+printf '%s\\n' "$@" > '${file}'
+`;
+
+/** Screenshots are kept as test artifacts here (light and dark for each screen). */
+const SHOTS = resolve('test-results/e2e');
+
+let bed: TestBed;
+let knockd: Knockd;
+let bridge: ChildProcess;
+let browser: Browser;
+let page: Page;
+let work: string;
+let url: string;
+
+async function shoot(name: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describeRoot(
+  'the app window end to end (Chromium, test bridge, real knockd)',
+  { commands: ['ip', 'iptables', 'knockd', 'chromium'] },
+  () => {
+    beforeAll(async () => {
+      rmSync(SHOTS, { recursive: true, force: true });
+      mkdirSync(SHOTS, { recursive: true });
+      work = mkdtempSync(join(tmpdir(), 'sesame-e2e-'));
+      chmodSync(work, 0o755);
+      const [rendererDir, built] = await Promise.all([buildRenderer(), buildBridge()]);
+      bed = await createTestBed({ ipv6: false });
+      knockd = await bed.startKnockd(CONFIG);
+      bed.spawn(bed.server, [
+        process.execPath,
+        '-e',
+        "require('net').createServer((s) => { s.on('error', () => {}); s.end('SSH-2.0-test\\r\\n'); }).listen(22)",
+      ]);
+      bridge = bed.spawn(bed.client, [
+        process.execPath,
+        built.program,
+        join(work, 'state'),
+        rendererDir,
+        built.browserApi,
+      ]);
+      url = await new Promise<string>((resolveUrl, reject) => {
+        let seen = '';
+        const timer = setTimeout(() => reject(new Error(`bridge did not start: ${seen}`)), 20_000);
+        bridge.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          const found = /bridge listening on (\S+)/.exec(seen);
+          if (found?.[1]) {
+            clearTimeout(timer);
+            resolveUrl(found[1]);
+          }
+        });
+        bridge.once('exit', (code) => reject(new Error(`bridge exited ${String(code)}: ${seen}`)));
+      });
+      browser = await launchChromiumIn(bed.client.name);
+      page = await browser.newPage({ viewport: { width: 960, height: 680 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'Profiles' }).waitFor({ timeout: 20_000 });
+      expect(problems).toEqual([]);
+    }, 120_000);
+
+    afterAll(async () => {
+      const started = { browser, bridge, bed } as Partial<{
+        browser: Browser;
+        bridge: ChildProcess;
+        bed: TestBed;
+      }>;
+      await started.browser?.close().catch(() => undefined);
+      started.bridge?.kill('SIGTERM');
+      await started.bed?.teardown();
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    it('creates a profile in the editor, with field messages for bad input', async () => {
+      await shoot('01-empty-list');
+      await page.getByRole('button', { name: 'New profile' }).click();
+      const form = page.getByRole('form', { name: 'New profile' });
+      await form.getByLabel('Name', { exact: true }).fill('lab');
+      await form.getByLabel('Host', { exact: true }).fill('-oProxyCommand=x');
+      await form.getByLabel('Paste open sequence').fill('7301,7302:udp,7303');
+      await form.getByRole('button', { name: 'Fill open sequence from pasted text' }).click();
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      await expect.poll(() => form.textContent()).toMatch(/must not start with "-"/);
+      await shoot('02-editor-invalid');
+      await form.getByLabel('Host', { exact: true }).fill(bed.server.ipv4);
+      await form.getByLabel('Paste close sequence').fill('7303,7302:udp,7301');
+      await form.getByRole('button', { name: 'Fill close sequence from pasted text' }).click();
+      await form.getByLabel('Delay between hits (ms)').fill('50');
+      await form.getByLabel('SSH user').fill('alice');
+      await shoot('03-editor-filled');
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      const list = page.getByRole('list', { name: 'Profiles' });
+      await expect.poll(() => list.textContent()).toContain(bed.server.ipv4);
+      const saved = JSON.parse(readFileSync(join(work, 'state', 'profiles.json'), 'utf8')) as {
+        profiles: { name: string; open: { port: number; protocol: string }[] }[];
+      };
+      expect(saved.profiles[0]?.open).toEqual([
+        { port: 7301, protocol: 'tcp' },
+        { port: 7302, protocol: 'udp' },
+        { port: 7303, protocol: 'tcp' },
+      ]);
+    });
+
+    it('knocks the real knockd with Enter: stages, hits, and the probe turning to open', async () => {
+      const probe = page.getByRole('button', { name: 'Check door of lab' });
+      await probe.click();
+      const list = page.getByRole('list', { name: 'Profiles' });
+      await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/closed/i);
+      await page.getByRole('list', { name: 'Profiles' }).getByText('lab', { exact: true }).click();
+      await page.keyboard.press('Enter');
+      const progress = page.getByRole('region', { name: 'Knock progress' });
+      await expect
+        .poll(() => progress.getByRole('list', { name: 'Hits' }).textContent(), { timeout: 15_000 })
+        .toMatch(/7301[\s\S]*7302[\s\S]*7303/);
+      await expect
+        .poll(() => progress.getByRole('status').textContent(), { timeout: 15_000 })
+        .toMatch(/port 22 on 198\.18\.0\.1 is open/);
+      await expect.poll(() => list.textContent()).toMatch(/Door open/);
+      await knockd.waitForLog(/openSSH: Stage 3/);
+      await knockd.waitForLog(/openSSH: OPEN SESAME/);
+      await shoot('04-knocked-open');
+      const rules = await bed.run(bed.server, ['iptables', '-S', 'INPUT']);
+      expect(rules.stdout).toContain(
+        `-A INPUT -s ${bed.client.ipv4}/32 -p tcp -m tcp --dport 22 -j ACCEPT`,
+      );
+    });
+
+    it('closes the door with Close: the probe turns to closed and the rule is gone', async () => {
+      await page.getByRole('button', { name: 'Close lab' }).click();
+      await knockd.waitForLog(/closeSSH: OPEN SESAME/, 15_000);
+      const progress = page.getByRole('region', { name: 'Knock progress' });
+      await expect
+        .poll(() => progress.getByRole('status').textContent(), { timeout: 15_000 })
+        .toMatch(/port 22 on 198\.18\.0\.1 is closed/);
+      const rules = await bed.run(bed.server, ['iptables', '-S', 'INPUT']);
+      expect(rules.stdout).not.toContain('--dport 22 -j ACCEPT');
+      await shoot('05-closed');
+    });
+
+    it('Open SSH runs the terminal setting (a recorder) with ssh against the knocked address', async () => {
+      const recorder = join(work, 'terminal-recorder');
+      const argvFile = join(work, 'terminal-argv.txt');
+      writeFileSync(recorder, RECORDER(argvFile));
+      chmodSync(recorder, 0o755);
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const settings = page.getByRole('form', { name: 'Settings' });
+      // As a user would: read the screen (the backend line) before changing anything.
+      await settings.getByText('Secret storage backend').waitFor();
+      await settings.getByLabel('Terminal', { exact: true }).selectOption('custom');
+      await settings.getByLabel('Terminal command').fill(recorder);
+      await shoot('06-settings');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
+      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      await page.getByRole('button', { name: 'Open SSH to lab' }).click();
+      await expect
+        .poll(
+          () => {
+            try {
+              return readFileSync(argvFile, 'utf8');
+            } catch {
+              return '';
+            }
+          },
+          { timeout: 20_000 },
+        )
+        .not.toBe('');
+      expect(readFileSync(argvFile, 'utf8').trimEnd().split('\n')).toEqual([
+        '-e',
+        'ssh',
+        '-o',
+        `HostName=${bed.server.ipv4}`,
+        '-o',
+        `HostKeyAlias=${bed.server.ipv4}`,
+        '-p',
+        '22',
+        '-l',
+        'alice',
+        '--',
+        bed.server.ipv4,
+      ]);
+      // The recorder "session" ended at once, and the terminal waits: the close sequence follows.
+      await expect
+        .poll(async () => (await knockd.log()).match(/closeSSH: OPEN SESAME/g)?.length ?? 0, {
+          timeout: 15_000,
+        })
+        .toBe(2);
+      await expect
+        .poll(async () => (await bed.run(bed.server, ['iptables', '-S', 'INPUT'])).stdout, {
+          timeout: 10_000,
+        })
+        .not.toContain('--dport 22 -j ACCEPT');
+      // After the session, the close was knocked and the probe shows the door shut again.
+      const list = page.getByRole('list', { name: 'Profiles' });
+      await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/Door closed/);
+      await page.getByRole('button', { name: 'History', exact: true }).click();
+      await expect.poll(() => page.getByRole('main').textContent()).toMatch(/ssh|SSH/);
+      await shoot('07-history');
+    });
+
+    it('imports a knockd.conf (preview first) and exports the profiles as JSON', async () => {
+      await page.getByRole('button', { name: 'Import & export' }).click();
+      await page.getByRole('radio', { name: 'knockd.conf' }).check();
+      const conf = readFileSync('test/fixtures/knockd/iptables-open-close.conf', 'utf8');
+      await page.getByLabel('Text to import').fill(conf);
+      await page.getByLabel('Host the doors are on').fill(bed.server.ipv4);
+      await page.getByRole('button', { name: 'Preview' }).click();
+      const importButton = page.getByRole('button', { name: /^Import \d+ profiles?$/ });
+      await expect.poll(() => importButton.isEnabled()).toBe(true);
+      await shoot('08-import-preview');
+      await importButton.click();
+      await expect.poll(() => page.getByRole('region', { name: 'Import result' }).count()).toBe(1);
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export all profiles' }).click();
+      await page.getByRole('link', { name: /Save sesame-profiles\.json/ }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe('sesame-profiles.json');
+      const saved = join(work, 'export.json');
+      await file.saveAs(saved);
+      const exported = JSON.parse(readFileSync(saved, 'utf8')) as { profiles: { name: string }[] };
+      expect(exported.profiles.map((p) => p.name)).toContain('lab');
+      expect(exported.profiles.length).toBeGreaterThanOrEqual(2);
+      await shoot('09-import-export');
+      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      await shoot('10-list');
+    });
+  },
+);
