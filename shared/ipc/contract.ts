@@ -27,7 +27,9 @@ interface ChannelSpec {
   result: ResultOf<unknown>;
 }
 
-const profileId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id may hold only letters, digits, _ and -');
+const profileId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'id may hold only letters, digits, _ and -');
 const byId = z.strictObject({ id: profileId });
 
 /** A profile as the editor sends it: everything but the id, validated with the profile schema. */
