@@ -143,6 +143,9 @@ export class ProfileStore {
     const json = parseJsonText(text);
     if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
     const data = json.value;
+    // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
+    // creates it on first start): an empty profile file, not a broken one.
+    if (isRecord(data) && Object.keys(data).length === 0) return { ok: true, profiles: [] };
     if (isRecord(data) && typeof data.version === 'number' && data.version > VERSION) {
       const message =
         `${this.path} was written by a newer Sesame (file version ${String(data.version)}; this one ` +

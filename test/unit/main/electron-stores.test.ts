@@ -54,6 +54,17 @@ describe('the profile file through electron-store', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(afterCli);
   });
 
+  it('starts on a fresh machine: the empty store electron-store creates is no broken file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'profiles.json');
+    const backend = new ElectronStoreProfileBackend(file, logger);
+    unwatch.push(backend.watch(() => undefined));
+    const store = new ProfileStore({ path: file, now: () => new Date(), logger, backend });
+    expect(store.load()).toEqual({ ok: true, profiles: [] });
+    expect(fs.readdirSync(dir).filter((f) => f.includes('corrupt'))).toEqual([]);
+    expect(store.add(lab).ok).toBe(true);
+  });
+
   it('reports a change made by another process, but not its own writes', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'profiles.json');
