@@ -124,7 +124,11 @@ class FakeApp extends EventEmitter {
   }
 
   /** electron-store asks for userData; tests that use it pass an absolute cwd as well. */
-  readonly paths = new Map<string, string>([['userData', '/nonexistent/fake-userData']]);
+  readonly paths = new Map<string, string>([
+    ['userData', '/nonexistent/fake-userData'],
+    ['home', '/nonexistent/fake-home'],
+  ]);
+  isPackaged = false;
 
   getPath(name: string): string {
     const value = this.paths.get(name);
@@ -195,12 +199,111 @@ class FakeSafeStorage {
   }
 }
 
+/** A tray icon: records its image, tooltip and menu; `click()` plays a click on the icon. */
+class FakeTray extends EventEmitter {
+  static readonly created: FakeTray[] = [];
+  image: unknown;
+  tooltip = '';
+  menu: FakeMenu | undefined;
+  destroyed = false;
+
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    FakeTray.created.push(this);
+  }
+
+  setImage(image: unknown): void {
+    this.image = image;
+  }
+
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+
+  setContextMenu(menu: FakeMenu): void {
+    this.menu = menu;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+interface FakeMenuItem {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  click?: () => void;
+  submenu?: FakeMenuItem[];
+}
+
+/** A menu built from a template; `item('lab', 'Open')` finds an item by its label path. */
+class FakeMenu {
+  constructor(readonly items: FakeMenuItem[]) {}
+
+  static buildFromTemplate(template: FakeMenuItem[]): FakeMenu {
+    return new FakeMenu(template);
+  }
+
+  item(...path: string[]): FakeMenuItem | undefined {
+    let items: FakeMenuItem[] | undefined = this.items;
+    let found: FakeMenuItem | undefined;
+    for (const label of path) {
+      found = items?.find((i) => i.label?.startsWith(label));
+      items = found?.submenu;
+    }
+    return found;
+  }
+}
+
+/** Desktop notifications: recorded instead of shown. */
+class FakeNotification {
+  static readonly shown: { title?: string; body?: string }[] = [];
+  static supported = true;
+
+  constructor(readonly options: { title?: string; body?: string }) {}
+
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+
+  show(): void {
+    FakeNotification.shown.push(this.options);
+  }
+}
+
+/** The default session's security hooks, recorded. */
+class FakeSession {
+  permissionRequestHandler: unknown;
+  permissionCheckHandler: unknown;
+  headersHandler: unknown;
+  readonly webRequest = {
+    onHeadersReceived: (handler: unknown) => {
+      this.headersHandler = handler;
+    },
+  };
+
+  setPermissionRequestHandler(handler: unknown): void {
+    this.permissionRequestHandler = handler;
+  }
+
+  setPermissionCheckHandler(handler: unknown): void {
+    this.permissionCheckHandler = handler;
+  }
+}
+
 export const app = new FakeApp();
 export const safeStorage = new FakeSafeStorage();
 export const ipcMain = new FakeIpcMain();
 export const ipcRenderer = new FakeIpcRenderer();
 export const contextBridge = new FakeContextBridge();
 export const BrowserWindow = FakeBrowserWindow;
+export const Tray = FakeTray;
+export const Menu = FakeMenu;
+export const Notification = FakeNotification;
+export const nativeImage = { createFromPath: (path: string) => ({ path }) };
+export const session = { defaultSession: new FakeSession() };
 export {
   FakeBrowserWindow,
   FakeIpcMain,
@@ -208,6 +311,9 @@ export {
   FakeContextBridge,
   FakeIpcRenderer,
   FakeSafeStorage,
+  FakeTray,
+  FakeMenu,
+  FakeNotification,
 };
 
 export default {
@@ -217,5 +323,10 @@ export default {
   contextBridge,
   BrowserWindow,
   safeStorage,
+  Tray,
+  Menu,
+  Notification,
+  nativeImage,
+  session,
   isSesameElectronFake,
 };

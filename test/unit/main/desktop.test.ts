@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { IpcMainInvokeEvent } from 'electron';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startDesktop } from '../../../electron/main/desktop';
+import { requestChannelNames } from '../../../shared/ipc/contract';
+import {
+  FakeBrowserWindow,
+  FakeNotification,
+  FakeTray,
+  app,
+  ipcMain,
+  session,
+} from '../../mocks/electron';
+
+// The composition of the desktop app, run against the electron fake: every contract channel
+// answered, the window, the tray menu driving real knocks (on loopback), notifications, and the
+// window hiding to the tray until Quit.
+let dir: string;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-desktop-'));
+  vi.stubEnv('SESAME_CONFIG_DIR', dir);
+  app.paths.set('userData', dir);
+  app.paths.set('home', dir);
+  startDesktop();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+});
+afterAll(() => {
+  app.emit('will-quit');
+  vi.unstubAllEnvs();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const windowEvent = () => {
+  const window = FakeBrowserWindow.created[0];
+  if (!window) throw new Error('no window');
+  return {
+    sender: window.webContents,
+    senderFrame: window.webContents.mainFrame,
+  } as unknown as IpcMainInvokeEvent;
+};
+
+describe('the desktop app composed on the electron fake', () => {
+  it('opens one window, registers every channel and denies permissions', () => {
+    expect(FakeBrowserWindow.created).toHaveLength(1);
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...requestChannelNames].sort());
+    const deny = session.defaultSession.permissionRequestHandler as (
+      c: unknown,
+      p: string,
+      cb: (ok: boolean) => void,
+    ) => void;
+    let granted: boolean | undefined;
+    deny(undefined, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+  });
+
+  it('saves a profile through IPC into the shared file, and the tray menu lists it', async () => {
+    const saved = (await ipcMain.invoke('profiles:save', windowEvent(), {
+      profile: {
+        name: 'lab',
+        host: '127.0.0.1',
+        open: [{ port: 47011, protocol: 'udp' }],
+        close: [{ port: 47012, protocol: 'udp' }],
+        servicePort: 47019,
+      },
+    })) as { ok: boolean };
+    expect(saved.ok).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'profiles.json'))).toBe(true);
+    const tray = FakeTray.created[0];
+    expect(tray?.menu?.item('lab', 'Open')).toBeDefined();
+    expect(tray?.menu?.item('Show window')).toBeDefined();
+  });
+
+  it('knocks from the tray menu: the window gets the events and a notification says how it went', async () => {
+    const tray = FakeTray.created[0];
+    tray?.menu?.item('lab', 'Open')?.click?.();
+    const window = FakeBrowserWindow.created[0];
+    await expect
+      .poll(() => window?.webContents.sent.some((m) => m.channel === 'knock:finished'), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    expect(window?.webContents.sent.some((m) => m.channel === 'knock:progress')).toBe(true);
+    expect(FakeNotification.shown.at(-1)?.title).toBe('lab: still closed');
+    expect(FakeNotification.shown.at(-1)?.body).toMatch(/Port 47019 is closed/);
+    expect(tray?.tooltip).toBe('Sesame: lab still closed');
+  }, 20_000);
+
+  it('hides the window to the tray on close, and Quit from the tray really quits', () => {
+    const window = FakeBrowserWindow.created[0];
+    window?.show();
+    expect(window?.userClose()).toBe(false);
+    expect(window?.visible).toBe(false);
+    FakeTray.created[0]?.menu?.item('Show window')?.click?.();
+    expect(window?.visible).toBe(true);
+    const quits = app.quitCalls;
+    FakeTray.created[0]?.menu?.item('Quit Sesame')?.click?.();
+    expect(app.quitCalls).toBe(quits + 1);
+    expect(window?.userClose()).toBe(true);
+  });
+
+  it('refuses IPC from anything but the window', async () => {
+    const stranger = { sender: {}, senderFrame: {} } as unknown as IpcMainInvokeEvent;
+    await expect(ipcMain.invoke('profiles:list', stranger, undefined)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+});
