@@ -67,8 +67,22 @@ export function interfaceAddresses(iface: string): Set<string> {
 }
 
 /** `sesame check-config FILE`: validates a knockd.conf, exit 0 or 1. */
+/** The help text of `sesame check-config`. */
+export const checkConfigUsage = `Usage: sesame check-config FILE
+
+Reads a knockd.conf exactly as \`sesame server\` (and knockd) would and reports the first problem
+with its line, or the doors it found.
+Exit: 0 the file is good, 1 it is not (or bad usage).
+`;
+
 export function checkConfigCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs('check-config', args, {});
+  const { values, positionals } = parseCommandArgs('check-config', args, {
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(checkConfigUsage);
+    return Promise.resolve(0);
+  }
   const [path, ...extra] = positionals;
   if (!path || extra.length > 0) {
     io.err('sesame: check-config: expected exactly one FILE\n');

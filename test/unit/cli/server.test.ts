@@ -23,6 +23,14 @@ async function cli(...argv: string[]) {
 }
 
 describe('sesame check-config', () => {
+  it('prints its help with --help and -h', async () => {
+    for (const flag of ['--help', '-h']) {
+      const result = await cli('check-config', flag);
+      expect(result).toMatchObject({ code: 0 });
+      expect(JSON.stringify(result)).toMatch(/Usage: sesame check-config FILE/);
+    }
+  });
+
   it('accepts a good knockd.conf and names its doors', async () => {
     const path = file(
       'good.conf',
