@@ -82,18 +82,7 @@ export class KnockService {
   /** Knocks the open sequence and probes the service port (once more with `reknock` if closed). */
   open(id: string, reknock = false): Promise<IpcResult<KnockOutcome>> {
     return this.run(id, 'open', async (profile, run) => {
-      const opened = await this.deps.openDoor({
-        host: profile.host,
-        family: profile.family,
-        sequence: withDefaultDelay(profile.open, profile.delayMs),
-        servicePort: profile.servicePort,
-        probeTimeoutMs: this.deps.probeTimeoutMs ?? 5000,
-        reknock,
-        signal: run.signal,
-        onProgress: (p) => run.hit(p.hit, p.total),
-        onProbe: (stage) => run.stage(stage),
-      });
-      run.knocks(opened.knocks);
+      const opened = await this.openAt(profile, run, reknock);
       if (!opened.ok) return run.failed(opened.error);
       run.address = opened.address;
       return run.probed(opened.probe);
@@ -120,17 +109,7 @@ export class KnockService {
    */
   openSsh(id: string): Promise<IpcResult<KnockOutcome>> {
     return this.run(id, 'ssh', async (profile, run) => {
-      const opened = await this.deps.openDoor({
-        host: profile.host,
-        family: profile.family,
-        sequence: withDefaultDelay(profile.open, profile.delayMs),
-        servicePort: profile.servicePort,
-        probeTimeoutMs: this.deps.probeTimeoutMs ?? 5000,
-        signal: run.signal,
-        onProgress: (p) => run.hit(p.hit, p.total),
-        onProbe: (stage) => run.stage(stage),
-      });
-      run.knocks(opened.knocks);
+      const opened = await this.openAt(profile, run, false);
       if (!opened.ok) return run.failed(opened.error);
       run.address = opened.address;
       if (opened.probe.state !== 'open') {
@@ -214,6 +193,23 @@ export class KnockService {
     });
     if (!result.ok)
       this.deps.logger.warn(`closing ${profile.name} after ssh: ${result.error.message}`);
+  }
+
+  /** Resolves, knocks the open sequence and probes, reporting each step on the run. */
+  private async openAt(profile: Profile, run: Run, reknock: boolean) {
+    const opened = await this.deps.openDoor({
+      host: profile.host,
+      family: profile.family,
+      sequence: withDefaultDelay(profile.open, profile.delayMs),
+      servicePort: profile.servicePort,
+      probeTimeoutMs: this.deps.probeTimeoutMs ?? 5000,
+      reknock,
+      signal: run.signal,
+      onProgress: (p) => run.hit(p.hit, p.total),
+      onProbe: (stage) => run.stage(stage),
+    });
+    run.knocks(opened.knocks);
+    return opened;
   }
 
   private async closeAt(
