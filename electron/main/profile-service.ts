@@ -117,26 +117,12 @@ export class ProfileService {
     );
     if (problems.length > 0) return invalid(problems);
     const valid = parsed.flatMap(({ result }) => (result.ok ? [result.value] : []));
-    if (request.dryRun === true) {
-      const loaded = this.deps.store.load();
-      if (!loaded.ok) return storeFailure(loaded.error);
-      const existing = [...this.deps.store.list(), ...this.deps.store.locked()];
-      const clashes = existing.filter((p) =>
-        valid.some((q) => q.id === p.id || q.name.toLowerCase() === p.name.toLowerCase()),
-      );
-      if (clashes.length > 0 && request.replace !== true) {
-        return storeFailure({
-          code: 'name-taken',
-          message: `profile name already taken: ${clashes.map((p) => `"${p.name}"`).join(', ')} (import with "replace" to overwrite)`,
-        });
-      }
-      return {
-        ok: true,
-        value: { profiles: valid, replaced: clashes.map((p) => p.name), notes, dryRun: true },
-      };
-    }
-    const imported = this.deps.store.importMany(valid, { replace: request.replace === true });
-    const done = this.afterChange(imported);
+    const dryRun = request.dryRun === true;
+    const imported = this.deps.store.importMany(valid, {
+      replace: request.replace === true,
+      dryRun,
+    });
+    const done = dryRun ? storeResult(imported) : this.afterChange(imported);
     if (!done.ok) return done;
     return {
       ok: true,
@@ -144,7 +130,7 @@ export class ProfileService {
         profiles: done.value.imported,
         replaced: done.value.replaced.map((p) => p.name),
         notes,
-        dryRun: false,
+        dryRun,
       },
     };
   }
@@ -216,6 +202,10 @@ export class ProfileService {
       this.deps.logger.error(`profiles listener: ${String(e)}`),
     );
   }
+}
+
+function storeResult<T>(result: StoreResult<T>): IpcResult<T> {
+  return result.ok ? result : storeFailure(result.error);
 }
 
 /** A store error as an IPC error; `field: message` problem lines become field problems. */

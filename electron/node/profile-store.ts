@@ -249,7 +249,7 @@ export class ProfileStore {
    */
   importMany(
     items: readonly unknown[],
-    options: { replace?: boolean } = {},
+    options: { replace?: boolean; dryRun?: boolean } = {},
   ): StoreResult<{ imported: Profile[]; replaced: Profile[] }> {
     const problems: string[] = [];
     const incoming: Profile[] = [];
@@ -268,7 +268,7 @@ export class ProfileStore {
     const duplicate = problems.length === 0 && profileFile.findDuplicateNames(incoming);
     if (duplicate) problems.push(duplicate);
     if (problems.length > 0) return invalid(problems);
-    return this.change((entries) => {
+    const plan = (entries: StoredEntry[]) => {
       const clashes = entries.filter((e) =>
         incoming.some((q) => q.id === summary(e).id || sameName(summary(e).name, q.name)),
       );
@@ -278,7 +278,13 @@ export class ProfileStore {
       const next = [...entries.filter((e) => !clashes.includes(e)), ...incoming.map(readable)];
       const replaced = clashes.flatMap((e) => (e.kind === 'readable' ? [e.profile] : []));
       return done(next, { imported: incoming, replaced });
-    });
+    };
+    if (options.dryRun !== true) return this.change(plan);
+    // A preview: the same checks against the file as it is now, and nothing written.
+    const loaded = this.load();
+    if (!loaded.ok) return loaded;
+    const planned = plan(this.entries);
+    return planned.ok ? { ok: true, value: planned.value.result } : planned;
   }
 
   /** Rewrites the file in the current mode (sealed or plain), as the app does when the user flips

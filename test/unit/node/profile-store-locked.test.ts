@@ -110,6 +110,15 @@ describe('ProfileStore without a sealer (the plain CLI) on sealed records', () =
       ok: false,
       error: { code: 'locked', message: cliLockedMessage('vault'), names: ['vault'] },
     });
+    // A preview runs the same checks and writes nothing.
+    expect(store.importMany(incoming, { replace: true, dryRun: true })).toMatchObject({
+      ok: false,
+      error: { code: 'locked', names: ['vault'] },
+    });
+    expect(store.importMany([storedProfile('fresh-id', 'fresh')], { dryRun: true })).toMatchObject({
+      ok: true,
+      value: { imported: [{ name: 'fresh' }], replaced: [] },
+    });
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
