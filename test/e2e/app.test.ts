@@ -9,6 +9,7 @@ import { createTestBed, type TestBed } from '../support/testbed';
 import type { Knockd } from '../support/knockd';
 import { buildBridge, buildRenderer } from './support/build';
 import { launchChromiumIn } from './support/netns-chromium';
+import { startSshStandIn } from '../support/ssh-stand-in';
 
 // The window as a user drives it: the built renderer in Debian's Chromium, its API served by the
 // real services and engines through the test bridge, knocking Debian's knockd across the test bed.
@@ -60,11 +61,7 @@ describeRoot(
       const [rendererDir, built] = await Promise.all([buildRenderer(), buildBridge()]);
       bed = await createTestBed({ ipv6: false });
       knockd = await bed.startKnockd(CONFIG);
-      bed.spawn(bed.server, [
-        process.execPath,
-        '-e',
-        "require('net').createServer((s) => { s.on('error', () => {}); s.end('SSH-2.0-test\\r\\n'); }).listen(22)",
-      ]);
+      startSshStandIn(bed);
       bridge = bed.spawn(bed.client, [
         process.execPath,
         built.program,

@@ -8,6 +8,7 @@ import type { RunResult } from '../support/processes';
 import { describeRoot } from '../support/root';
 import { startTcpdump } from '../support/tcpdump';
 import { createTestBed, type TestBed } from '../support/testbed';
+import { startSshStandIn } from '../support/ssh-stand-in';
 
 // Sesame's client against Debian's real knockd, across the bed's veth pair.
 const CONFIG = `[tcp]
@@ -84,13 +85,7 @@ describeRoot(
       binDir = mkdtempSync(join(tmpdir(), 'sesame-bin-'));
       writeFileSync(join(binDir, 'ssh'), FAKE_SSH);
       chmodSync(join(binDir, 'ssh'), 0o755);
-      // The service behind the door: a real listener on port 22 of the server host.
-      // Probes connect and reset at once; the listener must survive that.
-      bed.spawn(bed.server, [
-        process.execPath,
-        '-e',
-        "require('net').createServer((s) => { s.on('error', () => {}); s.end('SSH-2.0-test\\r\\n'); }).listen(22)",
-      ]);
+      startSshStandIn(bed);
       writeFileSync(
         join(configDir, 'profiles.json'),
         JSON.stringify({
