@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { UsageError } from './io';
+import { errorMessage } from '../../shared/basics';
 
 /** Parses a subcommand's arguments strictly; a bad option is a usage error prefixed with the command. */
 export function parseCommandArgs<O extends ParseArgsOptionsConfig>(
@@ -10,7 +11,7 @@ export function parseCommandArgs<O extends ParseArgsOptionsConfig>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`${command}: ${errorMessage(error)}`);
   }
 }
 

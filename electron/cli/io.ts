@@ -1,3 +1,6 @@
+/** One `sesame` command: its arguments after the command name, and where it writes; resolves with the exit code. */
+export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
 /** Where the CLI writes; tests pass buffers, the entry passes the process streams. */
 export interface CliIo {
   out(text: string): void;

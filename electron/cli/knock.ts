@@ -1,11 +1,11 @@
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 import {
   formatSequence,
   parseKnockArgs,
   withDefaultDelay,
   type Knock,
-} from '../../shared/sequence';
-import { parseTcpFlags } from '../../shared/tcp-flags';
+} from '../../shared/sequence/sequence';
+import { parseTcpFlags } from '../../shared/sequence/tcp-flags';
 import { sendKnocks, type KnockProgress, type KnockResult } from '../node/knock-sender';
 import { openDoor } from '../node/open-door';
 import type { ProbeResult } from '../node/probe';

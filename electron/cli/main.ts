@@ -1,5 +1,5 @@
 import { version } from '../../package.json';
-import { UsageError, type CliIo } from './io';
+import { UsageError, type CliIo, type Command } from './io';
 import { knockCommand } from './knock';
 import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
@@ -8,7 +8,6 @@ import { profilesCommand } from './profiles';
 import { sshCommand } from './ssh';
 
 /** A `sesame` subcommand: gets its own arguments, returns the exit code. */
-export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
 /** The subcommands, each in its own module; the order is the order of the help text. */
 const commands: Record<string, { summary: string; run: Command }> = {

@@ -1,4 +1,4 @@
-import { parsePort } from '../../shared/sequence';
+import { parsePort } from '../../shared/sequence/sequence';
 import { probePort } from '../node/probe';
 import { resolveHost } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';

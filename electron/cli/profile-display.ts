@@ -1,6 +1,6 @@
-import type { Profile } from '../../shared/profile';
-import { formatSequence as seq } from '../../shared/sequence';
-import { formatTcpFlags } from '../../shared/tcp-flags';
+import type { Profile } from '../../shared/profile/profile';
+import { formatSequence as seq } from '../../shared/sequence/sequence';
+import { formatTcpFlags } from '../../shared/sequence/tcp-flags';
 
 /** `sesame profiles show`: every field of one profile, one `label: value` line each. */
 export function describeProfile(p: Profile): string {

@@ -1,7 +1,8 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { familySchema, parsePortField, parseSequenceField } from '../../shared/profile';
-import type { Knock, Parsed } from '../../shared/sequence';
-import { parseTcpFlags } from '../../shared/tcp-flags';
+import { familySchema, parsePortField, parseSequenceField } from '../../shared/profile/profile';
+import type { Parsed } from '../../shared/basics';
+import type { Knock } from '../../shared/sequence/sequence';
+import { parseTcpFlags } from '../../shared/sequence/tcp-flags';
 import type { ProfileChanges } from '../node/profile-store';
 
 /** The option values `parseArgs` gives a `sesame profiles` subcommand. */

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
-import { formatSequence as seq, type Parsed } from '../../shared/sequence';
+import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
+import { type Parsed, errorMessage } from '../../shared/basics';
+import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
 import { lockedMessage } from '../node/profile-sealing';
 import * as ps from '../node/profile-store';
 import { cliStorePath, openCliStore } from './profile-lookup';
-import { UsageError, type CliIo } from './io';
-import type { Command } from './main';
+import { UsageError, type CliIo, type Command } from './io';
 import { describeProfile, formatTable } from './profile-display';
 import { fieldChanges, profileFieldOptions, type Values } from './profile-fields';
 
@@ -86,7 +86,7 @@ function dispatch([name, ...rest]: readonly string[], io: CliIo): number {
     const options = { ...sub.options, help: { type: 'boolean', short: 'h' } } as const;
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const first = errorText(error).split(/\.\s|\n/)[0] ?? '';
+    const first = errorMessage(error).split(/\.\s|\n/)[0] ?? '';
     throw new UsageError(`profiles ${name}: ${first.charAt(0).toLowerCase()}${first.slice(1)}`);
   }
   const { values, positionals } = parsed;
@@ -153,7 +153,7 @@ function importFile(values: Values, file = '', io: CliIo): number {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return failed(io, `nothing imported: cannot read ${file}: ${errorText(error)}`);
+    return failed(io, `nothing imported: cannot read ${file}: ${errorMessage(error)}`);
   }
   const json = parseJsonText(text);
   const items: Parsed<unknown[]> = json.ok
@@ -189,7 +189,7 @@ function exportFile(_values: Values, file: string | undefined, io: CliIo): numbe
     if (file === undefined || file === '-') io.out(document);
     else writeFileAtomic(path.resolve(file), document);
   } catch (error) {
-    return failed(io, `cannot write ${file ?? '-'}: ${errorText(error)}`);
+    return failed(io, `cannot write ${file ?? '-'}: ${errorMessage(error)}`);
   }
   if (file !== undefined && file !== '-')
     io.out(`exported ${String(profiles.length)} profiles to ${file}\n`);
@@ -255,4 +255,3 @@ function failed(io: CliIo, message: string, prefix = ''): number {
 const ENCRYPTED = '(encrypted by the app)';
 const quoted = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd-config';
+import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
 import { KnockServer } from '../node/knock-server';
 import { createServerLog } from '../node/server-log';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { sshArgv } from '../../shared/ssh-argv';
-import { formatSequence, withDefaultDelay } from '../../shared/sequence';
+import { sshArgv } from '../../shared/profile/ssh-argv';
+import { formatSequence, withDefaultDelay } from '../../shared/sequence/sequence';
 import { sendKnocks } from '../node/knock-sender';
 import { openDoor } from '../node/open-door';
 import { resolveHost } from '../node/resolve';
@@ -13,6 +13,7 @@ import {
   reportKnockError,
   type ProfileLookup,
 } from './knock';
+import { errorMessage } from '../../shared/basics';
 
 /** Runs ssh in this terminal and resolves with its exit code; tests pass a recorder. */
 export type SshRunner = (argv: readonly string[]) => Promise<number>;
@@ -113,7 +114,7 @@ export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSs
     try {
       code = await runSsh(argv.argv);
     } catch (error) {
-      io.err(`sesame: cannot run ssh: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.err(`sesame: cannot run ssh: ${errorMessage(error)}\n`);
       code = 1;
     }
     if (profile.close) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppInfo, EncryptionView, TerminalChoice } from '../../shared/ipc/contract';
-import { importKnockdConfig } from '../../shared/knockd-import';
+import { importKnockdConfig } from '../../shared/knockd/import';
 import { sendKnocks } from '../node/knock-sender';
 import type { Logger } from '../node/logger';
 import { openDoor } from '../node/open-door';

@@ -7,6 +7,7 @@ import {
   type RequestChannel,
   type RequestResult,
 } from '../../shared/ipc/contract';
+import { errorMessage } from '../../shared/basics';
 
 /**
  * The implementation of every channel of the contract; the type makes a missing one a compile
@@ -50,7 +51,7 @@ export async function callHandler<C extends RequestChannel>(
     return await handler(parsed.data);
   } catch (error) {
     onError(channel, error);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { ok: false, error: { code: 'internal', message: `${channel}: ${message}` } };
   }
 }

@@ -8,9 +8,9 @@ import type {
   ProbeView,
   Settings,
 } from '../../shared/ipc/contract';
-import type { Profile } from '../../shared/profile';
-import { withDefaultDelay } from '../../shared/sequence';
-import { sshArgv } from '../../shared/ssh-argv';
+import type { Profile } from '../../shared/profile/profile';
+import { withDefaultDelay } from '../../shared/sequence/sequence';
+import { sshArgv } from '../../shared/profile/ssh-argv';
 import type { KnockHit, KnockResult, sendKnocks } from '../node/knock-sender';
 import type { Logger } from '../node/logger';
 import type { openDoor } from '../node/open-door';
@@ -18,6 +18,7 @@ import type { probePort, ProbeResult } from '../node/probe';
 import type { resolveHost } from '../node/resolve';
 import type { KnockHistory } from './knock-history';
 import { Listeners } from './listeners';
+import { errorMessage } from '../../shared/basics';
 
 /** Starts ssh in a terminal: which one was used, whether it waits for ssh, and when it exits. */
 export type TerminalLauncher = (
@@ -249,7 +250,7 @@ export class KnockService {
       outcome = await body(profile, run);
     } catch (error) {
       this.deps.logger.error(`${action} ${profile.name}: ${String(error)}`);
-      outcome = run.failed(error instanceof Error ? error.message : String(error));
+      outcome = run.failed(errorMessage(error));
     } finally {
       this.running.delete(profile.id);
     }

@@ -6,10 +6,10 @@ import type {
   ProfileDraft,
   ProfilesView,
 } from '../../shared/ipc/contract';
-import type { importKnockdConfig } from '../../shared/knockd-import';
+import type { importKnockdConfig } from '../../shared/knockd/import';
 import { parseJsonText } from '../node/json-text';
-import { parseProfile, type Profile } from '../../shared/profile';
-import { PROFILE_FILE_VERSION } from '../../shared/profile-file';
+import { parseProfile, type Profile } from '../../shared/profile/profile';
+import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
 import type { ProfileStore, StoreError, StoreResult } from '../node/profile-store';
 import type { Logger } from '../node/logger';
 import { lockedMessage } from '../node/profile-sealing';

@@ -6,9 +6,10 @@ import {
   type SettingsView,
   type TerminalChoice,
 } from '../../shared/ipc/contract';
-import { describeIssues } from '../../shared/profile';
+import { describeIssues } from '../../shared/profile/profile';
 import type { Logger } from '../node/logger';
 import { Listeners } from './listeners';
+import { isRecord } from '../../shared/basics';
 
 /** Where settings are kept (electron-store `settings.json` in the app, memory in tests). */
 export interface SettingsStorage {
@@ -69,8 +70,4 @@ export class SettingsService {
     this.changed.emit(settings, (e) => this.deps.logger.error(`settings listener: ${String(e)}`));
     return this.view();
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

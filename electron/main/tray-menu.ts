@@ -1,5 +1,5 @@
 import type { KnockOutcome, KnockProgressEvent } from '../../shared/ipc/contract';
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 
 /** What a tray menu item does when clicked. */
 export type TrayAction =

@@ -1,5 +1,5 @@
 import type { KnockOutcome, KnockProgressEvent } from '../../shared/ipc/contract';
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 import { trayModel, type TrayAction, type TrayIconState, type TrayItem } from './tray-menu';
 
 /** The parts of Electron's Tray the service drives (a fake in tests). */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { decodeFrame, type DecodedPacket, type LinkType } from '../../shared/packet-decode';
+import { decodeFrame, type DecodedPacket, type LinkType } from '../../shared/matcher/packet-decode';
+import { errorMessage } from '../../shared/basics';
 
 /** The part of the `cap` module we use (it ships no types); tests pass fakes of this shape. */
 export interface CapModule {
@@ -37,7 +38,7 @@ const LINK_TYPES: Record<string, LinkType> = {
 
 /** Why capture failed, in words that say how to fix it. */
 export function explainCaptureError(device: string, error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   if (/Cannot find module 'cap'|MODULE_NOT_FOUND/.test(text)) {
     return 'packet capture needs the optional module cap, which is not installed: apt-get install libpcap-dev, then npm install cap';
   }

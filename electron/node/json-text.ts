@@ -1,4 +1,4 @@
-import type { Parsed } from '../../shared/sequence';
+import { type Parsed, errorMessage } from '../../shared/basics';
 
 /** Parses JSON text; a failure says what and where (`line 3 column 7`) without echoing the text. */
 export function parseJsonText(text: string): Parsed<unknown> {
@@ -35,6 +35,6 @@ function jsonError(text: string): string | undefined {
     JSON.parse(text);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }

@@ -1,5 +1,6 @@
-import type { Protocol, Sequence } from '../../shared/sequence';
+import type { Protocol, Sequence } from '../../shared/sequence/sequence';
 import { createSocketTransport, type KnockTransport } from './knock-transport';
+import { errorMessage } from '../../shared/basics';
 
 /** One hit as it was sent: what, where, when (ms since the first hit) and any send error. */
 export interface KnockHit {
@@ -117,7 +118,7 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
         family,
         hits,
         cancelled,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       };
     }
     const start = clock.now();
@@ -138,7 +139,7 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
       };
       hits.push(hit);
       const sent = transport.hit(knock, address, family).catch((error: unknown) => {
-        hit.error = error instanceof Error ? error.message : String(error);
+        hit.error = errorMessage(error);
       });
       reported = reported
         .then(() => sent)

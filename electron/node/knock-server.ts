@@ -1,11 +1,12 @@
-import type { KnockdConfig, KnockdDoor } from '../../shared/knockd-config';
-import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher';
-import { captureFilter } from '../../shared/capture-filter';
-import type { DecodedPacket } from '../../shared/packet-decode';
+import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
+import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
+import { captureFilter } from '../../shared/matcher/capture-filter';
+import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
 import { runDoorCommands, type ShellRunner } from './door-commands';
 import { OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import type { ServerLog } from './server-log';
+import { assertNever } from '../../shared/basics';
 
 /** What the server is wired to; the CLI passes the real ones, tests pass fakes. */
 export interface KnockServerDeps {
@@ -225,8 +226,4 @@ function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): Match
     tcpFlags: door.tcpFlags,
     target: door.target,
   };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected matcher event ${JSON.stringify(value)}`);
 }

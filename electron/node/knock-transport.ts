@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, Socket } from 'node:net';
-import type { Knock, Sequence } from '../../shared/sequence';
-import { flagBits, isPlainSyn } from '../../shared/tcp-flags';
+import type { Knock, Sequence } from '../../shared/sequence/sequence';
+import { flagBits, isPlainSyn } from '../../shared/sequence/tcp-flags';
 import { createRawTcpSender, type RawTcpSender } from './raw-tcp';
 
 /** Sends single hits; the sender owns order and timing. Injectable so tests can record hits. */

@@ -3,8 +3,8 @@ import {
   nextOneTimeSequence,
   startsOnOneTimeSequence,
   type KnockdDoor,
-} from '../../shared/knockd-config';
-import type { Knock } from '../../shared/sequence';
+} from '../../shared/knockd/config';
+import type { Knock } from '../../shared/sequence/sequence';
 
 /** File access for one-time sequence files; tests pass an in-memory map. */
 export interface OneTimeFiles {

@@ -1,4 +1,4 @@
-import type { Sequence } from '../../shared/sequence';
+import type { Sequence } from '../../shared/sequence/sequence';
 import { sendKnocks, type KnockProgress, type KnockResult } from './knock-sender';
 import type { KnockTransport } from './knock-transport';
 import { probePort, type ProbeResult } from './probe';

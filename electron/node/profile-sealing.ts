@@ -1,12 +1,13 @@
-import { describeIssues, parseProfile, type Profile } from '../../shared/profile';
+import { describeIssues, parseProfile, type Profile } from '../../shared/profile/profile';
 import {
   isSealedRecord,
   sealedSchema,
   sealedSequencesSchema,
   type ProfileRecord,
   type SealedProfileRecord,
-} from '../../shared/profile-file';
+} from '../../shared/profile/profile-file';
 import { parseJsonText } from './json-text';
+import { errorMessage } from '../../shared/basics';
 
 /**
  * Encrypts and decrypts a profile's sequences. The app passes one built on Electron's safeStorage;
@@ -67,7 +68,7 @@ export function entryOf(
   try {
     text = sealer.unseal(sealed.data);
   } catch (error) {
-    return lock('unseal-failed', `decryption failed: ${errorText(error)}`);
+    return lock('unseal-failed', `decryption failed: ${errorMessage(error)}`);
   }
   const json = parseJsonText(text);
   if (!json.ok) return lock('bad-sequences', `the decrypted sequences are not JSON: ${json.error}`);
@@ -105,7 +106,7 @@ export function recordsOf(
       try {
         record = sealProfile(entry.profile, sealer);
       } catch (error) {
-        return { ok: false, name: entry.profile.name, error: errorText(error) };
+        return { ok: false, name: entry.profile.name, error: errorMessage(error) };
       }
       // A record every reader would refuse must never reach the file (it would be moved aside).
       const checked = sealedSchema.safeParse(record.sealed);
@@ -173,8 +174,4 @@ export function lockedMessage(p: LockedProfile): string {
     `here: ${p.reason}. If the keyring or the user account changed since, remove the profile ` +
     'and add it again with its sequences.'
   );
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile';
-import * as profileFile from '../../shared/profile-file';
+import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
+import * as profileFile from '../../shared/profile/profile-file';
 import { moveFileAside, writeFileAtomic } from './atomic-file';
 import { parseJsonText } from './json-text';
 import type { Logger } from './logger';
@@ -20,6 +20,7 @@ import {
   type SequenceSealer,
   type StoredEntry,
 } from './profile-sealing';
+import { errorMessage, isRecord } from '../../shared/basics';
 
 const VERSION = profileFile.PROFILE_FILE_VERSION;
 type Env = Readonly<Record<string, string | undefined>>;
@@ -138,7 +139,7 @@ export class ProfileStore {
       const code = errorCode(error);
       if (code === 'ENOENT') return { ok: true, profiles: [] };
       if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return this.moveAside('is not UTF-8', []);
-      return this.warn(fail('unreadable', `cannot read ${this.path}: ${errorText(error)}`));
+      return this.warn(fail('unreadable', `cannot read ${this.path}: ${errorMessage(error)}`));
     }
     const json = parseJsonText(text);
     if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
@@ -313,7 +314,7 @@ export class ProfileStore {
     try {
       this.backend.write(data);
     } catch (error) {
-      return this.warn(fail('io', `cannot write ${this.path}: ${errorText(error)}`));
+      return this.warn(fail('io', `cannot write ${this.path}: ${errorMessage(error)}`));
     }
     this.entries = written.entries;
     this.migrated = false;
@@ -331,7 +332,7 @@ export class ProfileStore {
     try {
       movedTo = moveFileAside(this.path, this.deps.now());
     } catch (error) {
-      const why = `${report}\nIt could not be moved aside: ${errorText(error)}`;
+      const why = `${report}\nIt could not be moved aside: ${errorMessage(error)}`;
       return this.warn(fail('unreadable', why));
     }
     const message = `${report}\nIt was moved to ${movedTo} (kept for you to repair and import); Sesame starts with no profiles.`;
@@ -374,14 +375,6 @@ function lockedOut(entries: readonly StoredEntry[]): Failure {
   return fail('locked', locked.map(lockedMessage).join('\n'), { names });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function errorCode(error: unknown): string | undefined {
   return isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

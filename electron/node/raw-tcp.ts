@@ -5,6 +5,7 @@ import {
   sourceAddressFor,
   type TcpRandomFields,
 } from './tcp-packet';
+import { errorMessage } from '../../shared/basics';
 
 /** The part of a `raw-socket` socket we use; tests pass fakes of this shape. */
 export interface RawSocket {
@@ -58,10 +59,6 @@ export type LoadResult = { ok: true; value: RawSocketModule } | { ok: false; err
 
 function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

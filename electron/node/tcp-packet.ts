@@ -11,7 +11,7 @@ export interface TcpHeaderFields {
   destinationPort: number;
   sequence: number;
   ack: number;
-  /** The flag byte (FIN 0x01 ... URG 0x20), see shared/tcp-flags. */
+  /** The flag byte (FIN 0x01 ... URG 0x20), see shared/sequence/tcp-flags. */
   flags: number;
 }
 

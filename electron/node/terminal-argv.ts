@@ -1,5 +1,6 @@
 import type { Settings } from '../../shared/ipc/contract';
-import { terminalInfo, type TerminalId } from '../../shared/terminals';
+import { terminalInfo, type TerminalId } from '../../shared/settings/terminals';
+import { assertNever } from '../../shared/basics';
 
 /** The terminal setting as stored: the platform's search order, a named terminal, or a command. */
 export type TerminalSetting = Settings['terminal'];
@@ -248,10 +249,6 @@ export function terminalCommand(
 
 function ok(value: TerminalCommand): Result<TerminalCommand> {
   return { ok: true, value };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected terminal ${String(value)}`);
 }
 
 /** Reads an environment variable by name, ignoring case as Windows does. */

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import { posix, win32 } from 'node:path';
 import type { TerminalChoice } from '../../shared/ipc/contract';
-import { terminalIds, terminalInfo } from '../../shared/terminals';
+import { terminalIds, terminalInfo } from '../../shared/settings/terminals';
 import {
   checkSshArgv,
   envValue,
@@ -19,6 +19,7 @@ import {
   type TerminalSetting,
   type TerminalTarget,
 } from './terminal-argv';
+import { errorMessage } from '../../shared/basics';
 
 /** Looks a program up (a name on PATH, or a path); undefined when it is not there. */
 export type FindExecutable = (name: string) => Promise<string | undefined>;
@@ -158,10 +159,6 @@ async function locate(
   return { target, program };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Spawns the command; resolves once the process has started or failed to. */
 function start(
   command: TerminalCommand,
@@ -175,7 +172,7 @@ function start(
       shell: false,
     });
   } catch (error) {
-    return Promise.resolve({ ok: false, error: message(error) });
+    return Promise.resolve({ ok: false, error: errorMessage(error) });
   }
   const exited = new Promise<TerminalExit>((resolve) => {
     child.once('exit', (code: number | null, signal: string | null) => {
@@ -191,7 +188,7 @@ function start(
     };
     const onError = (error: unknown) => {
       child.off('spawn', onSpawn);
-      resolve({ ok: false, error: message(error) });
+      resolve({ ok: false, error: errorMessage(error) });
     };
     child.once('spawn', onSpawn);
     child.once('error', onError);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, SesameApi } from '../../shared/ipc/contract';
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 import type { BrowserDeps } from './browser';
 import { useKnocks } from './hooks/useKnocks';
 import { useProfiles } from './hooks/useProfiles';

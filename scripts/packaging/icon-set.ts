@@ -5,6 +5,7 @@
 import { encodeIcns, decodeIcns, ICNS_TYPES, type IcnsType } from './icns';
 import { decodeIco, encodeIco } from './ico';
 import { decodePng, encodePng, type Rgba } from './png';
+import { errorMessage } from '../../shared/basics';
 
 /** The SVG sources, each `assets/<name>.svg`. */
 export const ICON_SOURCES = [
@@ -197,6 +198,6 @@ export function compareIconFile(
     }
     return comparePngs(name, expected, actual);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return errorMessage(error);
   }
 }

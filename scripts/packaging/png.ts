@@ -3,6 +3,7 @@
 // committed files stay valid when another zlib build compresses the same pixels differently.
 // Format: https://www.w3.org/TR/png-3/
 import { deflateSync, inflateSync } from 'node:zlib';
+import { errorMessage } from '../../shared/basics';
 
 /** Straight (not premultiplied) RGBA pixels, row by row, 4 bytes a pixel. */
 export interface Rgba {
@@ -161,10 +162,9 @@ export function decodePng(png: Uint8Array, name = 'PNG'): Rgba {
   try {
     raw = inflateSync(Buffer.concat(idat));
   } catch (error) {
-    throw new Error(
-      `${name}: image data does not inflate (${error instanceof Error ? error.message : String(error)})`,
-      { cause: error },
-    );
+    throw new Error(`${name}: image data does not inflate (${errorMessage(error)})`, {
+      cause: error,
+    });
   }
   const stride = width * 4;
   if (raw.length !== height * (stride + 1)) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { profileSchema, type Profile } from '../profile';
-import type { Protocol } from '../sequence';
-import { terminalIds, type TerminalId } from '../terminals';
+import { profileSchema, type Profile } from '../profile/profile';
+import type { Protocol } from '../sequence/sequence';
+import { terminalIds, type TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
 
 export {

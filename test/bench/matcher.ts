@@ -1,4 +1,4 @@
-// Benchmark: packets per second through the server's matcher (shared/matcher.ts), and memory after.
+// Benchmark: packets per second through the server's matcher (shared/matcher/matcher.ts), and memory after.
 // 10 doors; a realistic flood mix: mostly spoofed first hits and garbage to listed ports, some packets
 // no door lists, and some whole sequences from 1,000 legitimate clients, which must open.
 // Packets are built in batches of 1,000 outside the timed loop, each with its own fresh address
@@ -13,7 +13,7 @@ import {
   type KnockPacket,
   type MatcherDoor,
   type MatcherKnock,
-} from '../../shared/matcher';
+} from '../../shared/matcher/matcher';
 
 const GOAL = 2_000_000;
 const LEGIT = 1_000;

@@ -14,8 +14,8 @@ import {
   type SesameApi,
   type SettingsView,
 } from '../../shared/ipc/contract';
-import { importKnockdConfig } from '../../shared/knockd-import';
-import { parseProfile, type Profile } from '../../shared/profile';
+import { importKnockdConfig } from '../../shared/knockd/import';
+import { parseProfile, type Profile } from '../../shared/profile/profile';
 import { defaultSettingsView } from './fixtures';
 import { FakeKnocks } from './fake-knocks';
 

@@ -13,7 +13,7 @@ import type {
   HitView,
 } from '../../shared/ipc/contract';
 import type { EventChannel } from '../../shared/ipc/channels';
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 
 /** A knock the fake has started and not finished (when `holding`). */
 export interface HeldRun {

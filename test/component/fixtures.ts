@@ -1,6 +1,6 @@
 // Profiles and settings the component tests start from.
 import type { KnockOutcome, KnockVerdict, SettingsView } from '../../shared/ipc/contract';
-import { profileSchema, type Profile } from '../../shared/profile';
+import { profileSchema, type Profile } from '../../shared/profile/profile';
 
 /** A valid profile, with defaults applied by the real schema. */
 export function profile(fields: Partial<Profile> & { id: string; name: string }): Profile {

@@ -4,7 +4,7 @@ import { vi } from 'vitest';
 import { App } from '../../renderer/src/App';
 import type { BrowserDeps } from '../../renderer/src/browser';
 import { FakeSesame } from './fake-api';
-import type { Profile } from '../../shared/profile';
+import type { Profile } from '../../shared/profile/profile';
 
 /** Browser facilities with spies: object URLs are `blob:fake/N`, downloads and copies are recorded. */
 export function fakeBrowser() {

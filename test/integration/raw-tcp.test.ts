@@ -25,7 +25,7 @@ const CONFIG = `[fin]
  */
 const SEND_SCRIPT = `
 import { createRawTcpSender } from './electron/node/raw-tcp';
-import { flagBits, parseTcpFlags } from './shared/tcp-flags';
+import { flagBits, parseTcpFlags } from './shared/sequence/tcp-flags';
 
 const [address = '', familyText = '4', ...hits] = process.argv.slice(2);
 const family = familyText === '6' ? 6 : 4;

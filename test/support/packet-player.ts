@@ -4,7 +4,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isIPv6, Socket } from 'node:net';
 import { createSocketTransport } from '../../electron/node/knock-transport';
-import type { TcpFlagTest } from '../../shared/tcp-flags';
+import type { TcpFlagTest } from '../../shared/sequence/tcp-flags';
 
 /** One packet: a plain SYN (a kernel connect), a UDP datagram, or a crafted TCP packet. */
 export interface PlayedHit {

@@ -1,6 +1,6 @@
 // The packet scenarios of the differential suite (docs: knockd-semantics.md, section 7), what the
 // real knockd logs for each, and where `sesame server` deliberately logs something else.
-import { TCP_FLAG_BITS, type TcpFlagName } from '../../shared/tcp-flags';
+import { TCP_FLAG_BITS, type TcpFlagName } from '../../shared/sequence/tcp-flags';
 import type { PlayedHit } from './packet-player';
 
 /** Who sends a packet: the client's IPv4 address, its IPv6 address, or a second IPv4 address. */

@@ -6,7 +6,7 @@ import type {
   ProbeView,
   SesameApi,
 } from '../../../shared/ipc/contract';
-import type { Profile } from '../../../shared/profile';
+import type { Profile } from '../../../shared/profile/profile';
 import {
   noRuns,
   runFinished,

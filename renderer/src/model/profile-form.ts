@@ -1,8 +1,8 @@
 import type { FieldProblem, ProfileDraft } from '../../../shared/ipc/contract';
 import { profileDraftSchema } from '../../../shared/ipc/contract';
-import type { Profile } from '../../../shared/profile';
-import type { Knock, Protocol } from '../../../shared/sequence';
-import type { TcpFlagTest } from '../../../shared/tcp-flags';
+import type { Profile } from '../../../shared/profile/profile';
+import type { Knock, Protocol } from '../../../shared/sequence/sequence';
+import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
 
 /** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
 export interface HitRow {

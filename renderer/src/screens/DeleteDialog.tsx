@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { SesameApi } from '../../../shared/ipc/contract';
-import type { Profile } from '../../../shared/profile';
+import type { Profile } from '../../../shared/profile/profile';
 import { Dialog } from '../components/Dialog';
 
 /** Asks before deleting a profile; Cancel has the focus so Enter never deletes by accident. */

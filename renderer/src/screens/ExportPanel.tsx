@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SesameApi } from '../../../shared/ipc/contract';
 import type { BrowserDeps } from '../browser';
+import { errorMessage } from '../../../shared/basics';
 
 /** The name an export is saved under. */
 export const EXPORT_FILENAME = 'sesame-profiles.json';
@@ -41,7 +42,7 @@ export function ExportPanel({ api, browser }: { api: SesameApi; browser: Browser
       await browser.copyText(exported.json);
       setStatus('JSON copied to the clipboard.');
     } catch (reason) {
-      setError(`Could not copy: ${reason instanceof Error ? reason.message : String(reason)}`);
+      setError(`Could not copy: ${errorMessage(reason)}`);
     }
   };
 

@@ -1,6 +1,7 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ImportView, SesameApi } from '../../../shared/ipc/contract';
-import { formatSequence } from '../../../shared/sequence';
+import { formatSequence } from '../../../shared/sequence/sequence';
+import { errorMessage } from '../../../shared/basics';
 
 type Format = 'json' | 'knockd';
 
@@ -85,9 +86,7 @@ export function ImportPanel({ api }: { api: SesameApi }) {
           : undefined;
       edit({ text, ...(format ? { format } : {}) });
     } catch (reason) {
-      setError(
-        `Could not read ${file.name}: ${reason instanceof Error ? reason.message : String(reason)}`,
-      );
+      setError(`Could not read ${file.name}: ${errorMessage(reason)}`);
     }
   };
 

@@ -1,5 +1,5 @@
 import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/ipc/contract';
-import type { Profile } from '../../../shared/profile';
+import type { Profile } from '../../../shared/profile/profile';
 import { PencilIcon, PulseIcon, TrashIcon } from '../components/Icons';
 import { isRunning, type RunView } from '../model/runs';
 import { actionWord, doorWord, stageWord, timeWord, verdictWord } from '../model/words';

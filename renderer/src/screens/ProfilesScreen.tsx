@@ -1,5 +1,5 @@
 import type { ProfilesView } from '../../../shared/ipc/contract';
-import type { Profile } from '../../../shared/profile';
+import type { Profile } from '../../../shared/profile/profile';
 import type { KnocksState } from '../hooks/useKnocks';
 import { KnockProgress } from './KnockProgress';
 import { ProfileRow, type ProfileRowActions } from './ProfileRow';

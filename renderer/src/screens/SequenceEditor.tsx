@@ -1,12 +1,13 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { FieldProblem } from '../../../shared/ipc/contract';
-import { parseSequence } from '../../../shared/sequence';
-import { formatTcpFlags } from '../../../shared/tcp-flags';
+import { parseSequence } from '../../../shared/sequence/sequence';
+import { formatTcpFlags } from '../../../shared/sequence/tcp-flags';
 import { ArrowDownIcon, ArrowUpIcon, CrossIcon } from '../components/Icons';
 import { FieldMessages, messageId } from '../components/FieldMessages';
 import { newRow, rowsFromKnocks, type HitRow, type SequenceName } from '../model/profile-form';
 import { MAX_SEQUENCE_LENGTH, randomPorts, type RandomSource } from '../model/random-sequence';
 import { moveRow, removeRow, updateRow } from '../model/sequence-rows';
+import { errorMessage } from '../../../shared/basics';
 
 const TITLES: Record<SequenceName, string> = { open: 'Open sequence', close: 'Close sequence' };
 
@@ -188,9 +189,7 @@ export function SequenceEditor({
         }),
       );
     } catch (error) {
-      setGenerateError(
-        `Generate ${title.toLowerCase()}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      setGenerateError(`Generate ${title.toLowerCase()}: ${errorMessage(error)}`);
     }
   };
 

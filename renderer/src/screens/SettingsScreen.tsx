@@ -6,7 +6,7 @@ import {
   type Settings,
   type SettingsView,
 } from '../../../shared/ipc/contract';
-import { terminalIds, type TerminalId } from '../../../shared/terminals';
+import { terminalIds, type TerminalId } from '../../../shared/settings/terminals';
 
 type TerminalPick = 'auto' | 'custom' | TerminalId;
 

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { knockCommand, type ProfileLookup } from '../../../electron/cli/knock';
 import { runCli } from '../../../electron/cli/main';
-import { profileSchema } from '../../../shared/profile';
+import { profileSchema } from '../../../shared/profile/profile';
 
 function capture() {
   const out: string[] = [];

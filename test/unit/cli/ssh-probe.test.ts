@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
 import { sshCommand } from '../../../electron/cli/ssh';
-import { profileSchema, type Profile } from '../../../shared/profile';
+import { profileSchema, type Profile } from '../../../shared/profile/profile';
 
 function capture() {
   const out: string[] = [];

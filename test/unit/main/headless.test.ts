@@ -7,7 +7,7 @@ import { headlessSealing } from '../../../electron/main/headless-sealing';
 import { runHeadless } from '../../../electron/main/headless';
 import { useCliSealing } from '../../../electron/cli/profile-lookup';
 import { sealProfile } from '../../../electron/node/profile-sealing';
-import { profileSchema } from '../../../shared/profile';
+import { profileSchema } from '../../../shared/profile/profile';
 import { FakeSafeStorage, app } from '../../mocks/electron';
 
 let dir: string;

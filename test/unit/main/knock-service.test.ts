@@ -13,7 +13,7 @@ import {
   type KnockProgressEvent,
   type Settings,
 } from '../../../shared/ipc/contract';
-import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile';
+import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
 
 function profile(overrides: Partial<ProfileInput> = {}): Profile {
   return profileSchema.parse({

@@ -6,7 +6,7 @@ import { ProfileService } from '../../../electron/main/profile-service';
 import { createLogger } from '../../../electron/node/logger';
 import { ProfileStore } from '../../../electron/node/profile-store';
 import type { ProfilesView } from '../../../shared/ipc/contract';
-import { importKnockdConfig } from '../../../shared/knockd-import';
+import { importKnockdConfig } from '../../../shared/knockd/import';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainCaptureError, openCapture, type CapHandle } from '../../../electron/node/capture';
-import { captureFilter } from '../../../shared/capture-filter';
+import { captureFilter } from '../../../shared/matcher/capture-filter';
 
 describe('captureFilter', () => {
   it('lists each door port once per protocol, IPv4 and IPv6 unless -4', () => {

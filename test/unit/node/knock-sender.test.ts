@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { precisionClock, sendKnocks, type KnockClock } from '../../../electron/node/knock-sender';
 import type { KnockTransport } from '../../../electron/node/knock-transport';
-import type { Protocol } from '../../../shared/sequence';
+import type { Protocol } from '../../../shared/sequence/sequence';
 
 /** A virtual clock: waiting moves time forward at once. */
 function virtualClock(): KnockClock & { waits: number[] } {

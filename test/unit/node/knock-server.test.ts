@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureOptions } from '../../../electron/node/capture';
 import { KnockServer, type KnockServerDeps } from '../../../electron/node/knock-server';
-import { parseKnockdConfig, type KnockdConfig } from '../../../shared/knockd-config';
-import type { DecodedPacket } from '../../../shared/packet-decode';
+import { parseKnockdConfig, type KnockdConfig } from '../../../shared/knockd/config';
+import type { DecodedPacket } from '../../../shared/matcher/packet-decode';
 
 function config(text: string): KnockdConfig {
   const parsed = parseKnockdConfig(text);

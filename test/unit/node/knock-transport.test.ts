@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSocketTransport, needsCraftedPacket } from '../../../electron/node/knock-transport';
 import type { RawTcpSender } from '../../../electron/node/raw-tcp';
-import type { Knock } from '../../../shared/sequence';
+import type { Knock } from '../../../shared/sequence/sequence';
 
 function fakeRaw(failPrepare?: Error) {
   const calls: string[] = [];

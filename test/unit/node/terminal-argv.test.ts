@@ -9,9 +9,9 @@ import {
   windowsSshCandidates,
   type TerminalCommand,
 } from '../../../electron/node/terminal-argv';
-import type { Profile } from '../../../shared/profile';
-import { sshArgv } from '../../../shared/ssh-argv';
-import { terminalIds, terminalInfo, type TerminalId } from '../../../shared/terminals';
+import type { Profile } from '../../../shared/profile/profile';
+import { sshArgv } from '../../../shared/profile/ssh-argv';
+import { terminalIds, terminalInfo, type TerminalId } from '../../../shared/settings/terminals';
 
 function profile(ssh: Profile['ssh'], host = 'lab.example'): Profile {
   return {

@@ -11,8 +11,8 @@ import {
   type SpawnTerminal,
   type SpawnTerminalOptions,
 } from '../../../electron/node/terminal-launch';
-import type { Profile } from '../../../shared/profile';
-import { sshArgv } from '../../../shared/ssh-argv';
+import type { Profile } from '../../../shared/profile/profile';
+import { sshArgv } from '../../../shared/profile/ssh-argv';
 
 function argvFor(identityFile: string, host = 'lab.example'): string[] {
   const profile: Profile = {

@@ -6,7 +6,7 @@ import {
   parseOneTimeSequences,
   startsOnOneTimeSequence,
   type KnockdDoor,
-} from '../../../shared/knockd-config';
+} from '../../../shared/knockd/config';
 
 const FILE = '# used before\n\n  #001,3002\nabc:icmp\n70000\nabc\n 3001, 3002:UDP \n4001\n';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseKnockdConfig, parseKnockdSequence } from '../../../shared/knockd-config';
-import type { Knock } from '../../../shared/sequence';
+import { parseKnockdConfig, parseKnockdSequence } from '../../../shared/knockd/config';
+import type { Knock } from '../../../shared/sequence/sequence';
 
 // Sesame's deliberate differences: files knockd takes but misreads are refused with a clear error.
 

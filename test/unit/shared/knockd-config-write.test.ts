@@ -8,9 +8,9 @@ import {
   writeKnockdConfig,
   type KnockdConfig,
   type KnockdDoor,
-} from '../../../shared/knockd-config';
-import type { Knock } from '../../../shared/sequence';
-import type { TcpFlagTest } from '../../../shared/tcp-flags';
+} from '../../../shared/knockd/config';
+import type { Knock } from '../../../shared/sequence/sequence';
+import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
 
 // Real-world knockd.conf files (Debian's default, iptables and firewalld setups), kept as fixtures.
 const EXAMPLES = fileURLToPath(new URL('../../fixtures/knockd/', import.meta.url));

@@ -3,7 +3,7 @@ import {
   parseKnockdConfig,
   type KnockdConfig,
   type KnockdDoor,
-} from '../../../shared/knockd-config';
+} from '../../../shared/knockd/config';
 
 // Every expected error text here was checked against Debian's knockd 0.8-2 (`knockd -c FILE -D`).
 

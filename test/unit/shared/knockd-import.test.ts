@@ -7,8 +7,8 @@ import {
   readDoorCommand,
   type ImportedProfile,
   type KnockdImportOptions,
-} from '../../../shared/knockd-import';
-import { parseProfile } from '../../../shared/profile';
+} from '../../../shared/knockd/import';
+import { parseProfile } from '../../../shared/profile/profile';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/knockd/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${FIXTURES}${name}`, 'utf8');

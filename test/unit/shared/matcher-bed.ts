@@ -5,9 +5,10 @@ import {
   type KnockPacket,
   type MatcherDoor,
   type MatcherEvent,
-} from '../../../shared/matcher';
-import { parseSequence } from '../../../shared/sequence';
-import { parseTcpFlags, TCP_FLAG_BITS } from '../../../shared/tcp-flags';
+} from '../../../shared/matcher/matcher';
+import { parseSequence } from '../../../shared/sequence/sequence';
+import { parseTcpFlags, TCP_FLAG_BITS } from '../../../shared/sequence/tcp-flags';
+import { assertNever } from '../../../shared/basics';
 
 /** Client hosts, as in the table: A and B over IPv4, A6 is A over IPv6. */
 export const A = '192.0.2.10';
@@ -61,10 +62,6 @@ export function packet(token: string, from: string, to: string, time: number): K
   const kind = match ? KINDS[match[1] ?? ''] : undefined;
   if (!match || !kind) throw new Error(`bad packet token ${token}`);
   return { time, source: from, destination: to, port: Number(match[2]), ...kind };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected event ${JSON.stringify(value)}`);
 }
 
 /** Drives one matcher with a clock; every call returns the log lines of what it produced. */

@@ -1,7 +1,7 @@
 // Sesame's own guarantees around the knockd rules: bounded memory under a spoofed flood (eviction
 // policy: the oldest live attempt goes first), one-time sequence swaps, IPv6 sources, determinism.
 import { describe, expect, it } from 'vitest';
-import { Matcher, type KnockPacket, type MatcherEvent } from '../../../shared/matcher';
+import { Matcher, type KnockPacket, type MatcherEvent } from '../../../shared/matcher/matcher';
 import { A, A6, B, Bed, C1, door, LOCAL, LOCAL6, packet } from './matcher-bed';
 
 /** The flood: `count` spoofed sources from 100.64.0.0/10, each sending one SYN to 7000. */

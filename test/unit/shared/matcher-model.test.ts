@@ -7,8 +7,8 @@ import {
   type KnockPacket,
   type MatcherDoor,
   type MatcherEvent,
-} from '../../../shared/matcher';
-import { tcpFlagsMatch } from '../../../shared/tcp-flags';
+} from '../../../shared/matcher/matcher';
+import { tcpFlagsMatch } from '../../../shared/sequence/tcp-flags';
 import { door, LOCAL, LOCAL2, packet } from './matcher-bed';
 
 function pick<T>(items: readonly T[], index: number): T {

@@ -1,8 +1,8 @@
 // The matcher's rules beyond the table: section 3's consequences, section 2's filter, and timeouts in
 // milliseconds (a deliberate difference from knockd's whole seconds).
 import { describe, expect, it } from 'vitest';
-import { Matcher } from '../../../shared/matcher';
-import { parseTcpFlags, tcpFlagsMatch } from '../../../shared/tcp-flags';
+import { Matcher } from '../../../shared/matcher/matcher';
+import { parseTcpFlags, tcpFlagsMatch } from '../../../shared/sequence/tcp-flags';
 import { A, B, Bed, C1, door, LOCAL, LOCAL2, packet } from './matcher-bed';
 
 describe('section 3 consequences', () => {

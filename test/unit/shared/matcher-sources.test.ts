@@ -1,8 +1,8 @@
 // The source table's pieces: IPv4 keys must be exact (one string, one number), and the int map must
 // behave like a Map under churn, growth and colliding probes.
 import { describe, expect, it } from 'vitest';
-import { IntMap } from '../../../shared/matcher-int-map';
-import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher-sources';
+import { IntMap } from '../../../shared/matcher/int-map';
+import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher/source-key';
 import { Bed, C1, LOCAL } from './matcher-bed';
 
 describe('sourceKey', () => {

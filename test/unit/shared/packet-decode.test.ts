@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, ipv6Text } from '../../../shared/packet-decode';
+import { decodeFrame, ipv6Text } from '../../../shared/matcher/packet-decode';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 

@@ -5,7 +5,7 @@ import {
   migrateProfileFile,
   readProfileFile,
   sealedSequencesSchema,
-} from '../../../shared/profile-file';
+} from '../../../shared/profile/profile-file';
 
 const plain = {
   id: 'p1',

@@ -6,8 +6,8 @@ import {
   parsePort,
   parseSequence,
   withDefaultDelay,
-} from '../../../shared/sequence';
-import { parseProfile } from '../../../shared/profile';
+} from '../../../shared/sequence/sequence';
+import { parseProfile } from '../../../shared/profile/profile';
 
 describe('parseSequence (knockd syntax)', () => {
   it('reads ports with optional protocols, TCP by default', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { profileSchema, type Profile } from '../../../shared/profile';
-import { sshArgv } from '../../../shared/ssh-argv';
+import { profileSchema, type Profile } from '../../../shared/profile/profile';
+import { sshArgv } from '../../../shared/profile/ssh-argv';
 
 const base: Profile = profileSchema.parse({
   id: 'p1',

@@ -6,7 +6,7 @@ import {
   parseTcpFlags,
   tcpFlagsMatch,
   type TcpFlagTest,
-} from '../../../shared/tcp-flags';
+} from '../../../shared/sequence/tcp-flags';
 
 function parsed(text: string): TcpFlagTest {
   const result = parseTcpFlags(text);

@@ -1,9 +1,9 @@
 // knockd.conf -> Sesame profiles. The config is read with the existing parser; each door's command
 // says which port it opens or closes, and doors for one port pair into a profile's open and close.
-import { parseKnockdConfig, type KnockdDoor } from './knockd-config';
-import { describeIssues, hostSchema, type ProfileInput } from './profile';
-import type { Knock } from './sequence';
-import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from './tcp-flags';
+import { parseKnockdConfig, type KnockdDoor } from './config';
+import { describeIssues, hostSchema, type ProfileInput } from '../profile/profile';
+import type { Knock } from '../sequence/sequence';
+import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
 /** A profile as the importer proposes it; the store gives it an id when it is saved. */
 export type ImportedProfile = Omit<ProfileInput, 'id'>;

@@ -1,4 +1,4 @@
-import type { Parsed } from './sequence';
+import type { Parsed } from '../basics';
 
 /** The TCP flags a knockd door can test (`tcpflags = ...`), in knockd's spelling. */
 export type TcpFlagName = 'fin' | 'syn' | 'rst' | 'psh' | 'ack' | 'urg';

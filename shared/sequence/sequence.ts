@@ -2,6 +2,7 @@
 export type Protocol = 'tcp' | 'udp';
 
 import type { TcpFlagTest } from './tcp-flags';
+import { type Parsed } from '../basics';
 
 /**
  * One hit of a sequence: a port, its protocol, how long to wait after it (ms), and for TCP the
@@ -16,9 +17,6 @@ export interface Knock {
 
 /** An ordered knock sequence, as sent by the client and matched by the server. */
 export type Sequence = readonly Knock[];
-
-/** Parsers return failures as values: `error` names the offending element. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const PORT_TEXT = /^[0-9]+$/;
 

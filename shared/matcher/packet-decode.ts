@@ -1,3 +1,4 @@
+import { assertNever } from '../basics';
 /** How captured frames start: libpcap's link types that Sesame's server reads. */
 export type LinkType = 'ethernet' | 'linux-sll' | 'linux-sll2' | 'raw';
 
@@ -124,8 +125,4 @@ export function decodeFrame(
     default:
       return assertNever(linkType);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected link type ${String(value)}`);
 }

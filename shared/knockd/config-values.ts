@@ -1,8 +1,9 @@
 // knockd.conf values: knock sequences, TCPFlags and timeouts, each read by knockd's rules first
 // and then by Sesame's stricter ones (the deliberate differences listed in knockd-config.ts).
-import type { Knock, Parsed, Protocol } from './sequence';
-import type { TcpFlagName, TcpFlagTest } from './tcp-flags';
-import { asciiLower, asciiUpper, trimC } from './knockd-config-lines';
+import type { Parsed } from '../basics';
+import type { Knock, Protocol } from '../sequence/sequence';
+import type { TcpFlagName, TcpFlagTest } from '../sequence/tcp-flags';
+import { asciiLower, asciiUpper, trimC } from './config-lines';
 
 /** knockd refuses a sequence of more than 32 elements. */
 export const KNOCKD_MAX_PORTS = 32;

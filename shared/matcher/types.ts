@@ -1,6 +1,6 @@
 // The matcher's input and output vocabulary. The matcher has its own door type, so it depends on no
 // config parser: the daemon maps knockd.conf doors onto it.
-import type { TcpFlagTest } from './tcp-flags';
+import type { TcpFlagTest } from '../sequence/tcp-flags';
 
 /** One element of a door's sequence as the matcher needs it (a shared/sequence `Knock` fits). */
 export interface MatcherKnock {

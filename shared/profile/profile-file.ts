@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, profileSchema, sequenceSchema, type Profile } from './profile';
+import { isRecord } from '../basics';
 
 /** The version of the profile file this build writes; older files are migrated on read. */
 export const PROFILE_FILE_VERSION = 2;
@@ -150,8 +151,4 @@ export function findDuplicateNames(
     ids.set(p.id, i);
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

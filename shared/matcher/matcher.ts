@@ -14,25 +14,22 @@
 //   port), and expiry pops the front of per-timeout lanes instead of scanning every attempt.
 // - A one-time door's sequence change (or disable) retires its attempts in progress: progress made on a
 //   used sequence never counts towards the next one.
-import { type Attempt, AttemptPool, earliestDue, Lane, oldestFront } from './matcher-attempts';
-import { checkedSequence, DoorIndex, DoorState, knockKey } from './matcher-doors';
-import { SourceTable, sourceKey, TEXT_KEY } from './matcher-sources';
-import type {
-  KnockPacket,
-  MatcherDoor,
-  MatcherEvent,
-  MatcherKnock,
-  MatcherOptions,
-} from './matcher-types';
+import {
+  type Attempt,
+  AttemptPool,
+  checkedSequence,
+  DoorState,
+  earliestDue,
+  Lane,
+  oldestFront,
+} from './attempts';
+import { DoorIndex, knockKey } from './doors';
+import { sourceKey, TEXT_KEY } from './source-key';
+import { SourceTable } from './sources';
+import type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
 
 /** Re-exported so callers import the matcher's whole vocabulary from one module. */
-export type {
-  KnockPacket,
-  MatcherDoor,
-  MatcherEvent,
-  MatcherKnock,
-  MatcherOptions,
-} from './matcher-types';
+export type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
 
 /** Default bound on live attempts: about 20 MB at the bound, and 5 s of life under a 20,000/s flood. */
 export const DEFAULT_MAX_ATTEMPTS = 100_000;

@@ -1,6 +1,6 @@
 // The typed form of a knockd.conf, shared by the parser, the writer and the server.
-import type { Knock } from './sequence';
-import type { TcpFlagTest } from './tcp-flags';
+import type { Knock } from '../sequence/sequence';
+import type { TcpFlagTest } from '../sequence/tcp-flags';
 
 /**
  * knockd's `[options]`. Undefined = not set in the file: the server applies knockd's defaults and

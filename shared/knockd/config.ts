@@ -6,7 +6,7 @@
 // - `seq_timeout`/`cmd_timeout` must be whole seconds (knockd's atoi makes `5s` 5 and `abc` 0);
 // - a line over 4095 bytes (knockd reads the rest as another line) and a section name over 127 bytes
 //   (knockd cuts it) are refused.
-import { asciiLower, cutUtf8, readConfigLines, trimC, utf8Length } from './knockd-config-lines';
+import { asciiLower, cutUtf8, readConfigLines, trimC, utf8Length } from './config-lines';
 import {
   DEFAULT_CMD_TIMEOUT,
   DEFAULT_SEQ_TIMEOUT,
@@ -16,19 +16,19 @@ import {
   type DoorField,
   type KnockdDoor,
   type KnockdOptions,
-} from './knockd-config-types';
-import { addTcpFlags, checkSeconds, checkSequence } from './knockd-config-values';
+} from './config-types';
+import { addTcpFlags, checkSeconds, checkSequence } from './config-values';
 
-export type { ConfigResult, KnockdConfig, KnockdDoor, KnockdOptions } from './knockd-config-types';
-export { parseKnockdSequence } from './knockd-config-values';
-export { checkKnockdConfigWritable, writeKnockdConfig } from './knockd-config-writer';
-export type { OneTimeSequence } from './knockd-config-one-time';
+export type { ConfigResult, KnockdConfig, KnockdDoor, KnockdOptions } from './config-types';
+export { parseKnockdSequence } from './config-values';
+export { checkKnockdConfigWritable, writeKnockdConfig } from './config-writer';
+export type { OneTimeSequence } from './config-one-time';
 export {
   markOneTimeSequenceUsed,
   nextOneTimeSequence,
   parseOneTimeSequences,
   startsOnOneTimeSequence,
-} from './knockd-config-one-time';
+} from './config-one-time';
 
 type Failure = { ok: false; error: string; line: number };
 

@@ -1,7 +1,7 @@
 // Writes a KnockdConfig back as a knockd.conf that knockd (and parseKnockdConfig) read the same way.
-import { formatSequence, type Knock } from './sequence';
-import { formatTcpFlags, TCP_FLAG_BITS, type TcpFlagTest } from './tcp-flags';
-import { KNOCKD_READ_BYTES, trimC, utf8Length } from './knockd-config-lines';
+import { formatSequence, type Knock } from '../sequence/sequence';
+import { formatTcpFlags, TCP_FLAG_BITS, type TcpFlagTest } from '../sequence/tcp-flags';
+import { KNOCKD_READ_BYTES, trimC, utf8Length } from './config-lines';
 import {
   CANONICAL_DOOR_KEYS,
   DEFAULT_CMD_TIMEOUT,
@@ -12,8 +12,8 @@ import {
   type KnockdConfig,
   type KnockdDoor,
   type KnockdOptions,
-} from './knockd-config-types';
-import { KNOCKD_MAX_PORTS, KNOCKD_MAX_SECONDS } from './knockd-config-values';
+} from './config-types';
+import { KNOCKD_MAX_PORTS, KNOCKD_MAX_SECONDS } from './config-values';
 
 const PROTOCOLS: readonly string[] = ['tcp', 'udp'];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePort, parseSequence, type Knock } from './sequence';
+import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
 
 /**
  * A host or user that is safe to hand to ssh and terminals as an argument: no leading `-` (it would

@@ -1,8 +1,8 @@
 // knockd's One_Time_Sequences file: one sequence a line, used lines marked with `#` in place.
-import type { Knock } from './sequence';
-import type { KnockdDoor } from './knockd-config-types';
-import { trimC } from './knockd-config-lines';
-import { parseKnockdSequence } from './knockd-config-values';
+import type { Knock } from '../sequence/sequence';
+import type { KnockdDoor } from './config-types';
+import { trimC } from './config-lines';
+import { parseKnockdSequence } from './config-values';
 
 /** A usable line of a one-time sequences file: its 0-based index and its sequence. */
 export interface OneTimeSequence {
