@@ -5,9 +5,9 @@ import {
   withDefaultDelay,
   type Knock,
 } from '../../shared/sequence/sequence';
+import { createDoorEngine, DOOR_TIMING, doorSequence, type DoorEngine } from '../node/door-engine';
 import { parseTcpFlags } from '../../shared/sequence/tcp-flags';
 import { sendKnocks, type KnockProgress, type KnockResult } from '../node/knock-sender';
-import { openDoor } from '../node/open-door';
 import type { ProbeResult } from '../node/probe';
 import { resolveHost, type Family } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
@@ -18,8 +18,12 @@ export type ProfileLookup = (
   name: string,
 ) => Promise<{ ok: true; profile: Profile } | { ok: false; error: string }>;
 
-/** Exit codes of `sesame knock --profile`: scripts can tell a closed door from bad usage. */
-export const EXIT_DOOR_CLOSED = 2;
+/**
+ * Exit code of `sesame knock --profile`, `ssh` and `probe` when the door is not as wanted: closed
+ * (probe, after the open sequence, before ssh) or still answering after the close sequence.
+ */
+export const EXIT_DOOR_UNCHANGED = 2;
+/** Exit code when the host cannot be reached at all. */
 export const EXIT_UNREACHABLE = 3;
 
 /** The help text of `sesame knock`; knock's own options come first, then Sesame's. */
@@ -35,12 +39,14 @@ Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one
   --tcp-flags LIST     send TCP hits with these flags instead of a plain SYN, for knockd doors
                        with tcpflags (e.g. fin,!ack): crafted packets, needs root or CAP_NET_RAW
   --profile NAME       knock a saved profile's open sequence, then check its service port
-  --close              with --profile: knock the close sequence instead (no check)
-  --probe-timeout MS   with --profile: how long to wait for the service port (default 5000)
+  --close              with --profile: knock the close sequence instead, then check that the
+                       service port stopped answering
+  --probe-timeout MS   with --profile: how long to wait for the service port (default ${DOOR_TIMING.openProbeMs})
   --reknock            with --profile: knock once more if the port stays closed
 HOST is resolved once; every hit goes to that one address.
-Exit: 0 sent (with --profile: the service port answered), 1 bad usage or error,
-      ${EXIT_DOOR_CLOSED} the service port stayed closed, ${EXIT_UNREACHABLE} the host is unreachable.
+Exit: 0 sent (with --profile: the service port answered; with --close: it stopped answering),
+      1 bad usage or error, ${EXIT_DOOR_UNCHANGED} the door did not change (still closed after the open
+      sequence, still open after the close sequence), ${EXIT_UNREACHABLE} the host is unreachable.
 `;
 
 const options = {
@@ -107,7 +113,7 @@ function withTcpFlags(sequence: Knock[], text: string | undefined): Knock[] {
 }
 
 /** `sesame knock`: knock's drop-in (HOST PORT...) or a saved profile (--profile NAME). */
-export function knockCommand(findProfile: ProfileLookup) {
+export function knockCommand(findProfile: ProfileLookup, door: DoorEngine = createDoorEngine()) {
   return async (args: readonly string[], io: CliIo): Promise<number> => {
     const { values, positionals } = parse(args);
     if (values.help) {
@@ -115,7 +121,7 @@ export function knockCommand(findProfile: ProfileLookup) {
       return 0;
     }
     if (values.profile !== undefined)
-      return knockProfile(values.profile, values, positionals, io, findProfile);
+      return knockProfile(values.profile, values, positionals, io, findProfile, door);
     const [host, ...ports] = positionals;
     if (!host || ports.length === 0)
       throw new UsageError('knock: expected HOST and at least one PORT[:PROTO]');
@@ -143,6 +149,7 @@ async function knockProfile(
   positionals: string[],
   io: CliIo,
   findProfile: ProfileLookup,
+  door: DoorEngine,
 ): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError('knock: --profile takes no HOST or PORT arguments');
@@ -152,70 +159,74 @@ async function knockProfile(
         `knock: --${flag} cannot be combined with --profile (edit the profile instead)`,
       );
   }
+  if (values.close && (values.reknock !== undefined || values['probe-timeout'] !== undefined))
+    throw new UsageError('knock: --reknock and --probe-timeout are for opening, not --close');
+  const probeTimeoutMs =
+    values['probe-timeout'] === undefined
+      ? undefined
+      : milliseconds('knock', 'probe-timeout', values['probe-timeout'], 0);
   const found = await findProfile(name);
   if (!found.ok) {
     io.err(`sesame: ${found.error}\n`);
     return 1;
   }
   const profile = found.profile;
-  const progress = hitLine(io, values.verbose ?? false);
-  if (values.close) return knockClose(profile, progress, io);
-  const result = await openDoor({
-    host: profile.host,
-    family: profile.family,
-    sequence: withDefaultDelay(profile.open, profile.delayMs),
-    servicePort: profile.servicePort,
-    probeTimeoutMs: milliseconds('knock', 'probe-timeout', values['probe-timeout'], 5000),
+  const onHit = hitLine(io, values.verbose ?? false);
+  if (values.close) {
+    const closed = await door.close(profile, { onHit });
+    if (!closed.ok) return reportDoorFailure(profile, closed, io);
+    const sequence = doorSequence(profile, 'close') ?? [];
+    io.out(
+      `${profile.name}: sent close sequence ${formatSequence(sequence)} to ${closed.target.address}\n`,
+    );
+    return reportProbe(profile, 'close', closed.probe, io);
+  }
+  const opened = await door.open(profile, {
+    onHit,
+    probeTimeoutMs,
     reknock: values.reknock ?? false,
-    onProgress: progress,
-    onProbe: (stage) => {
+    onStage: (stage) => {
       if (values.verbose && stage === 'reknocking') io.out('port still closed: knocking again\n');
     },
   });
-  if (!result.ok) {
-    io.err(`sesame: ${profile.name}: ${result.error}\n`);
-    return 1;
-  }
-  return reportProbe(profile, result.probe, io);
+  if (!opened.ok) return reportDoorFailure(profile, opened, io);
+  return reportProbe(profile, 'open', opened.probe, io);
 }
 
-async function knockClose(
+/** A door run that stopped before its probe: a send error is exit 1, as is an unresolvable host. */
+export function reportDoorFailure(profile: Profile, result: { error: string }, io: CliIo): number {
+  io.err(`sesame: ${profile.name}: ${result.error}\n`);
+  return 1;
+}
+
+/**
+ * The probe's verdict after a knock: 0 when the door did what was asked (open answers, close went
+ * silent), EXIT_DOOR_UNCHANGED when it did not, EXIT_UNREACHABLE when the host cannot be reached.
+ */
+export function reportProbe(
   profile: Profile,
-  progress: ((p: KnockProgress) => void) | undefined,
+  action: 'open' | 'close',
+  probe: ProbeResult,
   io: CliIo,
-): Promise<number> {
-  if (!profile.close) {
-    io.err(`sesame: profile "${profile.name}" has no close sequence\n`);
-    return 1;
-  }
-  const resolved = await resolveHost(profile.host, profile.family);
-  if (!resolved.ok) {
-    io.err(`sesame: ${profile.name}: ${resolved.error}\n`);
-    return 1;
-  }
-  const result = await sendKnocks({
-    ...resolved.value,
-    sequence: withDefaultDelay(profile.close, profile.delayMs),
-    onProgress: progress,
-  });
-  if (reportKnockError(result, io) !== 0) return 1;
-  io.out(
-    `${profile.name}: sent close sequence ${formatSequence(profile.close)} to ${resolved.value.address}\n`,
-  );
-  return 0;
-}
-
-function reportProbe(profile: Profile, probe: ProbeResult, io: CliIo): number {
+): number {
   const where = `${probe.address.includes(':') ? `[${probe.address}]` : probe.address}:${probe.port}`;
   switch (probe.state) {
     case 'open':
-      io.out(`${profile.name}: open: ${where} answered after ${probe.elapsedMs} ms\n`);
-      return 0;
+      if (action === 'open') {
+        io.out(`${profile.name}: open: ${where} answered after ${probe.elapsedMs} ms\n`);
+        return 0;
+      }
+      io.err(`${profile.name}: still open: ${where} still answers after the close sequence\n`);
+      return EXIT_DOOR_UNCHANGED;
     case 'closed':
+      if (action === 'close') {
+        io.out(`${profile.name}: closed: ${where} no longer answers\n`);
+        return 0;
+      }
       io.err(
         `${profile.name}: still closed: ${where} did not answer (${probe.detail ?? 'no answer'}) within ${probe.elapsedMs} ms\n`,
       );
-      return EXIT_DOOR_CLOSED;
+      return EXIT_DOOR_UNCHANGED;
     case 'unreachable':
       io.err(`${profile.name}: unreachable: ${where}: ${probe.detail ?? 'no route'}\n`);
       return EXIT_UNREACHABLE;

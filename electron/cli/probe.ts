@@ -3,13 +3,13 @@ import { probePort } from '../node/probe';
 import { resolveHost } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
-import { EXIT_DOOR_CLOSED, EXIT_UNREACHABLE } from './knock';
+import { EXIT_DOOR_UNCHANGED, EXIT_UNREACHABLE } from './knock';
 
 /** The help text of `sesame probe`. */
 export const probeUsage = `Usage: sesame probe [-4|-6] [--timeout ms] HOST PORT
 
 Checks whether a TCP port answers (is the door open?), retrying until the timeout (default 5000).
-Exit: 0 open, 1 bad usage or error, ${EXIT_DOOR_CLOSED} closed, ${EXIT_UNREACHABLE} unreachable.
+Exit: 0 open, 1 bad usage or error, ${EXIT_DOOR_UNCHANGED} closed, ${EXIT_UNREACHABLE} unreachable.
 `;
 
 /** `sesame probe HOST PORT`: the check that follows a knock, on its own (scripts, tests). */
@@ -47,6 +47,6 @@ export async function probeCommand(args: readonly string[], io: CliIo): Promise<
   return result.state === 'open'
     ? 0
     : result.state === 'closed'
-      ? EXIT_DOOR_CLOSED
+      ? EXIT_DOOR_UNCHANGED
       : EXIT_UNREACHABLE;
 }

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
+import type { Profile } from '../../shared/profile/profile';
 import { sshArgv } from '../../shared/profile/ssh-argv';
-import { formatSequence, withDefaultDelay } from '../../shared/sequence/sequence';
-import { sendKnocks } from '../node/knock-sender';
-import { openDoor } from '../node/open-door';
+import { formatSequence } from '../../shared/sequence/sequence';
+import { createDoorEngine, doorSequence, type DoorEngine } from '../node/door-engine';
 import { resolveHost } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 import {
-  EXIT_DOOR_CLOSED,
+  EXIT_DOOR_UNCHANGED,
   EXIT_UNREACHABLE,
   hitLine,
-  reportKnockError,
+  reportDoorFailure,
   type ProfileLookup,
 } from './knock';
 import { errorMessage } from '../../shared/basics';
@@ -38,11 +38,15 @@ Knocks the profile's open sequence, checks its service port, runs ssh against th
 (the saved name stays ssh's destination, so ~/.ssh/config and known_hosts still apply), and when
 ssh exits sends the close sequence if the profile has one.
   --dry-run   resolve the host, send nothing, print the hits and the ssh command line
-Exit: ssh's exit code; 1 bad usage or error, ${EXIT_DOOR_CLOSED} the port stayed closed, ${EXIT_UNREACHABLE} unreachable.
+Exit: ssh's exit code; 1 bad usage or error, ${EXIT_DOOR_UNCHANGED} the port stayed closed, ${EXIT_UNREACHABLE} unreachable.
 `;
 
 /** `sesame ssh NAME`: knock, probe, ssh, close. */
-export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSshInTerminal) {
+export function sshCommand(
+  findProfile: ProfileLookup,
+  runSsh: SshRunner = runSshInTerminal,
+  door: DoorEngine = createDoorEngine(),
+) {
   return async (args: readonly string[], io: CliIo): Promise<number> => {
     const { values, positionals } = parseCommandArgs('ssh', args, {
       'dry-run': { type: 'boolean' },
@@ -56,77 +60,72 @@ export function sshCommand(findProfile: ProfileLookup, runSsh: SshRunner = runSs
     }
     const [name, ...extra] = positionals;
     if (!name || extra.length > 0) throw new UsageError('ssh: expected exactly one profile NAME');
-    const probeTimeoutMs = milliseconds('ssh', 'probe-timeout', values['probe-timeout'], 5000);
+    const probeTimeoutMs =
+      values['probe-timeout'] === undefined
+        ? undefined
+        : milliseconds('ssh', 'probe-timeout', values['probe-timeout'], 0);
     const found = await findProfile(name);
     if (!found.ok) {
       io.err(`sesame: ${found.error}\n`);
       return 1;
     }
     const profile = found.profile;
-    const open = withDefaultDelay(profile.open, profile.delayMs);
+    if (values['dry-run']) return dryRun(profile, io);
 
-    if (values['dry-run']) {
-      const resolved = await resolveHost(profile.host, profile.family);
-      if (!resolved.ok) {
-        io.err(`sesame: ${profile.name}: ${resolved.error}\n`);
-        return 1;
-      }
-      const argv = sshArgv(profile, resolved.value.address);
-      if (!argv.ok) {
-        io.err(`sesame: ${profile.name}: ${argv.error}\n`);
-        return 1;
-      }
-      for (const k of open)
-        io.out(
-          `would hit ${k.protocol} ${resolved.value.address}:${k.port}${k.delayMs ? ` then wait ${k.delayMs} ms` : ''}\n`,
+    // ssh runs in this terminal: the session "waits", and its exit code is the command's.
+    let sshCode = 1;
+    const session = await door.ssh(
+      profile,
+      (argv) => {
+        const exited = runSsh(argv).then(
+          (code) => {
+            sshCode = code;
+          },
+          (error: unknown) => {
+            io.err(`sesame: cannot run ssh: ${errorMessage(error)}\n`);
+          },
         );
-      io.out(`would probe tcp ${resolved.value.address}:${profile.servicePort}\n`);
-      io.out(`would run: ${JSON.stringify(argv.argv)}\n`);
-      if (profile.close)
-        io.out(`would then send close sequence ${formatSequence(profile.close)}\n`);
-      return 0;
+        return Promise.resolve({ ok: true, label: 'this terminal', waits: true, exited });
+      },
+      { probeTimeoutMs, onHit: hitLine(io, values.verbose ?? false) },
+    );
+    if (!session.ok) {
+      if (!session.probe) return reportDoorFailure(profile, session, io);
+      io.err(`sesame: ${profile.name}: ${session.error}
+`);
+      return session.probe.state === 'unreachable' ? EXIT_UNREACHABLE : EXIT_DOOR_UNCHANGED;
     }
-
-    const opened = await openDoor({
-      host: profile.host,
-      family: profile.family,
-      sequence: open,
-      servicePort: profile.servicePort,
-      probeTimeoutMs,
-      onProgress: hitLine(io, values.verbose ?? false),
-    });
-    if (!opened.ok) {
-      io.err(`sesame: ${profile.name}: ${opened.error}\n`);
-      return 1;
+    await session.exited;
+    if (!session.closesOnExit) return sshCode;
+    const closed = await door.close(profile, { target: session.target });
+    if (!closed.ok) {
+      reportDoorFailure(profile, closed, io);
+      return sshCode === 0 ? 1 : sshCode;
     }
-    if (opened.probe.state !== 'open') {
-      io.err(
-        `sesame: ${profile.name}: port ${profile.servicePort} on ${opened.address} is ${opened.probe.state} after knocking; not starting ssh\n`,
+    if (values.verbose)
+      io.out(
+        `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${closed.target.address}\n`,
       );
-      return opened.probe.state === 'closed' ? EXIT_DOOR_CLOSED : EXIT_UNREACHABLE;
-    }
-    const argv = sshArgv(profile, opened.address);
-    if (!argv.ok) {
-      io.err(`sesame: ${profile.name}: ${argv.error}\n`);
-      return 1;
-    }
-    let code: number;
-    try {
-      code = await runSsh(argv.argv);
-    } catch (error) {
-      io.err(`sesame: cannot run ssh: ${errorMessage(error)}\n`);
-      code = 1;
-    }
-    if (profile.close) {
-      const closed = await sendKnocks({
-        address: opened.address,
-        family: opened.family,
-        sequence: withDefaultDelay(profile.close, profile.delayMs),
-      });
-      if (reportKnockError(closed, io) !== 0) return code === 0 ? 1 : code;
-      if (values.verbose)
-        io.out(`sent close sequence ${formatSequence(profile.close)} to ${opened.address}\n`);
-    }
-    return code;
+    if (closed.probe.state === 'open')
+      io.err(
+        `sesame: ${profile.name}: port ${profile.servicePort} on ${closed.target.address} still answers after the close sequence\n`,
+      );
+    return sshCode;
   };
+}
+
+/** `--dry-run`: resolve the host, send nothing, print the hits, the probe and the ssh argv. */
+async function dryRun(profile: Profile, io: CliIo): Promise<number> {
+  const resolved = await resolveHost(profile.host, profile.family);
+  if (!resolved.ok) return reportDoorFailure(profile, resolved, io);
+  const argv = sshArgv(profile, resolved.value.address);
+  if (!argv.ok) return reportDoorFailure(profile, argv, io);
+  for (const k of doorSequence(profile, 'open') ?? [])
+    io.out(
+      `would hit ${k.protocol} ${resolved.value.address}:${k.port}${k.delayMs ? ` then wait ${k.delayMs} ms` : ''}\n`,
+    );
+  io.out(`would probe tcp ${resolved.value.address}:${profile.servicePort}\n`);
+  io.out(`would run: ${JSON.stringify(argv.argv)}\n`);
+  if (profile.close) io.out(`would then send close sequence ${formatSequence(profile.close)}\n`);
+  return 0;
 }

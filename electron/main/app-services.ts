@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AppInfo, EncryptionView, TerminalChoice } from '../../shared/ipc/contract';
 import { importKnockdConfig } from '../../shared/knockd/import';
-import { sendKnocks } from '../node/knock-sender';
+import { createDoorEngine, type DoorParts, type DoorTiming } from '../node/door-engine';
 import type { Logger } from '../node/logger';
-import { openDoor } from '../node/open-door';
-import { probePort } from '../node/probe';
 import type { ProfileFileBackend } from '../node/profile-store';
 import { ProfileStore } from '../node/profile-store';
 import type { SequenceSealer } from '../node/profile-sealing';
-import { resolveHost } from '../node/resolve';
 import type { AppServices } from './handlers';
 import { KnockHistory, type HistoryStorage } from './knock-history';
 import { KnockService, type TerminalLauncher } from './knock-service';
@@ -28,7 +25,9 @@ export interface AppServiceDeps {
   terminals: () => Promise<TerminalChoice[]>;
   launchTerminal: TerminalLauncher;
   logger: (module: string) => Logger;
-  probeTimeoutMs?: number;
+  /** The door engine's network parts and waits; the real ones unless a test passes its own. */
+  doorParts?: DoorParts;
+  doorTiming?: Partial<DoorTiming>;
 }
 
 /**
@@ -64,13 +63,9 @@ export function createAppServices(deps: AppServiceDeps): AppServices & { store: 
     findProfile: (id) => profiles.get(id),
     settings: () => settings.current(),
     history,
-    openDoor,
-    sendKnocks,
-    probePort,
-    resolveHost,
+    door: createDoorEngine(deps.doorParts, deps.doorTiming),
     launchTerminal: deps.launchTerminal,
     logger: deps.logger('knock'),
-    ...(deps.probeTimeoutMs !== undefined ? { probeTimeoutMs: deps.probeTimeoutMs } : {}),
   });
   // Flipping "Encrypt sequences" rewrites the file at once in the new form.
   settings.changed.add(() => {

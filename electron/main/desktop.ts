@@ -94,14 +94,12 @@ export function startDesktop(): void {
             app.quit();
             return;
           case 'open':
-            void services.knocks.open(action.profileId);
-            return;
           case 'close':
-            void services.knocks.close(action.profileId);
+          case 'ssh': {
+            const started = services.knocks.start(action.profileId, action.kind);
+            if (!started.ok) log.warn(`tray ${action.kind}: ${started.error.message}`);
             return;
-          case 'ssh':
-            void services.knocks.openSsh(action.profileId);
-            return;
+          }
         }
       },
     });

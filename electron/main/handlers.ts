@@ -25,11 +25,12 @@ export function createHandlers(s: AppServices): IpcHandlers {
     'profiles:delete': ({ id }) => s.profiles.remove(id),
     'profiles:import': (request) => s.profiles.import(request),
     'profiles:export': (input) => s.profiles.export(input?.ids),
-    'knock:open': ({ id, reknock }) => s.knocks.open(id, reknock ?? false),
-    'knock:close': ({ id }) => s.knocks.close(id),
+    'knock:run': ({ profileId, action, reknock }) => {
+      const started = s.knocks.start(profileId, action, { reknock });
+      return started.ok ? { ok: true, value: { runId: started.value.runId } } : started;
+    },
     'knock:cancel': ({ id }) => ({ ok: true, value: s.knocks.cancel(id) }),
     'knock:history': () => ({ ok: true, value: s.knocks.history() }),
-    'ssh:open': ({ id }) => s.knocks.openSsh(id),
     'probe:run': ({ id }) => s.knocks.probe(id),
     'settings:get': async () => ({ ok: true, value: await s.settings.view() }),
     'settings:save': async (settings) => ({ ok: true, value: await s.settings.save(settings) }),

@@ -96,14 +96,17 @@ export const requestChannels = {
     input: z.strictObject({ ids: z.array(profileId).optional() }).optional(),
     result: resultOf<{ json: string; count: number }>(),
   },
-  'knock:open': {
-    input: z.strictObject({ id: profileId, reknock: z.boolean().optional() }),
-    result: resultOf<KnockOutcome>(),
+  /** Open, Close or Open SSH: answers with the run's id; progress and the outcome come as events. */
+  'knock:run': {
+    input: z.strictObject({
+      profileId,
+      action: z.enum(['open', 'close', 'ssh']),
+      reknock: z.boolean().optional(),
+    }),
+    result: resultOf<{ runId: string }>(),
   },
-  'knock:close': { input: byId, result: resultOf<KnockOutcome>() },
   'knock:cancel': { input: byId, result: resultOf<{ cancelled: boolean }>() },
   'knock:history': { input: z.undefined(), result: resultOf<KnockOutcome[]>() },
-  'ssh:open': { input: byId, result: resultOf<KnockOutcome>() },
   'probe:run': { input: byId, result: resultOf<ProbeView>() },
   'settings:get': { input: z.undefined(), result: resultOf<SettingsView>() },
   'settings:save': { input: settingsSchema, result: resultOf<SettingsView>() },

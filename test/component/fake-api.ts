@@ -189,12 +189,10 @@ export class FakeSesame extends FakeKnocks {
         const json = `${JSON.stringify({ version: 1, profiles: this.profiles }, null, 2)}\n`;
         return Promise.resolve(ok({ json, count: this.profiles.length }));
       }
-      case 'knock:open':
-        return this.knock(given.id, byId(given.id), 'open');
-      case 'knock:close':
-        return this.knock(given.id, byId(given.id), 'close');
-      case 'ssh:open':
-        return this.knock(given.id, byId(given.id), 'ssh');
+      case 'knock:run': {
+        const { profileId, action } = input as RequestInput<'knock:run'>;
+        return this.knock(profileId, byId(profileId), action);
+      }
       case 'knock:cancel':
         return Promise.resolve(ok({ cancelled: this.held.some((r) => r.profile.id === given.id) }));
       case 'knock:history':
@@ -235,12 +233,10 @@ export class FakeSesame extends FakeKnocks {
         export: call('profiles:export'),
       },
       knock: {
-        open: call('knock:open'),
-        close: call('knock:close'),
+        run: call('knock:run'),
         cancel: call('knock:cancel'),
         history: call('knock:history'),
       },
-      ssh: { open: call('ssh:open') },
       probe: { run: call('probe:run') },
       settings: { get: call('settings:get'), save: call('settings:save') },
       on: (event, listener) => {

@@ -20,7 +20,6 @@ export interface HeldRun {
   runId: string;
   profile: Profile;
   action: KnockAction;
-  resolve: (result: IpcResult<KnockOutcome>) => void;
 }
 
 /** The address every fake knock resolves to (TEST-NET-1). */
@@ -74,14 +73,13 @@ export class FakeKnocks {
     });
   }
 
-  /** Ends the newest held run: `knock:finished` then the request's answer. */
+  /** Ends the newest held run with `knock:finished`. */
   finish(verdict: KnockVerdict, error?: string): KnockOutcome {
     const run = this.held.pop();
     if (!run) throw new Error('FakeSesame: no held run to finish');
     const outcome = this.outcome(run, verdict, error);
     this.history = [outcome, ...this.history];
     this.emit('knock:finished', outcome);
-    run.resolve({ ok: true, value: outcome });
     return outcome;
   }
 
@@ -143,33 +141,32 @@ export class FakeKnocks {
     return this.clock;
   }
 
-  /** Knocks a profile found by the caller; an unknown id is refused as main refuses it. */
+  /**
+   * Starts a knock of a profile found by the caller, as main does: refused at once (unknown id),
+   * or accepted with its run id; progress and the outcome follow as events (at once, or when a
+   * test steps a held run).
+   */
   protected knock(
     id: string,
     profile: Profile | undefined,
     action: KnockAction,
-  ): Promise<IpcResult<KnockOutcome>> {
+  ): Promise<IpcResult<{ runId: string }>> {
     if (!profile) {
       return Promise.resolve({
         ok: false,
         error: { code: 'not-found', message: `no profile with id ${id}` },
       });
     }
-    if (action === 'close' && !profile.close) {
-      return Promise.resolve({
-        ok: false,
-        error: { code: 'invalid', message: `${profile.name} has no close sequence` },
-      });
-    }
     this.runs += 1;
-    return new Promise((resolve) => {
-      this.held.push({ runId: `run-${this.runs}`, profile, action, resolve });
-      if (this.holding) return;
+    const runId = `run-${this.runs}`;
+    this.held.push({ runId, profile, action });
+    if (!this.holding) {
       this.stage('resolving');
       this.hitsOf(profile, action).forEach((_, i) => this.hit(i));
       this.stage('probing');
       const fallback: ProbeState = action === 'close' ? 'closed' : 'open';
       this.finish(this.probeStates.get(id) ?? fallback);
-    });
+    }
+    return Promise.resolve({ ok: true, value: { runId } });
   }
 }

@@ -13,6 +13,7 @@ import {
 import {
   hitSlots,
   noRuns,
+  runAccepted,
   runFinished,
   runProgressed,
   runStarted,
@@ -101,6 +102,24 @@ describe('runs', () => {
     expect(state.byProfile.web?.hits).toEqual([]);
     state = runProgressed(state, event({ runId: 'r2', stage: 'resolving' }), 'web');
     expect(state.byProfile.web?.runId).toBe('r2');
+  });
+
+  it('takes the run id from the reply or from an event, whichever comes first', () => {
+    const finished = outcome({
+      runId: 'r1',
+      profileId: 'web',
+      profileName: 'web',
+      verdict: 'open',
+    });
+    // The reply first: the id names the run, and its events and outcome land on it.
+    let state = runAccepted(runStarted(noRuns, 'web', 'web', 'open'), 'web', 'r1');
+    expect(state.byProfile.web).toMatchObject({ runId: 'r1', stage: 'starting' });
+    state = runFinished(runProgressed(state, event({}), 'web'), finished);
+    expect(state.byProfile.web).toMatchObject({ runId: 'r1', stage: 'done', outcome: finished });
+    // The events first: the reply that follows changes nothing.
+    let early = runFinished(runStarted(noRuns, 'web', 'web', 'open'), finished);
+    early = runAccepted(early, 'web', 'r1');
+    expect(early.byProfile.web).toMatchObject({ runId: 'r1', stage: 'done', outcome: finished });
   });
 
   it('a finish for another run does not take over a running one on screen', () => {

@@ -1,7 +1,17 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { KnockAction } from '../../shared/ipc/contract';
+import type { FakeSesame } from './fake-api';
 import { outcome, profile, twoProfiles } from './fixtures';
 import { renderApp, row } from './render';
+
+/** The profiles the window asked main to knock with one action, in order (`knock:run` inputs). */
+function runs(fake: FakeSesame, action: KnockAction): { id: string }[] {
+  return fake
+    .inputs('knock:run')
+    .filter((input) => input.action === action)
+    .map((input) => ({ id: input.profileId }));
+}
 
 function press(key: string, options: Partial<KeyboardEventInit> = {}) {
   fireEvent.keyDown(document.activeElement ?? document.body, { key, ...options });
@@ -34,11 +44,11 @@ describe('profile list', () => {
   it('Open, Close, Open SSH and Check door call the API with the profile id', async () => {
     const { fake } = await renderApp(twoProfiles());
     fireEvent.click(screen.getByRole('button', { name: 'Open db' }));
-    await waitFor(() => expect(fake.inputs('knock:open')).toEqual([{ id: 'db' }]));
+    await waitFor(() => expect(runs(fake, 'open')).toEqual([{ id: 'db' }]));
     fireEvent.click(screen.getByRole('button', { name: 'Close web' }));
-    await waitFor(() => expect(fake.inputs('knock:close')).toEqual([{ id: 'web' }]));
+    await waitFor(() => expect(runs(fake, 'close')).toEqual([{ id: 'web' }]));
     fireEvent.click(screen.getByRole('button', { name: 'Open SSH to db' }));
-    await waitFor(() => expect(fake.inputs('ssh:open')).toEqual([{ id: 'db' }]));
+    await waitFor(() => expect(runs(fake, 'ssh')).toEqual([{ id: 'db' }]));
     fireEvent.click(screen.getByRole('button', { name: 'Check door of web' }));
     await waitFor(() => expect(fake.inputs('probe:run')).toEqual([{ id: 'web' }]));
     expect(await within(row('web')).findByText('Door closed')).toBeInTheDocument();
@@ -58,10 +68,10 @@ describe('profile list', () => {
     expect(row('web')).not.toHaveAttribute('aria-current');
     expect(row('db')).toHaveFocus();
     press('Enter');
-    await waitFor(() => expect(fake.inputs('knock:open')).toEqual([{ id: 'db' }]));
+    await waitFor(() => expect(runs(fake, 'open')).toEqual([{ id: 'db' }]));
     press('ArrowUp');
     press('Enter');
-    await waitFor(() => expect(fake.inputs('knock:open')).toEqual([{ id: 'db' }, { id: 'web' }]));
+    await waitFor(() => expect(runs(fake, 'open')).toEqual([{ id: 'db' }, { id: 'web' }]));
     press('End');
     expect(row('db')).toHaveAttribute('aria-current', 'true');
     press('Home');
@@ -73,7 +83,7 @@ describe('profile list', () => {
     const close = screen.getByRole('button', { name: 'Close web' });
     close.focus();
     fireEvent.keyDown(close, { key: 'Enter' });
-    expect(fake.inputs('knock:open')).toEqual([]);
+    expect(runs(fake, 'open')).toEqual([]);
   });
 
   it('clicking a row selects it; S, C and P act on the selection', async () => {
@@ -81,13 +91,13 @@ describe('profile list', () => {
     fireEvent.click(within(row('db')).getByText('db.example.org'));
     expect(row('db')).toHaveAttribute('aria-current', 'true');
     press('s');
-    await waitFor(() => expect(fake.inputs('ssh:open')).toEqual([{ id: 'db' }]));
+    await waitFor(() => expect(runs(fake, 'ssh')).toEqual([{ id: 'db' }]));
     press('p');
     await waitFor(() => expect(fake.inputs('probe:run')).toEqual([{ id: 'db' }]));
     press('c'); // db has no close sequence: nothing is sent
     fireEvent.click(within(row('web')).getByText('web.example.org'));
     press('c');
-    await waitFor(() => expect(fake.inputs('knock:close')).toEqual([{ id: 'web' }]));
+    await waitFor(() => expect(runs(fake, 'close')).toEqual([{ id: 'web' }]));
   });
 
   it('letters typed into a text field are not shortcuts', async () => {
@@ -96,7 +106,7 @@ describe('profile list', () => {
     const text = await screen.findByLabelText('Text to import');
     fireEvent.keyDown(text, { key: 's' });
     fireEvent.keyDown(text, { key: 'n' });
-    expect(fake.inputs('ssh:open')).toEqual([]);
+    expect(runs(fake, 'ssh')).toEqual([]);
     expect(screen.queryByRole('form', { name: 'New profile' })).not.toBeInTheDocument();
   });
 
@@ -183,7 +193,7 @@ describe('profile list', () => {
     expect(dialog).toHaveFocus();
     // Shortcuts are off while a dialog is open.
     fireEvent.keyDown(dialog, { key: 'Enter' });
-    expect(fake.inputs('knock:open')).toEqual([]);
+    expect(runs(fake, 'open')).toEqual([]);
     // Tab stays inside: Shift+Tab from the dialog goes to its last control.
     fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
     expect(within(dialog).getByRole('button', { name: 'Close' })).toHaveFocus();
@@ -209,7 +219,7 @@ describe('profile list', () => {
 
   it('shows a refused knock as an alert (role=alert)', async () => {
     const { fake } = await renderApp(twoProfiles());
-    fake.failures.set('knock:open', {
+    fake.failures.set('knock:run', {
       code: 'busy',
       message: 'web is being knocked already; wait or cancel it',
     });

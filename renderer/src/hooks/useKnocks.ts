@@ -1,14 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type {
-  IpcResult,
-  KnockAction,
-  KnockOutcome,
-  ProbeView,
-  SesameApi,
-} from '../../../shared/ipc/contract';
+import type { KnockAction, KnockOutcome, ProbeView, SesameApi } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
 import {
   noRuns,
+  runAccepted,
   runFinished,
   runProgressed,
   runRefused,
@@ -83,23 +78,11 @@ export function useKnocks(api: SesameApi, nameOf: (profileId: string) => string)
     async (profile: Profile, action: KnockAction) => {
       setNotice(undefined);
       setRuns((state) => runStarted(state, profile.id, profile.name, action));
-      const id = { id: profile.id };
-      let result: IpcResult<KnockOutcome>;
-      switch (action) {
-        case 'open':
-          result = await api.knock.open(id);
-          break;
-        case 'close':
-          result = await api.knock.close(id);
-          break;
-        case 'ssh':
-          result = await api.ssh.open(id);
-          break;
-      }
-      if (result.ok) finished(result.value);
+      const result = await api.knock.run({ profileId: profile.id, action });
+      if (result.ok) setRuns((state) => runAccepted(state, profile.id, result.value.runId));
       else setRuns((state) => runRefused(state, profile.id, result.error.message));
     },
-    [api, finished],
+    [api],
   );
 
   const probe = useCallback(

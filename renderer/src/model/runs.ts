@@ -64,6 +64,16 @@ export function runStarted(
   return put(state, freshRun(profileId, profileName, action));
 }
 
+/**
+ * Main accepted the knock and named its run. Its events may have come first (they carry the id
+ * too), so a run that already has an id keeps it.
+ */
+export function runAccepted(state: RunsState, profileId: string, runId: string): RunsState {
+  const known = state.byProfile[profileId];
+  if (!known || known.runId !== undefined) return state;
+  return put(state, { ...known, runId }, state.currentProfileId === profileId);
+}
+
 /** A `knock:progress` event: a stage change or one more hit; an unknown run id starts a new run. */
 export function runProgressed(
   state: RunsState,
@@ -88,7 +98,11 @@ export function runProgressed(
   });
 }
 
-/** A finished knock (the `knock:finished` event or the request's own result; both may arrive). */
+/**
+ * A `knock:finished` event: the outcome of the run it names, or of a run the window asked for and
+ * whose id has not arrived yet; a knock started elsewhere (the tray, the close after ssh) is shown
+ * as a new run.
+ */
 export function runFinished(state: RunsState, outcome: KnockOutcome): RunsState {
   const known = state.byProfile[outcome.profileId];
   const awaiting =

@@ -1,6 +1,8 @@
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { knockCommand, type ProfileLookup } from '../../../electron/cli/knock';
+import { EXIT_DOOR_UNCHANGED, knockCommand, type ProfileLookup } from '../../../electron/cli/knock';
+import { createDoorEngine } from '../../../electron/node/door-engine';
 import { runCli } from '../../../electron/cli/main';
 import { profileSchema } from '../../../shared/profile/profile';
 
@@ -25,6 +27,16 @@ async function udpListener(count: number) {
     });
   });
   return { port: server.address().port, done, close: () => server.close() };
+}
+
+/** A TCP port on loopback that answers (a door left open), or one that refuses (a closed door). */
+async function tcpPort(listening: boolean) {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  if (!listening) await new Promise((resolve) => server.close(resolve));
+  return { port, close: () => server.close() };
 }
 
 describe('sesame knock (knock drop-in)', () => {
@@ -97,8 +109,9 @@ describe('sesame knock --profile', () => {
     expect(c.err.join('')).toContain('--udp cannot be combined with --profile');
   });
 
-  it('sends the close sequence of a profile', async () => {
+  it('sends the close sequence of a profile, then checks that the door closed', async () => {
     const listener = await udpListener(2);
+    const service = await tcpPort(false);
     const profile = profileSchema.parse({
       id: 'p',
       name: 'local',
@@ -108,6 +121,7 @@ describe('sesame knock --profile', () => {
         { port: listener.port, protocol: 'udp' },
         { port: listener.port, protocol: 'udp' },
       ],
+      servicePort: service.port,
     });
     const c = capture();
     const code = await knockCommand(() => Promise.resolve({ ok: true, profile }))(
@@ -120,5 +134,37 @@ describe('sesame knock --profile', () => {
     expect(c.out.join('')).toContain(
       `local: sent close sequence ${listener.port}:udp,${listener.port}:udp to 127.0.0.1`,
     );
+    expect(c.out.join('')).toContain(`local: closed: 127.0.0.1:${service.port} no longer answers`);
+  });
+
+  it('says so and exits 2 when the service port still answers after the close sequence', async () => {
+    const listener = await udpListener(1);
+    const service = await tcpPort(true);
+    const profile = profileSchema.parse({
+      id: 'p',
+      name: 'local',
+      host: '127.0.0.1',
+      open: [{ port: 1, protocol: 'tcp' }],
+      close: [{ port: listener.port, protocol: 'udp' }],
+      servicePort: service.port,
+    });
+    const c = capture();
+    const door = createDoorEngine(undefined, { closeSettleMs: 300 });
+    const code = await knockCommand(() => Promise.resolve({ ok: true, profile }), door)(
+      ['--profile', 'local', '--close'],
+      c.io,
+    );
+    listener.close();
+    service.close();
+    expect(code).toBe(EXIT_DOOR_UNCHANGED);
+    expect(c.err.join('')).toContain(
+      `local: still open: 127.0.0.1:${service.port} still answers after the close sequence`,
+    );
+  });
+
+  it('refuses the options of opening with --close', async () => {
+    const c = capture();
+    expect(await runCli(['knock', '--profile', 'web', '--close', '--reknock'], c.io)).toBe(1);
+    expect(c.err.join('')).toContain('--reknock and --probe-timeout are for opening');
   });
 });

@@ -93,7 +93,7 @@ describe('sesame ssh', () => {
     const c = capture();
     expect(await ssh(['loc', '--probe-timeout', '300'], c.io)).toBe(2);
     expect(ran).toEqual([]);
-    expect(c.err.join('')).toContain('is closed after knocking; not starting ssh');
+    expect(c.err.join('')).toContain('is closed after knocking; ssh was not started');
   });
 
   it('prints what it would do with --dry-run and sends nothing', async () => {

@@ -140,6 +140,24 @@ describe('the app services behind IPC', () => {
     expect(await t.call('profiles:export')).toMatchObject({ ok: true, value: { count: 1 } });
     expect(await t.call('knock:history')).toEqual({ ok: true, value: [] });
     expect(await t.call('knock:cancel', { id })).toEqual({ ok: true, value: { cancelled: false } });
+    // A door run answers with its id only (the outcome comes as an event); a second run of the
+    // same profile while the first one runs is refused.
+    // Knocks stay on loopback.
+    const saved = await t.call('profiles:save', {
+      profile: { ...lab, name: 'loop', host: '127.0.0.1' },
+    });
+    const loop = (saved as { value: { id: string } }).value.id;
+    const finished = new Promise((resolve) => t.services.knocks.finished.add(resolve));
+    const run = await t.call('knock:run', { profileId: loop, action: 'close' });
+    expect(run).toEqual({ ok: true, value: { runId: expect.any(String) as string } });
+    expect(await t.call('knock:run', { profileId: loop, action: 'open' })).toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
+    await expect(finished).resolves.toMatchObject({
+      runId: (run as { value: { runId: string } }).value.runId,
+      action: 'close',
+    });
     expect(await t.call('settings:get')).toMatchObject({
       ok: true,
       value: { settings: defaultSettings },

@@ -86,10 +86,12 @@ describe('IPC handlers', () => {
 
   it('turn a handler that throws into an internal error value, and report it', async () => {
     const { ipc, errors } = setup();
-    await expect(ipc.invoke('knock:open', trusted, { id: 'a' })).resolves.toMatchObject({
+    await expect(
+      ipc.invoke('knock:run', trusted, { profileId: 'a', action: 'open' }),
+    ).resolves.toMatchObject({
       ok: false,
-      error: { code: 'internal', message: 'knock:open: not used in this test' },
+      error: { code: 'internal', message: 'knock:run: not used in this test' },
     });
-    expect(errors).toEqual(['knock:open: Error: not used in this test']);
+    expect(errors).toEqual(['knock:run: Error: not used in this test']);
   });
 });

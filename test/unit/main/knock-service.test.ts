@@ -2,13 +2,12 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnockHistory } from '../../../electron/main/knock-history';
 import { KnockService, type TerminalLauncher } from '../../../electron/main/knock-service';
+import { createDoorEngine } from '../../../electron/node/door-engine';
 import { createLogger } from '../../../electron/node/logger';
-import { sendKnocks } from '../../../electron/node/knock-sender';
-import { openDoor } from '../../../electron/node/open-door';
-import { probePort } from '../../../electron/node/probe';
-import { resolveHost } from '../../../electron/node/resolve';
 import {
   defaultSettings,
+  type IpcResult,
+  type KnockAction,
   type KnockOutcome,
   type KnockProgressEvent,
   type Settings,
@@ -74,10 +73,7 @@ function setup(options: Setup = {}) {
     },
     settings: () => options.settings ?? defaultSettings,
     history,
-    openDoor,
-    sendKnocks,
-    probePort,
-    resolveHost,
+    door: createDoorEngine(undefined, { openProbeMs: 600, closeSettleMs: 300 }),
     launchTerminal:
       options.launch ??
       ((setting, argv) => {
@@ -91,8 +87,6 @@ function setup(options: Setup = {}) {
       }),
     logger: createLogger('test', (_l, line) => logs.push(line)),
     now: () => (now += 5),
-    probeTimeoutMs: 600,
-    closeSettleMs: 300,
   });
   const progress: KnockProgressEvent[] = [];
   const finished: KnockOutcome[] = [];
@@ -101,11 +95,22 @@ function setup(options: Setup = {}) {
   return { service, history, stored, launches, progress, finished, logs };
 }
 
+/** Starts a run and waits for its outcome (the window gets it as the `knock:finished` event). */
+async function knock(
+  service: KnockService,
+  id: string,
+  action: KnockAction,
+): Promise<IpcResult<KnockOutcome>> {
+  const started = service.start(id, action);
+  if (!started.ok) return started;
+  return { ok: true, value: await started.value.finished };
+}
+
 describe('KnockService (real sender and probe on loopback)', () => {
   it('opens: knocks hit by hit, probes the service port, records and announces the outcome', async () => {
     const port = await listener();
     const t = setup({ profiles: [profile({ servicePort: port })] });
-    const result = await t.service.open('p1');
+    const result = await knock(t.service, 'p1', 'open');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const outcome = result.value;
@@ -131,13 +136,25 @@ describe('KnockService (real sender and probe on loopback)', () => {
     expect(new Set(t.progress.map((p) => p.runId))).toEqual(new Set([outcome.runId]));
     expect(t.finished).toEqual([outcome]);
     expect(t.history.list()).toEqual([outcome]);
-    expect(t.service.busy()).toEqual([]);
+    expect(t.service.cancel('p1')).toEqual({ cancelled: false });
+  });
+
+  it('answers a start with the run id at once; the outcome follows as the finished event', async () => {
+    const port = await listener();
+    const t = setup({ profiles: [profile({ servicePort: port })] });
+    const started = t.service.start('p1', 'open');
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    expect(t.finished).toEqual([]);
+    const outcome = await started.value.finished;
+    expect(outcome.runId).toBe(started.value.runId);
+    expect(t.finished).toEqual([outcome]);
   });
 
   it('reports a door that stayed closed as "closed", not as a failure', async () => {
     const port = await closedPort();
     const t = setup({ profiles: [profile({ servicePort: port })] });
-    const result = await t.service.open('p1');
+    const result = await knock(t.service, 'p1', 'open');
     expect(result).toMatchObject({
       ok: true,
       value: { verdict: 'closed', probe: { state: 'closed' } },
@@ -147,7 +164,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
   it('closes: sends the close sequence and probes the new state', async () => {
     const port = await closedPort();
     const t = setup({ profiles: [profile({ servicePort: port })] });
-    const result = await t.service.close('p1');
+    const result = await knock(t.service, 'p1', 'close');
     expect(result).toMatchObject({ ok: true, value: { action: 'close', verdict: 'closed' } });
     if (result.ok) expect(result.value.hits.map((h) => h.port)).toEqual([47003]);
   });
@@ -159,13 +176,13 @@ describe('KnockService (real sender and probe on loopback)', () => {
     setTimeout(() => {
       for (const s of servers.splice(0)) s.close();
     }, 100);
-    const result = await t.service.close('p1');
+    const result = await knock(t.service, 'p1', 'close');
     expect(result).toMatchObject({ ok: true, value: { action: 'close', verdict: 'closed' } });
   });
 
   it('refuses Close for a profile without a close sequence, as an outcome', async () => {
     const t = setup({ profiles: [profile({ close: undefined })] });
-    const result = await t.service.close('p1');
+    const result = await knock(t.service, 'p1', 'close');
     expect(result).toMatchObject({
       ok: true,
       value: { verdict: 'failed', error: 'lab has no close sequence', hits: [] },
@@ -185,7 +202,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
       ],
       settings: { ...defaultSettings, terminal: { kind: 'named', id: 'kitty' } },
     });
-    const result = await t.service.openSsh('p1');
+    const result = await knock(t.service, 'p1', 'ssh');
     expect(result).toMatchObject({
       ok: true,
       value: { action: 'ssh', verdict: 'open', ssh: { terminal: 'xterm', closesOnExit: false } },
@@ -214,7 +231,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
   it('Open SSH does not start ssh when the port stays closed', async () => {
     const port = await closedPort();
     const t = setup({ profiles: [profile({ servicePort: port })] });
-    const result = await t.service.openSsh('p1');
+    const result = await knock(t.service, 'p1', 'ssh');
     expect(result).toMatchObject({
       ok: true,
       value: { verdict: 'closed', probe: { state: 'closed' } },
@@ -232,7 +249,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
       profiles: [profile({ servicePort: port })],
       launch: () => Promise.resolve({ ok: true, label: 'GNOME Terminal', waits: true, exited }),
     });
-    const result = await t.service.openSsh('p1');
+    const result = await knock(t.service, 'p1', 'ssh');
     expect(result).toMatchObject({
       ok: true,
       value: { ssh: { terminal: 'GNOME Terminal', closesOnExit: true } },
@@ -256,7 +273,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
       profiles: [profile({ servicePort: port })],
       launch: () => Promise.resolve({ ok: false, error: 'no terminal found (tried xterm)' }),
     });
-    const result = await t.service.openSsh('p1');
+    const result = await knock(t.service, 'p1', 'ssh');
     expect(result).toMatchObject({
       ok: true,
       value: { verdict: 'failed', error: 'no terminal found (tried xterm)' },
@@ -276,10 +293,9 @@ describe('KnockService (real sender and probe on loopback)', () => {
         }),
       ],
     });
-    const first = t.service.open('p1');
+    const first = knock(t.service, 'p1', 'open');
     await expect.poll(() => t.progress.some((p) => p.hit)).toBe(true);
-    expect(t.service.busy()).toEqual(['p1']);
-    await expect(t.service.open('p1')).resolves.toMatchObject({
+    await expect(knock(t.service, 'p1', 'open')).resolves.toMatchObject({
       ok: false,
       error: { code: 'busy' },
     });
@@ -293,7 +309,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
 
   it('returns an unknown profile as not-found without recording anything', async () => {
     const t = setup();
-    await expect(t.service.open('nope')).resolves.toMatchObject({
+    await expect(knock(t.service, 'nope', 'open')).resolves.toMatchObject({
       ok: false,
       error: { code: 'not-found' },
     });
@@ -302,7 +318,7 @@ describe('KnockService (real sender and probe on loopback)', () => {
 
   it('reports a host that does not resolve as a failed outcome naming it', async () => {
     const t = setup({ profiles: [profile({ host: 'no-such-host.invalid' })] });
-    const result = await t.service.open('p1');
+    const result = await knock(t.service, 'p1', 'open');
     expect(result).toMatchObject({ ok: true, value: { verdict: 'failed' } });
     if (result.ok) expect(result.value.error).toMatch(/no-such-host\.invalid/);
   });

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createDoorEngine,
+  DOOR_TIMING,
+  type DoorParts,
+  type DoorStage,
+} from '../../../electron/node/door-engine';
+import type { SendKnocksOptions } from '../../../electron/node/knock-sender';
+import type { ProbeOptions, ProbeResult, ProbeState } from '../../../electron/node/probe';
+import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
+
+// The engine with every part injected: no network, a clock that moves only when the engine sleeps.
+// What the window, the tray and the CLI see of a door comes from these runs.
+
+function profile(overrides: Partial<ProfileInput> = {}): Profile {
+  return profileSchema.parse({
+    id: 'p1',
+    name: 'lab',
+    host: 'lab.example.org',
+    open: [
+      { port: 7000, protocol: 'tcp' },
+      { port: 8000, protocol: 'udp', delayMs: 40 },
+      { port: 9000, protocol: 'tcp' },
+    ],
+    close: [
+      { port: 9000, protocol: 'tcp' },
+      { port: 7000, protocol: 'tcp' },
+    ],
+    delayMs: 25,
+    servicePort: 22,
+    ...overrides,
+  });
+}
+
+interface Fake {
+  parts: DoorParts;
+  resolved: string[];
+  sent: { address: string; ports: string[] }[];
+  probes: ProbeOptions[];
+  slept: number[];
+}
+
+/** Parts that answer from a script: the probe states in order, the address a host resolves to. */
+function fakeParts(states: ProbeState[], address = '192.0.2.7'): Fake {
+  const fake: Fake = {
+    parts: undefined as unknown as DoorParts,
+    resolved: [],
+    sent: [],
+    probes: [],
+    slept: [],
+  };
+  let clock = 0;
+  fake.parts = {
+    resolve: (host, family) => {
+      fake.resolved.push(`${host}/${family}`);
+      return Promise.resolve({ ok: true, value: { address, family: 4 } });
+    },
+    send: (options: SendKnocksOptions) => {
+      fake.sent.push({
+        address: options.address,
+        ports: options.sequence.map((k) => `${k.port}/${k.protocol}/${String(k.delayMs)}`),
+      });
+      const hits = options.sequence.map((k, index) => ({
+        index,
+        port: k.port,
+        protocol: k.protocol,
+        address: options.address,
+        sentAt: 0,
+        offsetMs: 0,
+      }));
+      for (const hit of hits) options.onProgress?.({ hit, total: hits.length });
+      return Promise.resolve({
+        address: options.address,
+        family: options.family,
+        hits,
+        cancelled: options.signal?.aborted ?? false,
+      });
+    },
+    probe: (options) => {
+      fake.probes.push(options);
+      const state = states.shift() ?? 'closed';
+      const result: ProbeResult = {
+        state,
+        port: options.port,
+        address: options.address,
+        attempts: 1,
+        elapsedMs: 3,
+      };
+      return Promise.resolve(result);
+    },
+    now: () => clock,
+    sleep: (ms) => {
+      fake.slept.push(ms);
+      clock += ms;
+      return Promise.resolve();
+    },
+  };
+  return fake;
+}
+
+describe('door engine: open', () => {
+  it('resolves once, knocks with the default delay applied, and probes the same address', async () => {
+    const fake = fakeParts(['open']);
+    const stages: DoorStage[] = [];
+    const result = await createDoorEngine(fake.parts).open(profile(), {
+      onStage: (s) => stages.push(s),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      target: { address: '192.0.2.7', family: 4 },
+      probe: { state: 'open', address: '192.0.2.7', port: 22 },
+    });
+    expect(fake.resolved).toEqual(['lab.example.org/auto']);
+    expect(fake.sent).toEqual([
+      { address: '192.0.2.7', ports: ['7000/tcp/25', '8000/udp/40', '9000/tcp/25'] },
+    ]);
+    expect(fake.probes.map((p) => [p.address, p.port, p.timeoutMs])).toEqual([
+      ['192.0.2.7', 22, DOOR_TIMING.openProbeMs],
+    ]);
+    expect(stages).toEqual(['resolving', 'probing']);
+  });
+
+  it('knocks once more when asked and the door stayed closed, then reports the second probe', async () => {
+    const fake = fakeParts(['closed', 'open']);
+    const stages: DoorStage[] = [];
+    const result = await createDoorEngine(fake.parts).open(profile(), {
+      reknock: true,
+      probeTimeoutMs: 900,
+      onStage: (s) => stages.push(s),
+    });
+    expect(result).toMatchObject({ ok: true, probe: { state: 'open' } });
+    if (result.ok) expect(result.knocks).toHaveLength(2);
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.probes.map((p) => p.timeoutMs)).toEqual([900, 900]);
+    expect(stages).toEqual(['resolving', 'probing', 'reknocking', 'probing']);
+  });
+
+  it('does not knock again unless asked', async () => {
+    const fake = fakeParts(['closed', 'open']);
+    const result = await createDoorEngine(fake.parts).open(profile());
+    expect(result).toMatchObject({ ok: true, probe: { state: 'closed' } });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('reports a host that does not resolve, sending nothing', async () => {
+    const fake = fakeParts([]);
+    fake.parts.resolve = () => Promise.resolve({ ok: false, error: 'cannot resolve host x' });
+    await expect(createDoorEngine(fake.parts).open(profile())).resolves.toEqual({
+      ok: false,
+      error: 'cannot resolve host x',
+      knocks: [],
+    });
+    expect(fake.sent).toEqual([]);
+  });
+});
+
+describe('door engine: close', () => {
+  it('knocks the close sequence on the given address without resolving, then probes', async () => {
+    const fake = fakeParts(['closed']);
+    const result = await createDoorEngine(fake.parts).close(profile(), {
+      target: { address: '2001:db8::7', family: 6 },
+    });
+    expect(result).toMatchObject({ ok: true, probe: { state: 'closed', address: '2001:db8::7' } });
+    expect(fake.resolved).toEqual([]);
+    expect(fake.sent).toEqual([{ address: '2001:db8::7', ports: ['9000/tcp/25', '7000/tcp/25'] }]);
+    expect(fake.probes.map((p) => p.timeoutMs)).toEqual([DOOR_TIMING.quickProbeMs]);
+  });
+
+  it('probes again while the server is still removing its rule, until the port goes silent', async () => {
+    const fake = fakeParts(['open', 'open', 'closed']);
+    const result = await createDoorEngine(fake.parts).close(profile());
+    expect(result).toMatchObject({ ok: true, probe: { state: 'closed' } });
+    expect(fake.probes).toHaveLength(3);
+    expect(fake.slept).toEqual([DOOR_TIMING.closeRetryMs, DOOR_TIMING.closeRetryMs]);
+  });
+
+  it('reports a door that still answers once the settle time is over as open', async () => {
+    const fake = fakeParts(Array<ProbeState>(100).fill('open'));
+    const result = await createDoorEngine(fake.parts, { closeSettleMs: 1000 }).close(profile());
+    expect(result).toMatchObject({ ok: true, probe: { state: 'open' } });
+    // 1000 ms of settling in 250 ms pauses: the first probe and one after each pause.
+    expect(fake.probes).toHaveLength(5);
+  });
+
+  it('refuses a profile without a close sequence before resolving anything', async () => {
+    const fake = fakeParts([]);
+    await expect(
+      createDoorEngine(fake.parts).close(profile({ close: undefined })),
+    ).resolves.toEqual({ ok: false, error: 'lab has no close sequence', knocks: [] });
+    expect(fake.resolved).toEqual([]);
+  });
+});
+
+describe('door engine: ssh session', () => {
+  it('opens, starts ssh against the knocked address, and says the close follows its end', async () => {
+    const fake = fakeParts(['open']);
+    const argvs: (readonly string[])[] = [];
+    const session = await createDoorEngine(fake.parts).ssh(profile(), (argv) => {
+      argvs.push(argv);
+      return Promise.resolve({ ok: true, label: 'xterm', waits: true, exited: Promise.resolve() });
+    });
+    expect(session).toMatchObject({
+      ok: true,
+      terminal: 'xterm',
+      closesOnExit: true,
+      target: { address: '192.0.2.7' },
+    });
+    expect(argvs).toEqual([
+      [
+        'ssh',
+        '-o',
+        'HostName=192.0.2.7',
+        '-o',
+        'HostKeyAlias=lab.example.org',
+        '-p',
+        '22',
+        '--',
+        'lab.example.org',
+      ],
+    ]);
+  });
+
+  it('does not close after a terminal that does not wait, nor for a profile without close', async () => {
+    const launch = (waits: boolean) => () =>
+      Promise.resolve({ ok: true as const, label: 't', waits, exited: Promise.resolve() });
+    const engine = createDoorEngine(fakeParts(['open', 'open']).parts);
+    await expect(engine.ssh(profile(), launch(false))).resolves.toMatchObject({
+      closesOnExit: false,
+    });
+    await expect(engine.ssh(profile({ close: undefined }), launch(true))).resolves.toMatchObject({
+      closesOnExit: false,
+    });
+  });
+
+  it('starts no ssh when the door stays closed, and says so with the probe', async () => {
+    const fake = fakeParts(['closed']);
+    let launched = false;
+    const session = await createDoorEngine(fake.parts).ssh(profile(), () => {
+      launched = true;
+      return Promise.resolve({ ok: false, error: 'not reached' });
+    });
+    expect(session).toMatchObject({
+      ok: false,
+      error: 'port 22 on 192.0.2.7 is closed after knocking; ssh was not started',
+      probe: { state: 'closed' },
+    });
+    expect(launched).toBe(false);
+  });
+});
