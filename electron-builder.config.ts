@@ -38,6 +38,13 @@ const rpmDefaults = [
 /** The native modules (`cap` for server capture, `raw-socket` for crafted TCP knocks). */
 const nativeModules = ['**/node_modules/cap/**', '**/node_modules/raw-socket/**', '**/*.node'];
 
+/**
+ * The 1024 px app icon (`npm run icons`), for macOS and Windows: electron-builder converts a PNG to
+ * the .icns and .ico they need (at least 512 and 256 px) with its icon tool, downloaded at packaging
+ * like Electron (https://www.electron.build/icons).
+ */
+const appIcon = 'assets/icon.png';
+
 /** The whole installer configuration (exported for the schema test). */
 const config: Configuration = {
   appId: 'org.sesameknock.Sesame',
@@ -101,7 +108,7 @@ const config: Configuration = {
 
   mac: {
     target: [{ target: 'dmg', arch: ['arm64', 'x64'] }],
-    icon: 'assets/icon.icns',
+    icon: appIcon,
     category: 'public.app-category.utilities',
     extraResources: [{ from: 'build/bin', to: 'bin', filter: ['sesame'] }],
   },
@@ -109,7 +116,7 @@ const config: Configuration = {
 
   win: {
     target: [{ target: 'nsis', arch: ['x64'] }],
-    icon: 'assets/icon.ico',
+    icon: appIcon,
     extraResources: [{ from: 'build/bin', to: 'bin', filter: ['sesame.cmd'] }],
   },
   nsis: {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleForNode } from './bundle.mjs';
 
 const only = process.argv[2];
 const benches = readdirSync('test/bench')
@@ -13,16 +13,7 @@ mkdirSync('out/bench', { recursive: true });
 let failed = 0;
 for (const file of benches) {
   const outfile = join('out/bench', file.replace(/\.ts$/, '.mjs'));
-  await build({
-    entryPoints: [join('test/bench', file)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundleForNode({ entryPoints: [join('test/bench', file)], outfile });
   process.stdout.write(`\n== ${file}\n`);
   const result = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
   if (result.status !== 0) failed += 1;

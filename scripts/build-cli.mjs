@@ -1,6 +1,6 @@
 // Builds the `sesame` command line into one ESM file for plain Node (`bin.sesame`).
 // Packages stay external (installed beside it); `electron` is refused outright.
-import { build } from 'esbuild';
+import { bundleForNode } from './bundle.mjs';
 
 const refuseElectron = {
   name: 'refuse-electron',
@@ -14,16 +14,10 @@ const refuseElectron = {
 // `node scripts/build-cli.mjs [OUTFILE]`: the tests build a copy elsewhere.
 const outfile = process.argv[2] ?? 'out/cli/sesame.js';
 
-await build({
+await bundleForNode({
   entryPoints: ['electron/cli/index.ts'],
   outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  packages: 'external',
   sourcemap: true,
   banner: { js: '#!/usr/bin/env node' },
   plugins: [refuseElectron],
-  logLevel: 'warning',
 });

@@ -67,7 +67,7 @@ export function runIcons(args: readonly string[], deps: IconsDeps): number {
     if (check) {
       problems.push(problem);
     } else {
-      deps.writeFile(target, fresh);
+      deps.writeFile(target, fresh.asPng());
       written += 1;
     }
   }

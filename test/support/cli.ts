@@ -1,10 +1,10 @@
 // Builds the `sesame` CLI (and small helper scripts) for root-only tests, which run them inside a
 // namespace (`ip netns exec ... node sesame.js`) without depending on an earlier `npm run build`.
 import { execFile } from 'node:child_process';
-import { build } from 'esbuild';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { bundleForNode } from '../../scripts/bundle.mjs';
 
 const run = promisify(execFile);
 let built: Promise<string> | undefined;
@@ -46,16 +46,7 @@ export function testOutDir(name: string): string {
 /** Bundles a small TypeScript program (test senders, players) for plain Node; returns its path. */
 export async function bundleScript(name: string, contents: string): Promise<string> {
   const outfile = join(testOutDir(name), `${name}.mjs`);
-  await build({
-    stdin: { contents, resolveDir: process.cwd(), loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundleForNode({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, outfile });
   return outfile;
 }
 

@@ -1,14 +1,13 @@
 // `npm run icons -- --check` on the committed assets/, and on copies with a file changed, missing
 // or left over, to show the check catches each; plus what the images must be (sizes, templates).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeIcns, ICNS_TYPES } from '../../../scripts/packaging/icns';
-import { decodeIco } from '../../../scripts/packaging/ico';
-import { ICON_OUTPUTS } from '../../../scripts/packaging/icon-set';
+import { decode, encode } from 'fast-png';
+import { ICON_OUTPUTS, templateSvg } from '../../../scripts/packaging/icon-set';
 import { nodeIconsDeps, runIcons, type IconsDeps } from '../../../scripts/packaging/icons-command';
-import { decodePng, encodePng } from '../../../scripts/packaging/png';
+import { rasterizeSvg } from '../../../scripts/packaging/rasterize';
 
 const assets = join(process.cwd(), 'assets');
 const work = mkdtempSync(join(tmpdir(), 'sesame-assets-'));
@@ -44,29 +43,31 @@ describe('npm run icons -- --check', () => {
   it('names a PNG whose pixels differ from its source', () => {
     const dir = copyOfAssets('changed');
     const file = join(dir, 'icons/32x32.png');
-    const image = decodePng(readFileSync(file));
+    const image = decode(readFileSync(file));
     image.data.fill(255, (16 * 32 + 16) * 4, (16 * 32 + 20) * 4); // four white pixels mid-door
-    writeFileSync(file, encodePng(image));
+    writeFileSync(file, encode(image));
     const deps = captured(dir);
     expect(runIcons(['--check'], deps)).toBe(1);
     expect(deps.text()).toContain('assets/icons/32x32.png differs from its source: pixel (');
     expect(deps.text()).not.toContain('16x16');
   });
 
-  it('names an icon inside the .ico and the .icns that changed, and a missing or stale file', () => {
+  it('names a damaged, cut short, wrongly sized, missing or stale file', () => {
     const dir = copyOfAssets('spoilt');
-    const ico = readFileSync(join(dir, 'icon.ico'));
-    ico[ico.length - 40] = (ico[ico.length - 40] ?? 0) ^ 0xff; // corrupt the 256 px PNG's data
-    writeFileSync(join(dir, 'icon.ico'), ico);
-    writeFileSync(join(dir, 'icon.icns'), readFileSync(join(dir, 'icon.icns')).subarray(0, 100));
+    const damaged = readFileSync(join(dir, 'icons/256x256.png'));
+    damaged[damaged.length - 40] = (damaged[damaged.length - 40] ?? 0) ^ 0xff; // in the image data
+    writeFileSync(join(dir, 'icons/256x256.png'), damaged);
+    writeFileSync(join(dir, 'icon.png'), readFileSync(join(dir, 'icon.png')).subarray(0, 100));
+    writeFileSync(join(dir, 'icons/48x48.png'), readFileSync(join(dir, 'icons/32x32.png')));
     rmSync(join(dir, 'tray/tray-idleTemplate@2x.png'));
     writeFileSync(join(dir, 'tray/old.png'), 'x');
     const deps = captured(dir);
     expect(runIcons(['--check'], deps)).toBe(1);
     const text = deps.text();
-    expect(text).toContain('icons: 4 file(s) do not match the SVG sources; run npm run icons');
-    expect(text).toContain('assets/icon.ico 256px: chunk IDAT fails its CRC (the file is damaged)');
-    expect(text).toContain('assets/icon.icns: header says');
+    expect(text).toContain('icons: 5 file(s) do not match the SVG sources; run npm run icons');
+    expect(text).toMatch(/assets\/icons\/256x256\.png is not a readable PNG \(.*CRC/);
+    expect(text).toContain('assets/icon.png is not a readable PNG (');
+    expect(text).toContain('assets/icons/48x48.png is 32x32, the source renders 48x48');
     expect(text).toContain('assets/tray/tray-idleTemplate@2x.png is missing');
     expect(text).toContain('assets/tray/old.png is not generated from any source (stale?)');
   });
@@ -82,6 +83,9 @@ describe('npm run icons -- --check', () => {
       `icons: 1 written, ${ICON_OUTPUTS.length - 1} already up to date, 1 stale removed\n`,
     );
     expect(readFileSync(join(dir, 'icon.png')).equals(before)).toBe(true);
+    const svg = readFileSync(join(dir, 'icon.svg'), 'utf8');
+    const written = readFileSync(join(dir, 'icons/64x64.png'));
+    expect(written.equals(rasterizeSvg(svg, 64).asPng()), "resvg's own PNG").toBe(true);
     const again = captured(dir);
     expect(runIcons(['--check'], again), again.text()).toBe(0);
   });
@@ -94,19 +98,21 @@ describe('npm run icons -- --check', () => {
 });
 
 describe('the icon set', () => {
-  const png = (path: string) => decodePng(readFileSync(join(assets, path)), path);
+  const png = (path: string) => decode(readFileSync(join(assets, path)));
 
-  it('has every Linux size, a 1024 px PNG, seven .ico sizes and the icns types up to 1024', () => {
+  it('has every Linux size and a 1024 px PNG, all 8-bit RGBA; no .ico or .icns', () => {
     for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) {
-      expect(png(`icons/${size}x${size}.png`).width).toBe(size);
+      expect(png(`icons/${size}x${size}.png`)).toMatchObject({
+        width: size,
+        height: size,
+        depth: 8,
+        channels: 4,
+      });
     }
-    expect(png('icon.png').width).toBe(1024);
-    expect(decodeIco(readFileSync(join(assets, 'icon.ico'))).map((i) => i.size)).toEqual([
-      16, 24, 32, 48, 64, 128, 256,
-    ]);
-    const icns = decodeIcns(readFileSync(join(assets, 'icon.icns')));
-    expect(icns.map((e) => e.type)).toEqual(Object.keys(ICNS_TYPES));
-    for (const entry of icns) expect(decodePng(entry.png).width).toBe(ICNS_TYPES[entry.type]);
+    expect(png('icon.png')).toMatchObject({ width: 1024, height: 1024 });
+    // electron-builder makes them from icon.png (builder-icons.test.ts).
+    expect(existsSync(join(assets, 'icon.ico'))).toBe(false);
+    expect(existsSync(join(assets, 'icon.icns'))).toBe(false);
   });
 
   it('gives every tray state a 1x and @2x image, and macOS black-and-alpha templates', () => {
@@ -127,6 +133,17 @@ describe('the icon set', () => {
         expect(visible, `${name}${suffix} draws something`).toBeGreaterThan(template.width * 2);
       }
     }
+  });
+
+  it('makes a template from an SVG as the same alpha in black', () => {
+    const svg = readFileSync(join(assets, 'tray-knocking.svg'), 'utf8');
+    const colour = rasterizeSvg(svg, 32).pixels;
+    const template = rasterizeSvg(templateSvg(svg), 32).pixels;
+    for (let i = 0; i < colour.length; i += 4) {
+      expect([template[i], template[i + 1], template[i + 2]]).toEqual([0, 0, 0]);
+      expect(template[i + 3]).toBe(colour[i + 3]);
+    }
+    expect(() => templateSvg('<g/>')).toThrow('templateSvg: the source is not an <svg> document');
   });
 
   it('fills the 16 px app icon edge to edge, door in gold at the centre', () => {
