@@ -1,7 +1,7 @@
 // Building a terminal's argv: for each terminal Sesame knows and each OS, the spawn arguments that
 // run a given ssh argv. Pure; which terminals are installed is terminal-find.ts.
 import { terminalInfo, type TerminalId } from '../../shared/settings/terminals';
-import { assertNever } from '../../shared/basics';
+import { assertNever, type Parsed } from '../../shared/basics';
 
 /** One terminal to try: one Sesame knows by id, or the program of a custom setting. */
 export type TerminalTarget = TerminalId | { custom: string };
@@ -16,8 +16,6 @@ export interface TerminalCommand {
   waits: boolean;
   spawn: { detached: boolean; windowsHide: boolean; stdio: 'ignore' | 'inherit' };
 }
-
-type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
  * POSIX terminals get their own session (`detached`), so a signal to Sesame's process group (Ctrl-C
@@ -92,7 +90,7 @@ function osascriptArgs(app: keyof typeof appleScript, ssh: readonly string[]): s
  * then joins the arguments again, putting quotes around those with a space and escaping nothing, so
  * values it would mangle are refused rather than passed on.
  */
-function wtArgument(arg: string, index: number): Result<string> {
+function wtArgument(arg: string, index: number): Parsed<string> {
   const where = `ssh argument ${index} ${JSON.stringify(arg)}`;
   if (arg === '') return { ok: false, error: `${where} is empty; Windows Terminal would drop it` };
   if (/["\t]/.test(arg))
@@ -155,7 +153,7 @@ export function terminalCommand(
   sshArgv: readonly string[],
   platform: NodeJS.Platform,
   program?: string,
-): Result<TerminalCommand> {
+): Parsed<TerminalCommand> {
   const bad = checkSshArgv(sshArgv);
   if (bad !== undefined) return { ok: false, error: bad };
   const ssh = [...sshArgv];
@@ -242,6 +240,6 @@ export function terminalCommand(
   }
 }
 
-function ok(value: TerminalCommand): Result<TerminalCommand> {
+function ok(value: TerminalCommand): Parsed<TerminalCommand> {
   return { ok: true, value };
 }
