@@ -5,7 +5,7 @@ import { sendKnocks } from '../node/knock-sender';
 import type { Logger } from '../node/logger';
 import { openDoor } from '../node/open-door';
 import { probePort } from '../node/probe';
-import type { ProfileFileBackend } from '../node/profile-store';
+import type { ProfileFileBackend } from '../node/profile-store-file';
 import { ProfileStore } from '../node/profile-store';
 import type { SequenceSealer } from '../node/profile-sealing';
 import { resolveHost } from '../node/resolve';
