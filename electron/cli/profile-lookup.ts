@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { createLogger } from '../node/logger';
 import type { SequenceSealer } from '../node/profile-sealing';
-import { ProfileStore, profileStorePath } from '../node/profile-store';
+import { ProfileStore } from '../node/profile-store';
+import { profileStorePath } from '../node/profile-store-file';
 import type { ProfileLookup } from './knock';
 
 /** The profile file the CLI uses: the desktop app's (SESAME_CONFIG_DIR overrides the folder). */

@@ -3,7 +3,7 @@ import type { AppInfo, EncryptionView, TerminalChoice } from '../../shared/ipc/c
 import { importKnockdConfig } from '../../shared/knockd/import';
 import { createDoorEngine, type DoorParts, type DoorTiming } from '../node/door-engine';
 import type { Logger } from '../node/logger';
-import type { ProfileFileBackend } from '../node/profile-store';
+import type { ProfileFileBackend } from '../node/profile-store-file';
 import { ProfileStore } from '../node/profile-store';
 import type { SequenceSealer } from '../node/profile-sealing';
 import type { AppServices } from './handlers';

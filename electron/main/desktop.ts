@@ -11,7 +11,7 @@ import {
   Tray,
 } from 'electron';
 import { createLogger } from '../node/logger';
-import { profileStorePath } from '../node/profile-store';
+import { profileStorePath } from '../node/profile-store-file';
 import { availableTerminals, launchInTerminal } from '../node/terminal-launch';
 import { appInfo } from './app-info';
 import { createAppServices } from './app-services';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Store from 'electron-store';
 import { moveFileAside } from '../node/atomic-file';
 import type { Logger } from '../node/logger';
-import type { ProfileFileBackend } from '../node/profile-store';
+import type { ProfileFileBackend } from '../node/profile-store-file';
 import type { HistoryStorage } from './knock-history';
 import type { SettingsStorage } from './settings-service';
 

@@ -1,61 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
-import * as profileFile from '../../shared/profile/profile-file';
-import { moveFileAside, writeFileAtomic } from './atomic-file';
-import { parseJsonText } from './json-text';
-import type { Logger } from './logger';
+import { findDuplicateNames } from '../../shared/profile/profile-file';
 import {
-  differsFromMode,
-  entryOf,
   findByName,
   findEntry,
   lockedMessage,
   readable,
-  recordsOf,
   sameName,
   summary,
   type LockedProfile,
-  type SequenceSealer,
   type StoredEntry,
 } from './profile-sealing';
-import { errorMessage, isRecord } from '../../shared/basics';
+import {
+  ProfileStoreFile,
+  type ProfileFileDeps,
+  type ProfileFileError,
+} from './profile-store-file';
+import { isRecord } from '../../shared/basics';
 
-const VERSION = profileFile.PROFILE_FILE_VERSION;
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Where profiles live: Electron's userData folder for "Sesame" (pure, so every platform is testable). */
-export function profileStorePath(env: Env, platform: string, homedir: string): string {
-  const p = platform === 'win32' ? path.win32 : path.posix;
-  const folder = env.SESAME_CONFIG_DIR
-    ? env.SESAME_CONFIG_DIR
-    : platform === 'win32'
-      ? p.join(env.APPDATA || p.join(homedir, 'AppData', 'Roaming'), 'Sesame')
-      : platform === 'darwin'
-        ? p.join(homedir, 'Library', 'Application Support', 'Sesame')
-        : p.join(env.XDG_CONFIG_HOME || p.join(homedir, '.config'), 'Sesame');
-  return p.join(folder, 'profiles.json');
-}
-
-/** Why the store refused: `message` is for the user; `problems` are `field: message` lines (corrupt,
- * invalid), `movedTo` is where a bad file went, `names` the existing profiles in the way (name-taken)
- * or the profiles that cannot be decrypted here (locked). */
-export interface StoreError {
-  code:
-    | 'corrupt'
-    | 'newer-version'
-    | 'unreadable'
-    | 'invalid'
-    | 'not-found'
-    | 'name-taken'
-    | 'locked'
-    | 'encrypt-failed'
-    | 'io';
-  message: string;
-  problems?: string[];
-  movedTo?: string;
-  names?: string[];
+/** Why the store refused: the file's errors (see ProfileFileError), or `problems` as `field: message`
+ * lines (invalid), `names` the existing profiles in the way (name-taken) or the profiles that cannot
+ * be decrypted here (locked). */
+export interface StoreError extends Omit<ProfileFileError, 'code'> {
+  code: ProfileFileError['code'] | 'invalid' | 'not-found' | 'name-taken' | 'locked';
 }
 
 /** A store operation's outcome: expected failures are values. */
@@ -73,40 +40,8 @@ export type ProfileChanges = Removable<Omit<ProfileInput, 'id' | 'ssh'>> & {
   ssh?: Removable<NonNullable<ProfileInput['ssh']>>;
 };
 
-/** Where the store's file is read and written; the app passes one that goes through electron-store. */
-export interface ProfileFileBackend {
-  /** The file's bytes; throws an error with `code: 'ENOENT'` when there is no file yet. */
-  read(): Uint8Array;
-  /** Replaces the whole file with `data` (never half-written). */
-  write(data: Record<string, unknown>): void;
-}
-
-/** The default backend: the file at `file`, written atomically 0600 as 2-space JSON, folder 0700. */
-export function profileFileBackend(file: string): ProfileFileBackend {
-  return {
-    read: () => fs.readFileSync(file),
-    write: (data) => {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`);
-    },
-  };
-}
-
-/** What the store needs from outside, so tests pass a temp path, a fixed clock and a log sink. The
- * app adds `sealer` (safeStorage), `sealWrites` (its "Encrypt sequences" setting) and `backend`;
- * the plain CLI passes none of them, and then reads and writes plain profiles only. */
-export interface ProfileStoreDeps {
-  /** The file; also where a file that fails to parse is moved aside from. */
-  path: string;
-  now: () => Date;
-  logger: Logger;
-  /** Decrypts sealed records on read, and encrypts on write while `sealWrites()` is true. */
-  sealer?: SequenceSealer;
-  /** Asked at each write: true seals every readable profile (needs `sealer`), false writes plain. */
-  sealWrites?: () => boolean;
-  /** Reads and writes the file; defaults to `profileFileBackend(path)`. */
-  backend?: ProfileFileBackend;
-}
+/** What the store needs from outside: its file's path, clock, logger and, in the app, sealing. */
+export type ProfileStoreDeps = ProfileFileDeps;
 
 /**
  * The profiles on disk, shared by the desktop app and the CLI: JSON `{ version, profiles }`.
@@ -119,12 +54,11 @@ export class ProfileStore {
   private entries: StoredEntry[] = [];
   private extras: Record<string, unknown> = {}; // unknown top-level keys (electron-store's), kept
   private migrated = false;
-  private readonly warned = new Set<string>();
-  private readonly backend: ProfileFileBackend;
+  private readonly file: ProfileStoreFile;
 
-  constructor(private readonly deps: ProfileStoreDeps) {
+  constructor(deps: ProfileStoreDeps) {
     this.path = deps.path;
-    this.backend = deps.backend ?? profileFileBackend(deps.path);
+    this.file = new ProfileStoreFile(deps);
   }
 
   /** Reads the file: missing is empty, broken is moved aside, newer is left alone (writes refused). */
@@ -132,44 +66,13 @@ export class ProfileStore {
     this.entries = [];
     this.extras = {};
     this.migrated = false;
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(this.backend.read());
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT') return { ok: true, profiles: [] };
-      if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return this.moveAside('is not UTF-8', []);
-      return this.warn(fail('unreadable', `cannot read ${this.path}: ${errorMessage(error)}`));
-    }
-    const json = parseJsonText(text);
-    if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
-    const data = json.value;
-    // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
-    // creates it on first start): an empty profile file, not a broken one.
-    if (isRecord(data) && Object.keys(data).length === 0) return { ok: true, profiles: [] };
-    if (isRecord(data) && typeof data.version === 'number' && data.version > VERSION) {
-      const message =
-        `${this.path} was written by a newer Sesame (file version ${String(data.version)}; this one ` +
-        `reads up to ${String(VERSION)}). It is left as it is and will not be changed: update Sesame.`;
-      return this.warn(fail('newer-version', message));
-    }
-    const file = profileFile.readProfileFile(data);
-    if (!file.ok) return this.moveAside('is not a valid profile file', file.errors);
-    const { sealer } = this.deps;
-    this.entries = file.value.profiles.map((r, i) => entryOf(r, file.sources[i], sealer));
-    for (const p of this.locked()) {
-      const line = `profile "${p.name}": ${p.reason}`;
-      if (p.cause !== 'no-sealer' && !this.warned.has(line)) this.deps.logger.warn(line);
-      this.warned.add(line); // once per store: the app reloads on every change and every view
-    }
-    const extras = isRecord(data) ? Object.entries(data) : [];
-    this.extras = Object.fromEntries(extras.filter(([k]) => k !== 'version' && k !== 'profiles'));
-    if (file.migratedFrom === undefined) return { ok: true, profiles: this.list() };
+    const read = this.file.read();
+    if (!read.ok) return read;
+    const { entries, extras, notice } = read.value;
+    this.entries = entries;
+    this.extras = extras;
+    if (notice === undefined) return { ok: true, profiles: this.list() };
     this.migrated = true;
-    const notice =
-      `${this.path} was in the version ${String(file.migratedFrom)} format; it was read and will ` +
-      `be rewritten as version ${String(VERSION)} on the next change.`;
-    this.deps.logger.info(notice);
     return { ok: true, profiles: this.list(), notice };
   }
 
@@ -199,7 +102,7 @@ export class ProfileStore {
   /** Whether the last loaded file differs from what a write would make of it now (a profile that
    * would be sealed or unsealed, or an older format): the app may then call `resave()`. */
   needsResave(): boolean {
-    return this.migrated || differsFromMode(this.entries, this.writeSealer());
+    return this.migrated || this.file.wouldReseal(this.entries);
   }
 
   /** Validates and saves a new profile with a fresh id. */
@@ -266,7 +169,7 @@ export class ProfileStore {
       if (parsed.ok) incoming.push(parsed.value);
       else problems.push(...parsed.errors.map((e) => `${label}: ${e}`));
     }
-    const duplicate = problems.length === 0 && profileFile.findDuplicateNames(incoming);
+    const duplicate = problems.length === 0 && findDuplicateNames(incoming);
     if (duplicate) problems.push(duplicate);
     if (problems.length > 0) return invalid(problems);
     const plan = (entries: StoredEntry[]) => {
@@ -294,49 +197,16 @@ export class ProfileStore {
     return this.change((entries) => done(entries, undefined));
   }
 
-  private writeSealer(): SequenceSealer | undefined {
-    const { sealer, sealWrites } = this.deps;
-    return sealer && sealWrites?.() === true ? sealer : undefined;
-  }
-
   private change<T>(apply: (entries: StoredEntry[]) => StoreResult<Changed<T>>): StoreResult<T> {
     const loaded = this.load();
     if (!loaded.ok) return loaded;
     const next = apply(this.entries);
     if (!next.ok) return next;
-    const sealer = this.writeSealer();
-    const written = recordsOf(next.value.entries, sealer);
-    if (!written.ok) {
-      const why = `cannot encrypt the sequences of profile "${written.name}" with ${sealer?.backend ?? '?'}: ${written.error}; nothing was written`;
-      return this.warn(fail('encrypt-failed', why, { names: [written.name] }));
-    }
-    const data = { version: VERSION, profiles: written.records, ...this.extras };
-    try {
-      this.backend.write(data);
-    } catch (error) {
-      return this.warn(fail('io', `cannot write ${this.path}: ${errorMessage(error)}`));
-    }
-    this.entries = written.entries;
+    const written = this.file.write(next.value.entries, this.extras);
+    if (!written.ok) return written;
+    this.entries = written.value;
     this.migrated = false;
     return { ok: true, value: next.value.result };
-  }
-
-  private warn(failure: Failure): Failure {
-    this.deps.logger.warn(failure.error.message);
-    return failure;
-  }
-
-  private moveAside(what: string, problems: string[]): Failure {
-    const report = [`${this.path} ${what}:`, ...problems].join('\n  ');
-    let movedTo: string;
-    try {
-      movedTo = moveFileAside(this.path, this.deps.now());
-    } catch (error) {
-      const why = `${report}\nIt could not be moved aside: ${errorMessage(error)}`;
-      return this.warn(fail('unreadable', why));
-    }
-    const message = `${report}\nIt was moved to ${movedTo} (kept for you to repair and import); Sesame starts with no profiles.`;
-    return this.warn(fail('corrupt', message, { problems, movedTo }));
   }
 }
 
@@ -373,8 +243,4 @@ function lockedOut(entries: readonly StoredEntry[]): Failure {
   const locked = entries.flatMap((e) => (e.kind === 'locked' ? [e.locked] : []));
   const names = locked.map((p) => p.name);
   return fail('locked', locked.map(lockedMessage).join('\n'), { names });
-}
-
-function errorCode(error: unknown): string | undefined {
-  return isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
 }

@@ -7,18 +7,20 @@ import type { TerminalChoice } from '../../shared/ipc/contract';
 import { terminalIds, terminalInfo } from '../../shared/settings/terminals';
 import {
   checkSshArgv,
-  envValue,
   targetLabel,
-  terminalBehindAlternative,
   terminalCommand,
+  type TerminalCommand,
+  type TerminalTarget,
+} from './terminal-argv';
+import {
+  envValue,
+  terminalBehindAlternative,
   terminalProbe,
   terminalSearchOrder,
   windowsSshCandidates,
   type Env,
-  type TerminalCommand,
   type TerminalSetting,
-  type TerminalTarget,
-} from './terminal-argv';
+} from './terminal-find';
 import { errorMessage } from '../../shared/basics';
 
 /** Looks a program up (a name on PATH, or a path); undefined when it is not there. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProfileFileBackend } from '../../../electron/node/profile-store';
+import type { ProfileFileBackend } from '../../../electron/node/profile-store-file';
 import { dir, file, logs, storedProfile, useTempStore, web } from './profile-store-helpers';
 import { brokenSealer, fakeSealer, sealingStore } from './sealed-fakes';
 
