@@ -3,7 +3,7 @@ import type { Profile } from '../../shared/profile/profile';
 import { sshArgv } from '../../shared/profile/ssh-argv';
 import { formatSequence } from '../../shared/sequence/sequence';
 import { createDoorEngine, doorSequence, type DoorEngine } from '../node/door-engine';
-import { resolveHost } from '../node/resolve';
+import { resolveHost, type ResolvedAddress } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 import {
@@ -14,12 +14,16 @@ import {
   type ProfileLookup,
 } from './knock';
 import { errorMessage } from '../../shared/basics';
+import { holdSignals, signalExitCode, type SignalHold } from './signal-hold';
 
-/** Runs ssh in this terminal and resolves with its exit code; tests pass a recorder. */
-export type SshRunner = (argv: readonly string[]) => Promise<number>;
+/**
+ * Runs ssh in this terminal and resolves with its exit code; signals Sesame is sent while ssh runs
+ * are passed on through `signals`. Tests pass a recorder.
+ */
+export type SshRunner = (argv: readonly string[], signals: SignalHold) => Promise<number>;
 
 /** The real runner: ssh inherits the terminal; an argument array, never a shell. */
-export const runSshInTerminal: SshRunner = (argv) =>
+export const runSshInTerminal: SshRunner = (argv, signals) =>
   new Promise((resolve, reject) => {
     const [command, ...args] = argv;
     if (!command) {
@@ -27,8 +31,15 @@ export const runSshInTerminal: SshRunner = (argv) =>
       return;
     }
     const child = spawn(command, args, { stdio: 'inherit' });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    const stopForwarding = signals.forward((signal) => child.kill(signal));
+    child.once('error', (error) => {
+      stopForwarding();
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      stopForwarding();
+      resolve(code ?? (signal ? signalExitCode(signal) : 1));
+    });
   });
 
 /** The help text of `sesame ssh`. */
@@ -36,7 +47,8 @@ export const sshUsage = `Usage: sesame ssh NAME [--dry-run] [-v] [--probe-timeou
 
 Knocks the profile's open sequence, checks its service port, runs ssh against the knocked address
 (the saved name stays ssh's destination, so ~/.ssh/config and known_hosts still apply), and when
-ssh exits sends the close sequence if the profile has one.
+ssh exits sends the close sequence if the profile has one. Closing the terminal or killing sesame
+(SIGHUP, SIGTERM, SIGINT) ends ssh and still sends the close sequence.
   --dry-run   resolve the host, send nothing, print the hits and the ssh command line
 Exit: ssh's exit code; 1 bad usage or error, ${EXIT_DOOR_UNCHANGED} the port stayed closed, ${EXIT_UNREACHABLE} unreachable.
 `;
@@ -72,46 +84,83 @@ export function sshCommand(
     const profile = found.profile;
     if (values['dry-run']) return dryRun(profile, io);
 
-    // ssh runs in this terminal: the session "waits", and its exit code is the command's.
-    let sshCode = 1;
-    const session = await door.ssh(
-      profile,
-      (argv) => {
-        const exited = runSsh(argv).then(
-          (code) => {
-            sshCode = code;
-          },
-          (error: unknown) => {
-            io.err(`sesame: cannot run ssh: ${errorMessage(error)}\n`);
-          },
-        );
-        return Promise.resolve({ ok: true, label: 'this terminal', waits: true, exited });
-      },
-      { probeTimeoutMs, onHit: hitLine(io, values.verbose ?? false) },
-    );
-    if (!session.ok) {
-      if (!session.probe) return reportDoorFailure(profile, session, io);
-      io.err(`sesame: ${profile.name}: ${session.error}
-`);
-      return session.probe.state === 'unreachable' ? EXIT_UNREACHABLE : EXIT_DOOR_UNCHANGED;
+    // ssh runs in this terminal: the session "waits", and its exit code is the command's. From the
+    // launch until the close has been sent, a signal ends ssh instead of Sesame.
+    const signals = holdSignals();
+    try {
+      const code = await sshSession(profile, door, runSsh, signals, io, {
+        probeTimeoutMs,
+        verbose: values.verbose ?? false,
+      });
+      return signals.caught ? signalExitCode(signals.caught) : code;
+    } finally {
+      signals.release();
     }
-    await session.exited;
-    if (!session.closesOnExit) return sshCode;
-    const closed = await door.close(profile, { target: session.target });
-    if (!closed.ok) {
-      reportDoorFailure(profile, closed, io);
-      return sshCode === 0 ? 1 : sshCode;
-    }
-    if (values.verbose)
-      io.out(
-        `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${closed.target.address}\n`,
-      );
-    if (closed.probe.state === 'open')
-      io.err(
-        `sesame: ${profile.name}: port ${profile.servicePort} on ${closed.target.address} still answers after the close sequence\n`,
-      );
-    return sshCode;
   };
+}
+
+async function sshSession(
+  profile: Profile,
+  door: DoorEngine,
+  runSsh: SshRunner,
+  signals: SignalHold,
+  io: CliIo,
+  options: { probeTimeoutMs: number | undefined; verbose: boolean },
+): Promise<number> {
+  let sshCode = 1;
+  const session = await door.ssh(
+    profile,
+    (argv) => {
+      if (signals.caught)
+        return Promise.resolve({ ok: false, error: `${signals.caught} before ssh started` });
+      const exited = runSsh(argv, signals).then(
+        (code) => {
+          sshCode = code;
+        },
+        (error: unknown) => {
+          io.err(`sesame: cannot run ssh: ${errorMessage(error)}\n`);
+        },
+      );
+      return Promise.resolve({ ok: true, label: 'this terminal', waits: true, exited });
+    },
+    { probeTimeoutMs: options.probeTimeoutMs, onHit: hitLine(io, options.verbose) },
+  );
+  if (!session.ok) {
+    io.err(`sesame: ${profile.name}: ${session.error}\n`);
+    // The door opened but no session started: close it again rather than leave it open.
+    if (session.probe?.state === 'open' && session.target && profile.close)
+      await closeAfter(profile, door, session.target, io, options.verbose);
+    if (session.probe?.state === 'closed') return EXIT_DOOR_UNCHANGED;
+    return session.probe?.state === 'unreachable' ? EXIT_UNREACHABLE : 1;
+  }
+  await session.exited;
+  if (!session.closesOnExit) return sshCode;
+  const closed = await closeAfter(profile, door, session.target, io, options.verbose);
+  return closed || sshCode !== 0 ? sshCode : 1;
+}
+
+/** Sends the close sequence to the address ssh used; false when it could not be sent. */
+async function closeAfter(
+  profile: Profile,
+  door: DoorEngine,
+  target: ResolvedAddress,
+  io: CliIo,
+  verbose: boolean,
+): Promise<boolean> {
+  const closed = await door.close(profile, { target });
+  if (!closed.ok) {
+    reportDoorFailure(profile, closed, io);
+    return false;
+  }
+  if (verbose)
+    io.out(
+      `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${closed.target.address}\n`,
+    );
+  if (closed.probe.state === 'open')
+    io.err(
+      `sesame: ${profile.name}: port ${profile.servicePort} on ${closed.target.address} still answers after the close sequence\n`,
+    );
+  return true;
 }
 
 /** `--dry-run`: resolve the host, send nothing, print the hits, the probe and the ssh argv. */
