@@ -19,6 +19,7 @@ import { encryptionView, safeStorageSealer } from './encryption';
 import { ElectronStoreProfileBackend, historyStorage, settingsStorage } from './electron-stores';
 import { createHandlers } from './handlers';
 import { registerIpcHandlers } from './ipc';
+import { closeSessionsBeforeQuit } from './quit-sessions';
 import { notifyOutcome } from './notifications';
 import { setupContentSecurity } from './security';
 import { TrayService } from './tray';
@@ -134,6 +135,7 @@ export function startDesktop(): void {
       log.warn(`no system tray: ${String(error)}`);
     }
     backend.watch(() => services.profiles.fileChanged());
+    closeSessionsBeforeQuit(app, services.knocks, log);
     app.on('will-quit', () => tray.stop());
     windows.show();
   });

@@ -57,7 +57,12 @@ export class KnockService {
   readonly progress = new Listeners<KnockProgressEvent>();
   /** Every finished knock (open, close, or the knock of Open SSH). */
   readonly finished = new Listeners<KnockOutcome>();
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<
+    string,
+    { controller: AbortController; finished?: Promise<KnockOutcome> }
+  >();
+  /** ssh sessions still running whose door closes when they end (or when the app quits). */
+  private readonly sessions = new Set<SshSessionEntry>();
   private readonly now: () => number;
   private readonly newRunId: () => string;
   private runCount = 0;
@@ -103,9 +108,22 @@ export class KnockService {
 
   /** Stops a running knock of this profile; the knock finishes as `cancelled`. */
   cancel(id: string): { cancelled: boolean } {
-    const controller = this.running.get(id);
-    controller?.abort(new Error('cancelled'));
-    return { cancelled: controller !== undefined };
+    const running = this.running.get(id);
+    running?.controller.abort(new Error('cancelled'));
+    return { cancelled: running !== undefined };
+  }
+
+  /** How many ssh sessions are running whose door closes when they end. */
+  openSessions(): number {
+    return [...this.sessions].filter((session) => !session.closed).length;
+  }
+
+  /**
+   * Closes the doors of ssh sessions that are still running (the app is quitting: nothing would
+   * close them later). Resolves when every close has finished.
+   */
+  async closeOpenSessions(): Promise<void> {
+    await Promise.all([...this.sessions].map((session) => this.endSession(session)));
   }
 
   private async closeBody(profile: Profile, run: KnockRun, target?: ResolvedAddress) {
@@ -120,20 +138,40 @@ export class KnockService {
       (argv) => this.deps.launchTerminal(this.deps.settings().terminal, argv),
       { ...run.events, signal: run.signal },
     );
-    if (!session.ok) return run.door(session);
+    if (!session.ok) {
+      // The door opened but ssh did not start (no terminal, say): close it again.
+      if (session.probe?.state === 'open' && session.target && profile.close)
+        void this.closeAfterSsh(profile.id, session.target);
+      return run.door(session);
+    }
     const outcome = run.door(session);
     if (session.closesOnExit) {
-      const closeAfter = () => {
-        this.closeAfterSsh(profile.id, session.target);
-      };
-      void session.exited.then(closeAfter, closeAfter);
+      const entry: SshSessionEntry = { profileId: profile.id, target: session.target };
+      this.sessions.add(entry);
+      const end = () => void this.endSession(entry);
+      void session.exited.then(end, end);
     }
     return { ...outcome, ssh: { terminal: session.terminal, closesOnExit: session.closesOnExit } };
   }
 
-  private closeAfterSsh(id: string, target: ResolvedAddress): void {
+  /** Closes a session's door once, whether ssh ended or the app quits first. */
+  private endSession(session: SshSessionEntry): Promise<void> {
+    session.closed ??= this.closeAfterSsh(session.profileId, session.target).finally(() =>
+      this.sessions.delete(session),
+    );
+    return session.closed;
+  }
+
+  /**
+   * The close that follows an ssh session: it waits for a knock of the same profile that is running
+   * (a close must never be refused as busy), then runs as its own knock.
+   */
+  private async closeAfterSsh(id: string, target: ResolvedAddress): Promise<void> {
+    for (let current = this.running.get(id); current; current = this.running.get(id))
+      await current.finished;
     const started = this.begin(id, 'close', (profile, run) => this.closeBody(profile, run, target));
     if (!started.ok) this.deps.logger.warn(`closing ${id} after ssh: ${started.error.message}`);
+    else await started.value.finished;
   }
 
   private begin(
@@ -146,7 +184,8 @@ export class KnockService {
     const profile = found.value;
     if (this.running.has(profile.id)) return busy(profile);
     const controller = new AbortController();
-    this.running.set(profile.id, controller);
+    const entry: { controller: AbortController; finished?: Promise<KnockOutcome> } = { controller };
+    this.running.set(profile.id, entry);
     const run = new KnockRun(
       profile,
       action,
@@ -174,8 +213,17 @@ export class KnockService {
       this.finished.emit(outcome, (e) => this.deps.logger.error(`finished listener: ${String(e)}`));
       return outcome;
     })();
+    entry.finished = finished;
     return { ok: true, value: { runId: run.runId, finished } };
   }
+}
+
+/** An ssh session whose door is closed when it ends. */
+interface SshSessionEntry {
+  profileId: string;
+  target: ResolvedAddress;
+  /** Set once the close has started. */
+  closed?: Promise<void>;
 }
 
 function busy(profile: Profile): { ok: false; error: { code: string; message: string } } {

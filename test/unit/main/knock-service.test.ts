@@ -280,6 +280,64 @@ describe('KnockService (real sender and probe on loopback)', () => {
     });
   });
 
+  it('closes the door again when the terminal cannot start', async () => {
+    const port = await listener();
+    const t = setup({
+      profiles: [profile({ servicePort: port })],
+      launch: () => Promise.resolve({ ok: false, error: 'no terminal found (tried xterm)' }),
+    });
+    await knock(t.service, 'p1', 'ssh');
+    await expect.poll(() => t.finished.length).toBe(2);
+    expect(t.finished.map((o) => [o.action, o.verdict])).toEqual([
+      ['ssh', 'failed'],
+      ['close', 'open'], // the loopback listener is no firewall: it still answers
+    ]);
+    expect(t.finished[1]?.hits.map((h) => h.port)).toEqual([47003]);
+  });
+
+  it('sends the close after ssh once a knock of the same profile has finished, never refused as busy', async () => {
+    const port = await listener();
+    let endSession: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (endSession = resolve));
+    const t = setup({
+      profiles: [
+        profile({
+          servicePort: port,
+          open: [
+            { port: 47001, protocol: 'udp', delayMs: 300 },
+            { port: 47002, protocol: 'udp' },
+          ],
+        }),
+      ],
+      launch: () => Promise.resolve({ ok: true, label: 'xterm', waits: true, exited }),
+    });
+    await knock(t.service, 'p1', 'ssh');
+    const reopen = knock(t.service, 'p1', 'open');
+    endSession(); // ssh ends while the profile is being knocked again
+    await reopen;
+    await expect.poll(() => t.finished.length).toBe(3);
+    expect(t.finished.map((o) => o.action)).toEqual(['ssh', 'open', 'close']);
+    expect(t.logs.join('\n')).not.toMatch(/busy|being knocked/);
+  });
+
+  it('closes the doors of running ssh sessions when the app quits, once', async () => {
+    const port = await listener();
+    let endSession: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (endSession = resolve));
+    const t = setup({
+      profiles: [profile({ servicePort: port })],
+      launch: () => Promise.resolve({ ok: true, label: 'xterm', waits: true, exited }),
+    });
+    await knock(t.service, 'p1', 'ssh');
+    expect(t.service.openSessions()).toBe(1);
+    await t.service.closeOpenSessions();
+    expect(t.finished.map((o) => o.action)).toEqual(['ssh', 'close']);
+    expect(t.service.openSessions()).toBe(0);
+    endSession();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(t.finished.map((o) => o.action)).toEqual(['ssh', 'close']);
+  });
+
   it('refuses a second knock of the same profile while one runs, and cancels on request', async () => {
     const port = await closedPort();
     const t = setup({
