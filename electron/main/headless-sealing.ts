@@ -1,4 +1,4 @@
-import { defaultSettings, settingsSchema } from '../../shared/ipc/contract';
+import { defaultSettings, settingsSchema } from '../../shared/settings/settings';
 import type { SequenceSealer } from '../node/profile-sealing';
 import type { SettingsStorage } from './settings-service';
 

@@ -1,4 +1,4 @@
-import type { KnockOutcome } from '../../shared/ipc/contract';
+import type { KnockOutcome } from '../../shared/door/outcome';
 
 /** How many finished knocks the history keeps. */
 export const HISTORY_LIMIT = 50;

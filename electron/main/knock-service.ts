@@ -1,13 +1,13 @@
+import type { IpcResult } from '../../shared/ipc/contract';
 import type {
   HitView,
-  IpcResult,
   KnockAction,
   KnockOutcome,
   KnockProgressEvent,
   KnockVerdict,
   ProbeView,
-  Settings,
-} from '../../shared/ipc/contract';
+} from '../../shared/door/outcome';
+import type { Settings } from '../../shared/settings/settings';
 import type { Profile } from '../../shared/profile/profile';
 import { withDefaultDelay } from '../../shared/sequence/sequence';
 import { sshArgv } from '../../shared/profile/ssh-argv';

@@ -1,11 +1,5 @@
-import {
-  defaultSettings,
-  settingsSchema,
-  type EncryptionView,
-  type Settings,
-  type SettingsView,
-  type TerminalChoice,
-} from '../../shared/ipc/contract';
+import type { EncryptionView, SettingsView, TerminalChoice } from '../../shared/ipc/contract';
+import { defaultSettings, settingsSchema, type Settings } from '../../shared/settings/settings';
 import { describeIssues } from '../../shared/profile/profile';
 import type { Logger } from '../node/logger';
 import { Listeners } from './listeners';

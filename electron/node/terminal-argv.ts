@@ -1,4 +1,4 @@
-import type { Settings } from '../../shared/ipc/contract';
+import type { Settings } from '../../shared/settings/settings';
 import { terminalInfo, type TerminalId } from '../../shared/settings/terminals';
 import { assertNever } from '../../shared/basics';
 

@@ -1,6 +1,6 @@
 // The renderer's pure pieces: keys to shortcuts, the run reducer and the form <-> draft mapping.
 import { describe, expect, it } from 'vitest';
-import type { KnockProgressEvent } from '../../shared/ipc/contract';
+import type { KnockProgressEvent } from '../../shared/door/outcome';
 import {
   draftFromForm,
   emptyForm,

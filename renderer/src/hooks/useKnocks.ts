@@ -1,11 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type {
-  IpcResult,
-  KnockAction,
-  KnockOutcome,
-  ProbeView,
-  SesameApi,
-} from '../../../shared/ipc/contract';
+import type { IpcResult, SesameApi } from '../../../shared/ipc/contract';
+import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
 import type { Profile } from '../../../shared/profile/profile';
 import {
   noRuns,

@@ -9,7 +9,7 @@ import {
 } from '../../../electron/main/electron-stores';
 import { createLogger } from '../../../electron/node/logger';
 import { ProfileStore } from '../../../electron/node/profile-store';
-import { defaultSettings } from '../../../shared/ipc/contract';
+import { defaultSettings } from '../../../shared/settings/settings';
 
 const dirs: string[] = [];
 const unwatch: (() => void)[] = [];

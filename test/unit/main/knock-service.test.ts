@@ -7,12 +7,8 @@ import { sendKnocks } from '../../../electron/node/knock-sender';
 import { openDoor } from '../../../electron/node/open-door';
 import { probePort } from '../../../electron/node/probe';
 import { resolveHost } from '../../../electron/node/resolve';
-import {
-  defaultSettings,
-  type KnockOutcome,
-  type KnockProgressEvent,
-  type Settings,
-} from '../../../shared/ipc/contract';
+import { defaultSettings, type Settings } from '../../../shared/settings/settings';
+import type { KnockOutcome, KnockProgressEvent } from '../../../shared/door/outcome';
 import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
 
 function profile(overrides: Partial<ProfileInput> = {}): Profile {

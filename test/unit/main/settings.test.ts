@@ -6,7 +6,7 @@ import {
 } from '../../../electron/main/encryption';
 import { SettingsService } from '../../../electron/main/settings-service';
 import { createLogger } from '../../../electron/node/logger';
-import { defaultSettings, type Settings } from '../../../shared/ipc/contract';
+import { defaultSettings, type Settings } from '../../../shared/settings/settings';
 import { FakeSafeStorage } from '../../mocks/electron';
 
 function service(stored: unknown) {
