@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
 import { type Parsed, errorMessage } from '../../shared/basics';
+import { problemLine } from '../../shared/field-problems';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
@@ -243,7 +244,7 @@ function saved(
   if (result.ok) io.out(`${done} profile "${result.value.name}"\n`);
   if (result.ok) return 0;
   const { code, message, problems = [] } = result.error;
-  if (code === 'invalid') return failed(io, problems.join('\n'), 'profile field ');
+  if (code === 'invalid') return failed(io, problems.map(problemLine).join('\n'), 'profile field ');
   return failed(io, message);
 }
 

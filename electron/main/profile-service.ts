@@ -1,5 +1,4 @@
 import type {
-  FieldProblem,
   ImportView,
   IpcError,
   IpcResult,
@@ -8,6 +7,7 @@ import type {
 } from '../../shared/ipc/contract';
 import type { importKnockdConfig } from '../../shared/knockd/import';
 import { parseJsonText } from '../node/json-text';
+import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
 import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
 import type { ProfileStore, StoreError, StoreResult } from '../node/profile-store';
@@ -88,7 +88,7 @@ export class ProfileService {
               identityFile: draft.ssh?.identityFile,
             },
           });
-    return this.afterChange(result, 'profile.');
+    return this.afterChange(result, 'profile');
   }
 
   /** Deletes one profile. */
@@ -110,13 +110,11 @@ export class ProfileService {
         typeof item === 'object' && item !== null && !('id' in item)
           ? { ...item, id: this.deps.newId() }
           : item;
-      return { i, result: parseProfile(withId) };
+      return parseProfile(withId, `profiles[${String(i)}]`);
     });
-    const problems = parsed.flatMap(({ i, result }) =>
-      result.ok ? [] : result.errors.map((e) => `profiles[${i}]: ${e}`),
-    );
+    const problems = parsed.flatMap((result) => (result.ok ? [] : result.problems));
     if (problems.length > 0) return invalid(problems);
-    const valid = parsed.flatMap(({ result }) => (result.ok ? [result.value] : []));
+    const valid = parsed.flatMap((result) => (result.ok ? [result.value] : []));
     const dryRun = request.dryRun === true;
     const imported = this.deps.store.importMany(valid, {
       replace: request.replace === true,
@@ -164,7 +162,9 @@ export class ProfileService {
   ): IpcResult<{ profiles: readonly unknown[]; notes: string[] }> {
     if (request.format === 'knockd') {
       if (request.host === undefined || request.host.trim() === '')
-        return invalid(['host: the host the knockd.conf doors are on is required']);
+        return invalid([
+          { field: 'host', message: 'the host the knockd.conf doors are on is required' },
+        ]);
       const result = this.deps.importKnockd(request.text, { host: request.host.trim() });
       if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
       return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
@@ -208,22 +208,18 @@ function storeResult<T>(result: StoreResult<T>): IpcResult<T> {
   return result.ok ? result : storeFailure(result.error);
 }
 
-/** A store error as an IPC error; `field: message` problem lines become field problems. */
+/** A store error as an IPC error; its problems become fields of the input (under `fieldPrefix`). */
 function storeFailure(error: StoreError, fieldPrefix = ''): { ok: false; error: IpcError } {
-  const problems: FieldProblem[] | undefined = error.problems?.map((line) => {
-    const at = line.indexOf(': ');
-    return at > 0 && !line.startsWith('profiles[')
-      ? { field: `${fieldPrefix}${line.slice(0, at)}`, message: line.slice(at + 2) }
-      : { field: '', message: line };
-  });
+  const problems = error.problems && prefixProblems(fieldPrefix, error.problems);
   return {
     ok: false,
     error: { code: error.code, message: error.message, ...(problems ? { problems } : {}) },
   };
 }
 
-function invalid(lines: string[]): { ok: false; error: IpcError } {
-  return storeFailure({ code: 'invalid', message: lines.join('\n'), problems: lines });
+function invalid(problems: FieldProblem[]): { ok: false; error: IpcError } {
+  const message = problems.map(problemLine).join('\n');
+  return storeFailure({ code: 'invalid', message, problems });
 }
 
 function notFound(id: string): { ok: false; error: IpcError } {

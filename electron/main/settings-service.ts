@@ -1,6 +1,6 @@
 import type { EncryptionView, SettingsView, TerminalChoice } from '../../shared/ipc/contract';
 import { defaultSettings, settingsSchema, type Settings } from '../../shared/settings/settings';
-import { describeIssues } from '../../shared/profile/profile';
+import { fieldProblems, problemLine } from '../../shared/field-problems';
 import type { Logger } from '../node/logger';
 import { Listeners } from './listeners';
 import { isRecord } from '../../shared/basics';
@@ -36,7 +36,7 @@ export class SettingsService {
     const parsed = settingsSchema.safeParse(merged);
     if (parsed.success) return parsed.data;
     this.deps.logger.warn(
-      `settings: ${describeIssues(parsed.error).join('; ')}; using the defaults for those`,
+      `settings: ${fieldProblems(parsed.error).map(problemLine).join('; ')}; using the defaults for those`,
     );
     const repaired: Record<string, unknown> = { ...merged };
     for (const issue of parsed.error.issues) {

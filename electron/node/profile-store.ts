@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
 import * as profileFile from '../../shared/profile/profile-file';
 import { moveFileAside, writeFileAtomic } from './atomic-file';
@@ -38,7 +39,7 @@ export function profileStorePath(env: Env, platform: string, homedir: string): s
   return p.join(folder, 'profiles.json');
 }
 
-/** Why the store refused: `message` is for the user; `problems` are `field: message` lines (corrupt,
+/** Why the store refused: `message` is for the user; `problems` name the bad fields (corrupt,
  * invalid), `movedTo` is where a bad file went, `names` the existing profiles in the way (name-taken)
  * or the profiles that cannot be decrypted here (locked). */
 export interface StoreError {
@@ -53,7 +54,7 @@ export interface StoreError {
     | 'encrypt-failed'
     | 'io';
   message: string;
-  problems?: string[];
+  problems?: FieldProblem[];
   movedTo?: string;
   names?: string[];
 }
@@ -142,7 +143,7 @@ export class ProfileStore {
       return this.warn(fail('unreadable', `cannot read ${this.path}: ${errorMessage(error)}`));
     }
     const json = parseJsonText(text);
-    if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
+    if (!json.ok) return this.moveAside('is not valid JSON', [{ field: '', message: json.error }]);
     const data = json.value;
     // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
     // creates it on first start): an empty profile file, not a broken one.
@@ -154,7 +155,7 @@ export class ProfileStore {
       return this.warn(fail('newer-version', message));
     }
     const file = profileFile.readProfileFile(data);
-    if (!file.ok) return this.moveAside('is not a valid profile file', file.errors);
+    if (!file.ok) return this.moveAside('is not a valid profile file', file.problems);
     const { sealer } = this.deps;
     this.entries = file.value.profiles.map((r, i) => entryOf(r, file.sources[i], sealer));
     for (const p of this.locked()) {
@@ -205,7 +206,7 @@ export class ProfileStore {
   /** Validates and saves a new profile with a fresh id. */
   add(profile: Omit<ProfileInput, 'id'>): StoreResult<Profile> {
     const parsed = parseProfile(withoutUndefined({ ...profile, id: randomUUID() }));
-    if (!parsed.ok) return invalid(parsed.errors);
+    if (!parsed.ok) return invalid(parsed.problems);
     const added = parsed.value;
     return this.change((entries) => {
       const clash = findByName(entries, added.name);
@@ -223,7 +224,7 @@ export class ProfileStore {
       const { ssh, ...rest } = changes;
       const merged = { ...target, ...rest, id: target.id, ssh: { ...target.ssh, ...ssh } };
       const parsed = parseProfile(withoutUndefined(merged));
-      if (!parsed.ok) return invalid(parsed.errors);
+      if (!parsed.ok) return invalid(parsed.problems);
       const clash = findByName(entries, parsed.value.name);
       if (clash && clash !== entry) return nameTaken([clash]);
       const next = entries.map((e) => (e === entry ? readable(parsed.value) : e));
@@ -252,23 +253,32 @@ export class ProfileStore {
     items: readonly unknown[],
     options: { replace?: boolean; dryRun?: boolean } = {},
   ): StoreResult<{ imported: Profile[]; replaced: Profile[] }> {
-    const problems: string[] = [];
+    const problems: FieldProblem[] = [];
+    const lines: string[] = []; // the problems for people: each names its profile
     const incoming: Profile[] = [];
     for (const [i, item] of items.entries()) {
+      const at = `profiles[${String(i)}]`;
       const named = isRecord(item) && typeof item.name === 'string';
-      const label = `profiles[${String(i)}]${named ? ` ${JSON.stringify(item.name)}` : ''}`;
+      const label = `${at}${named ? ` ${JSON.stringify(item.name)}` : ''}`;
       if (isRecord(item) && 'sealed' in item) {
-        problems.push(`${label}: ${SEALED_IMPORT}`);
+        problems.push({ field: at, message: SEALED_IMPORT });
+        lines.push(`${label}: ${SEALED_IMPORT}`);
         continue;
       }
       const withId = isRecord(item) && !('id' in item) ? { ...item, id: randomUUID() } : item;
       const parsed = parseProfile(withId);
       if (parsed.ok) incoming.push(parsed.value);
-      else problems.push(...parsed.errors.map((e) => `${label}: ${e}`));
+      else {
+        problems.push(...prefixProblems(at, parsed.problems));
+        lines.push(...parsed.problems.map((p) => `${label}: ${problemLine(p)}`));
+      }
     }
     const duplicate = problems.length === 0 && profileFile.findDuplicateNames(incoming);
-    if (duplicate) problems.push(duplicate);
-    if (problems.length > 0) return invalid(problems);
+    if (duplicate) {
+      problems.push(duplicate);
+      lines.push(problemLine(duplicate));
+    }
+    if (problems.length > 0) return invalid(problems, lines);
     const plan = (entries: StoredEntry[]) => {
       const clashes = entries.filter((e) =>
         incoming.some((q) => q.id === summary(e).id || sameName(summary(e).name, q.name)),
@@ -326,8 +336,8 @@ export class ProfileStore {
     return failure;
   }
 
-  private moveAside(what: string, problems: string[]): Failure {
-    const report = [`${this.path} ${what}:`, ...problems].join('\n  ');
+  private moveAside(what: string, problems: FieldProblem[]): Failure {
+    const report = [`${this.path} ${what}:`, ...problems.map(problemLine)].join('\n  ');
     let movedTo: string;
     try {
       movedTo = moveFileAside(this.path, this.deps.now());
@@ -360,7 +370,9 @@ function fail(code: StoreError['code'], message: string, more: Partial<StoreErro
   return { ok: false, error: { ...more, code, message } };
 }
 
-const invalid = (problems: string[]) => fail('invalid', problems.join('\n'), { problems });
+/** Refused input: `lines` say it for people (each problem's line unless given). */
+const invalid = (problems: FieldProblem[], lines = problems.map(problemLine)) =>
+  fail('invalid', lines.join('\n'), { problems });
 const notFound = (nameOrId: string) => fail('not-found', `no profile named "${nameOrId}"`);
 
 function nameTaken(entries: readonly StoredEntry[]): Failure {

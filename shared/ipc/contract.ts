@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { KnockOutcome, KnockProgressEvent, ProbeView } from '../door/outcome';
+import type { FieldProblem } from '../field-problems';
 import { profileSchema, type Profile } from '../profile/profile';
 import { settingsSchema, type Settings } from '../settings/settings';
 import type { TerminalId } from '../settings/terminals';
@@ -146,12 +147,6 @@ export type ParsedInput<C extends RequestChannel> = z.output<(typeof requestChan
 /** Result type of a channel. */
 export type RequestResult<C extends RequestChannel> =
   (typeof requestChannels)[C]['result'] extends ResultOf<infer T> ? T : never;
-
-/** A problem with one field of the input (`open[2].port`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** An expected failure: a code the page can branch on, a message for the user, the bad fields. */
 export interface IpcError {

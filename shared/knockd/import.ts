@@ -1,7 +1,8 @@
 // knockd.conf -> Sesame profiles. The config is read with the existing parser; each door's command
 // says which port it opens or closes, and doors for one port pair into a profile's open and close.
 import { parseKnockdConfig, type KnockdDoor } from './config';
-import { describeIssues, hostSchema, type ProfileInput } from '../profile/profile';
+import { fieldProblems, problemLine } from '../field-problems';
+import { hostSchema, type ProfileInput } from '../profile/profile';
 import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
@@ -304,7 +305,8 @@ function unpairedNote(door: Door): string | undefined {
  */
 export function importKnockdConfig(text: string, options: KnockdImportOptions): KnockdImportResult {
   const host = hostSchema.safeParse(options.host);
-  if (!host.success) return { ok: false, error: describeIssues(host.error, 'host').join('; ') };
+  if (!host.success)
+    return { ok: false, error: fieldProblems(host.error, 'host').map(problemLine).join('; ') };
   const prefix = (options.namePrefix ?? '').replace(/\p{Cc}/gu, ' ').trim();
   if (prefix.length > MAX_PREFIX) {
     return { ok: false, error: `namePrefix: longer than ${MAX_PREFIX} characters` };

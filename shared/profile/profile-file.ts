@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeIssues, profileSchema, sequenceSchema, type Profile } from './profile';
+import { fieldProblems, type FieldProblem } from '../field-problems';
+import { profileSchema, sequenceSchema, type Profile } from './profile';
 import { isRecord } from '../basics';
 
 /** The version of the profile file this build writes; older files are migrated on read. */
@@ -86,35 +87,45 @@ const fileShape = z.object({
  * a record this reader cannot decrypt can be written back exactly as it was read. */
 export type ReadProfileFileResult =
   | { ok: true; value: ProfileFile; sources: unknown[]; migratedFrom?: number }
-  | { ok: false; errors: string[] };
+  | { ok: false; problems: FieldProblem[] };
 
 /** Brings parsed JSON up to the current version, then validates it; every problem is named. */
 export function readProfileFile(data: unknown): ReadProfileFileResult {
   const start = versionOf(data);
   if (typeof start !== 'number')
-    return { ok: false, errors: [`version: expected a number, found ${start}`] };
+    return {
+      ok: false,
+      problems: [{ field: 'version', message: `expected a number, found ${start}` }],
+    };
   if (start > PROFILE_FILE_VERSION) {
     return {
       ok: false,
-      errors: [
-        `version: ${String(start)} was written by a newer Sesame (this one reads up to ${String(PROFILE_FILE_VERSION)})`,
+      problems: [
+        {
+          field: 'version',
+          message: `${String(start)} was written by a newer Sesame (this one reads up to ${String(PROFILE_FILE_VERSION)})`,
+        },
       ],
     };
   }
-  if (start < 0) return { ok: false, errors: [`version: ${String(start)} is not a version`] };
+  if (start < 0)
+    return {
+      ok: false,
+      problems: [{ field: 'version', message: `${String(start)} is not a version` }],
+    };
   const shape = fileShape.safeParse(migrateProfileFile(data, start));
-  if (!shape.success) return { ok: false, errors: describeIssues(shape.error) };
+  if (!shape.success) return { ok: false, problems: fieldProblems(shape.error) };
   const sources = shape.data.profiles;
-  const errors: string[] = [];
+  const problems: FieldProblem[] = [];
   const profiles: ProfileRecord[] = [];
   for (const [i, source] of sources.entries()) {
     const record = parseProfileRecord(source, `profiles[${String(i)}]`);
     if (record.ok) profiles.push(record.value);
-    else errors.push(...record.errors);
+    else problems.push(...record.problems);
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (problems.length > 0) return { ok: false, problems };
   const duplicate = findDuplicateNames(profiles);
-  if (duplicate) return { ok: false, errors: [duplicate] };
+  if (duplicate) return { ok: false, problems: [duplicate] };
   const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles };
   return start === PROFILE_FILE_VERSION
     ? { ok: true, value: file, sources }
@@ -125,29 +136,35 @@ export function readProfileFile(data: unknown): ReadProfileFileResult {
 export function parseProfileRecord(
   data: unknown,
   prefix = '',
-): { ok: true; value: ProfileRecord } | { ok: false; errors: string[] } {
+): { ok: true; value: ProfileRecord } | { ok: false; problems: FieldProblem[] } {
   const schema = isRecord(data) && 'sealed' in data ? sealedProfileSchema : profileSchema;
   const result = schema.safeParse(data);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, errors: describeIssues(result.error, prefix) };
+    : { ok: false, problems: fieldProblems(result.error, prefix) };
 }
 
 /** Names must be unique (the CLI addresses profiles by name), compared without case; ids too. */
 export function findDuplicateNames(
   profiles: readonly { id: string; name: string }[],
-): string | undefined {
+): FieldProblem | undefined {
   const names = new Map<string, number>();
   const ids = new Map<string, number>();
   for (const [i, p] of profiles.entries()) {
     const key = p.name.toLowerCase();
     const seen = names.get(key);
     if (seen !== undefined)
-      return `profiles[${String(i)}].name: "${p.name}" is already used by profiles[${String(seen)}]`;
+      return {
+        field: `profiles[${String(i)}].name`,
+        message: `"${p.name}" is already used by profiles[${String(seen)}]`,
+      };
     names.set(key, i);
     const seenId = ids.get(p.id);
     if (seenId !== undefined)
-      return `profiles[${String(i)}].id: "${p.id}" is already used by profiles[${String(seenId)}]`;
+      return {
+        field: `profiles[${String(i)}].id`,
+        message: `"${p.id}" is already used by profiles[${String(seenId)}]`,
+      };
     ids.set(p.id, i);
   }
   return undefined;

@@ -149,5 +149,9 @@ describe('profile form', () => {
     expect(fromServerProblems([{ field: 'profile.ssh.port', message: 'm' }])).toEqual([
       { field: 'ssh.port', message: 'm' },
     ]);
+    // A problem with the profile as a whole is the form's '' (listed at the top as "Profile").
+    expect(fromServerProblems([{ field: 'profile', message: 'm' }])).toEqual([
+      { field: '', message: 'm' },
+    ]);
   });
 });

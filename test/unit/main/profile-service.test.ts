@@ -147,13 +147,27 @@ describe('ProfileService', () => {
     });
   });
 
+  it('keeps the store’s problems structured: a message holding ": " is not split into a field', () => {
+    const t = setup();
+    const result = t.service.save(undefined, { ...draft, extra: 1 } as typeof draft);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(!result.ok && result.error.problems).toEqual([
+      { field: 'profile', message: 'Unrecognized key: "extra"' },
+    ]);
+  });
+
   it('imports nothing when one profile is bad, naming it and its field', () => {
     const t = setup();
     const text = JSON.stringify([draft, { ...draft, name: 'bad', host: '-oProxyCommand=x' }]);
     const result = t.service.import({ format: 'json', text });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    if (!result.ok)
-      expect(result.error.message).toMatch(/profiles\[1\]: host: host must not start with "-"/);
+    if (!result.ok) {
+      expect(result.error.message).toMatch(/profiles\[1\]\.host: host must not start with "-"/);
+      expect(result.error.problems).toContainEqual({
+        field: 'profiles[1].host',
+        message: 'host must not start with "-"',
+      });
+    }
     expect(t.service.view().profiles).toEqual([]);
     expect(t.service.import({ format: 'json', text: '{"nope": 1}' })).toMatchObject({
       ok: false,
