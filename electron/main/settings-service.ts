@@ -1,14 +1,13 @@
 import type { EncryptionView, SettingsView, TerminalChoice } from '../../shared/ipc/contract';
-import { defaultSettings, settingsSchema, type Settings } from '../../shared/settings/settings';
-import { fieldProblems, problemLine } from '../../shared/field-problems';
+import { problemLine } from '../../shared/field-problems';
+import { settingsFrom, type Settings } from '../../shared/settings/settings';
 import type { Logger } from '../node/logger';
 import { Listeners } from './listeners';
-import { isRecord } from '../../shared/basics';
 
 /** Where settings are kept (electron-store `settings.json` in the app, memory in tests). */
 export interface SettingsStorage {
   read(): unknown;
-  write(settings: Settings): void;
+  write(settings: Record<string, unknown>): void;
 }
 
 /** What the settings service needs: storage, what the OS offers, and a logger. */
@@ -20,32 +19,27 @@ export interface SettingsServiceDeps {
 }
 
 /**
- * The user's settings: validated on read (a bad stored value falls back to the default, logged
- * with its field) and on save, and announced so the profile store can re-seal when encryption flips.
+ * The user's settings: validated on read (a bad stored value falls back to its default, logged once
+ * with its field; keys this version does not know are ignored and kept) and on save, and announced so
+ * the profile store can re-seal when encryption flips.
  */
 export class SettingsService {
   /** New settings after every save. */
   readonly changed = new Listeners<Settings>();
+  private readonly warned = new Set<string>();
 
   constructor(private readonly deps: SettingsServiceDeps) {}
 
   /** The current settings (defaults for anything missing or invalid). */
   current(): Settings {
-    const stored = this.deps.storage.read();
-    const merged = { ...defaultSettings, ...(isRecord(stored) ? stored : {}) };
-    const parsed = settingsSchema.safeParse(merged);
-    if (parsed.success) return parsed.data;
-    this.deps.logger.warn(
-      `settings: ${fieldProblems(parsed.error).map(problemLine).join('; ')}; using the defaults for those`,
-    );
-    const repaired: Record<string, unknown> = { ...merged };
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0];
-      if (typeof key === 'string' && key in defaultSettings)
-        repaired[key] = defaultSettings[key as keyof Settings];
+    const { settings, problems } = settingsFrom(this.deps.storage.read());
+    const report = problems.map(problemLine).join('; ');
+    // Once per problem: the settings are read on every knock and every view.
+    if (report && !this.warned.has(report)) {
+      this.warned.add(report);
+      this.deps.logger.warn(`settings: ${report}; using the defaults for those`);
     }
-    const again = settingsSchema.safeParse(repaired);
-    return again.success ? again.data : defaultSettings;
+    return settings;
   }
 
   /** What the settings screen shows. */
@@ -60,7 +54,8 @@ export class SettingsService {
 
   /** Saves validated settings (the IPC layer parsed them with the same schema). */
   async save(settings: Settings): Promise<SettingsView> {
-    this.deps.storage.write(settings);
+    const { unknown } = settingsFrom(this.deps.storage.read());
+    this.deps.storage.write({ ...unknown, ...settings });
     this.changed.emit(settings, (e) => this.deps.logger.error(`settings listener: ${String(e)}`));
     return this.view();
   }

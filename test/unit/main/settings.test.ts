@@ -35,6 +35,38 @@ describe('SettingsService', () => {
     expect(logs.join('\n')).toMatch(/terminal\.id/);
   });
 
+  it('keeps every valid value when the file holds a key this version does not know', () => {
+    const kept: Settings = {
+      terminal: { kind: 'named', id: 'kitty' },
+      notifications: false,
+      encryptSequences: false,
+    };
+    const { svc, logs } = service({ ...kept, fromANewerSesame: { on: true } });
+    expect(svc.current()).toEqual(kept);
+    expect(logs).toEqual([]);
+  });
+
+  it('warns about a bad stored value once, not on every read', () => {
+    const { svc, logs } = service({
+      notifications: 'yes',
+      terminal: { kind: 'named', id: 'kitty' },
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect(svc.current()).toEqual({
+        ...defaultSettings,
+        terminal: { kind: 'named', id: 'kitty' },
+      });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/notifications/);
+  });
+
+  it('keeps the keys it does not know on disk when it saves', async () => {
+    const { svc, stored } = service({ notifications: true, fromANewerSesame: { on: true } });
+    const next: Settings = { ...defaultSettings, notifications: false };
+    await svc.save(next);
+    expect(stored()).toEqual({ ...next, fromANewerSesame: { on: true } });
+  });
+
   it('saves, announces the change, and shows the encryption state for the new value', async () => {
     const { svc, stored } = service(undefined);
     const seen: Settings[] = [];
