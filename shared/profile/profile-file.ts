@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
 import { profileSchema, sequenceSchema, type Profile } from './profile';
 import { isRecord } from '../basics';
+import { fileVersion, migrateFile, type Migrations } from '../file-version';
 
 /** The version of the profile file this build writes; older files are migrated on read. */
 export const PROFILE_FILE_VERSION = 2;
@@ -53,29 +54,14 @@ export function isSealedRecord(record: ProfileRecord): record is SealedProfileRe
  * bare JSON array of profiles (hand-written, or exported by a script), which becomes `{ version: 1 }`.
  * Version 1 holds only plain profiles, which version 2 reads as they are: only the number changes.
  */
-const migrations: Record<number, (data: unknown) => unknown> = {
+const migrations: Migrations = {
   0: (data) => ({ version: 1, profiles: data }),
   1: (data) => (isRecord(data) ? { ...data, version: 2 } : data),
 };
 
 /** Migrates parsed JSON of version `from` up to the current version (exported for its tests). */
 export function migrateProfileFile(data: unknown, from: number): unknown {
-  let current = data;
-  for (let v = from; v < PROFILE_FILE_VERSION; v += 1) {
-    const migrate = migrations[v];
-    if (!migrate) throw new Error(`no migration from profile file version ${String(v)}`);
-    current = migrate(current);
-  }
-  return current;
-}
-
-function versionOf(data: unknown): number | string {
-  if (Array.isArray(data)) return 0;
-  if (isRecord(data) && 'version' in data) {
-    const v = data.version;
-    return typeof v === 'number' && Number.isInteger(v) ? v : String(v);
-  }
-  return 'missing';
+  return migrateFile(data, from, PROFILE_FILE_VERSION, migrations, 'profile file');
 }
 
 const fileShape = z.object({
@@ -91,28 +77,9 @@ export type ReadProfileFileResult =
 
 /** Brings parsed JSON up to the current version, then validates it; every problem is named. */
 export function readProfileFile(data: unknown): ReadProfileFileResult {
-  const start = versionOf(data);
-  if (typeof start !== 'number')
-    return {
-      ok: false,
-      problems: [{ field: 'version', message: `expected a number, found ${start}` }],
-    };
-  if (start > PROFILE_FILE_VERSION) {
-    return {
-      ok: false,
-      problems: [
-        {
-          field: 'version',
-          message: `${String(start)} was written by a newer Sesame (this one reads up to ${String(PROFILE_FILE_VERSION)})`,
-        },
-      ],
-    };
-  }
-  if (start < 0)
-    return {
-      ok: false,
-      problems: [{ field: 'version', message: `${String(start)} is not a version` }],
-    };
+  const version = fileVersion(data, PROFILE_FILE_VERSION, Array.isArray);
+  if (!version.ok) return { ok: false, problems: [version.problem] };
+  const start = version.version;
   const shape = fileShape.safeParse(migrateProfileFile(data, start));
   if (!shape.success) return { ok: false, problems: fieldProblems(shape.error) };
   const sources = shape.data.profiles;
