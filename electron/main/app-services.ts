@@ -59,7 +59,7 @@ export function createAppServices(deps: AppServiceDeps): AppServices & { store: 
     newId: randomUUID,
   });
   settingsRef.current = settings;
-  const history = new KnockHistory(deps.historyStorage);
+  const history = new KnockHistory(deps.historyStorage, deps.logger('history'));
   const knocks = new KnockService({
     findProfile: (id) => profiles.get(id),
     settings: () => settings.current(),

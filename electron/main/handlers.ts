@@ -32,6 +32,6 @@ export function createHandlers(s: AppServices): IpcHandlers {
     'ssh:open': ({ id }) => s.knocks.openSsh(id),
     'probe:run': ({ id }) => s.knocks.probe(id),
     'settings:get': async () => ({ ok: true, value: await s.settings.view() }),
-    'settings:save': async (settings) => ({ ok: true, value: await s.settings.save(settings) }),
+    'settings:save': (settings) => s.settings.save(settings),
   };
 }

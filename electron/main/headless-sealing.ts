@@ -1,4 +1,4 @@
-import { settingsFrom } from '../../shared/settings/settings';
+import { readSettingsFile } from '../../shared/settings/settings-file';
 import type { SequenceSealer } from '../node/profile-sealing';
 import type { SettingsStorage } from './settings-service';
 
@@ -11,6 +11,6 @@ export function headlessSealing(
   settings: Pick<SettingsStorage, 'read'>,
 ): { sealer: SequenceSealer; sealWrites: () => boolean } | undefined {
   if (!sealing) return undefined;
-  const encrypt = () => settingsFrom(settings.read()).settings.encryptSequences;
+  const encrypt = () => readSettingsFile(settings.read()).settings.encryptSequences;
   return { sealer: sealing.sealer, sealWrites: () => sealing.secure && encrypt() };
 }

@@ -58,10 +58,13 @@ interface Setup {
 
 function setup(options: Setup = {}) {
   const profiles = options.profiles ?? [profile()];
-  const stored: KnockOutcome[][] = [];
-  const history = new KnockHistory({ read: () => undefined, write: (o) => stored.push(o) });
+  const stored: Record<string, unknown>[] = [];
   const launches: { setting: Settings['terminal']; argv: readonly string[] }[] = [];
   const logs: string[] = [];
+  const history = new KnockHistory(
+    { read: () => undefined, write: (o) => stored.push(o) },
+    createLogger('test', (_l, line) => logs.push(line)),
+  );
   let now = 1_000;
   const service = new KnockService({
     findProfile: (id) => {
