@@ -9,7 +9,7 @@ import type { importKnockdConfig } from '../../shared/knockd/import';
 import { parseJsonText } from '../node/json-text';
 import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
-import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
+import { readExport, writeExport } from '../../shared/profile/export-file';
 import type { ProfileStore, StoreError, StoreResult } from '../node/profile-store';
 import type { Logger } from '../node/logger';
 import { lockedMessage } from '../node/profile-sealing';
@@ -100,7 +100,7 @@ export class ProfileService {
     return { ok: true, value: removed };
   }
 
-  /** Imports a JSON export (a profile file or a bare array) or a knockd.conf's doors. */
+  /** Imports a JSON export (or a profile file, or a bare array) or a knockd.conf's doors. */
   import(request: ImportRequest): IpcResult<ImportView> {
     const items = this.itemsToImport(request);
     if (!items.ok) return items;
@@ -141,8 +141,7 @@ export class ProfileService {
     const missing = (ids ?? []).filter((id) => !all.some((p) => p.id === id));
     if (missing.length > 0) return notFound(missing.join(', '));
     const profiles = ids ? all.filter((p) => ids.includes(p.id)) : [...all];
-    const json = `${JSON.stringify({ version: PROFILE_FILE_VERSION, profiles }, null, 2)}\n`;
-    return { ok: true, value: { json, count: profiles.length } };
+    return { ok: true, value: { json: writeExport(profiles), count: profiles.length } };
   }
 
   /** Called when the file changed outside this process (the CLI, another editor). */
@@ -171,23 +170,9 @@ export class ProfileService {
     }
     const json = parseJsonText(request.text);
     if (!json.ok) return { ok: false, error: { code: 'invalid', message: `JSON: ${json.error}` } };
-    const data = json.value;
-    if (Array.isArray(data)) return { ok: true, value: { profiles: data, notes: [] } };
-    if (
-      typeof data === 'object' &&
-      data !== null &&
-      'profiles' in data &&
-      Array.isArray(data.profiles)
-    )
-      return { ok: true, value: { profiles: data.profiles as unknown[], notes: [] } };
-    return {
-      ok: false,
-      error: {
-        code: 'invalid',
-        message:
-          'JSON: expected a Sesame export ({ "version", "profiles": [...] }) or an array of profiles',
-      },
-    };
+    const profiles = readExport(json.value);
+    if (!profiles.ok) return { ok: false, error: { code: 'invalid', message: profiles.error } };
+    return { ok: true, value: { profiles: profiles.value, notes: [] } };
   }
 
   private afterChange<T>(result: StoreResult<T>, fieldPrefix = ''): IpcResult<T> {

@@ -15,6 +15,7 @@ import {
 } from '../../shared/ipc/contract';
 import { fieldProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { importKnockdConfig } from '../../shared/knockd/import';
+import { readExport, writeExport } from '../../shared/profile/export-file';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
 import { defaultSettingsView } from './fixtures';
 import { FakeKnocks } from './fake-knocks';
@@ -102,8 +103,9 @@ export class FakeSesame extends FakeKnocks {
       items = result.profiles;
       notes = result.notes;
     } else {
-      const data: unknown = JSON.parse(input.text);
-      items = Array.isArray(data) ? data : (data as { profiles: unknown[] }).profiles;
+      const read = readExport(JSON.parse(input.text));
+      if (!read.ok) return fail('invalid', read.error);
+      items = read.value;
     }
     const parsed = items.map((item, i) =>
       parseProfile({ id: `p${++this.ids}`, ...(item as object) }, `profiles[${String(i)}]`),
@@ -173,7 +175,7 @@ export class FakeSesame extends FakeKnocks {
       case 'profiles:import':
         return Promise.resolve(this.import(input as RequestInput<'profiles:import'>));
       case 'profiles:export': {
-        const json = `${JSON.stringify({ version: 1, profiles: this.profiles }, null, 2)}\n`;
+        const json = writeExport(this.profiles);
         return Promise.resolve(ok({ json, count: this.profiles.length }));
       }
       case 'knock:open':

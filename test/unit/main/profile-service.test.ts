@@ -229,4 +229,35 @@ describe('ProfileService', () => {
       expect(other.service.import({ format: 'json', text: all.value.json }).ok).toBe(true);
     expect(other.service.view().profiles.map((p) => p.name)).toEqual(['lab', 'other']);
   });
+
+  it('writes the export the CLI writes: its format, its version and the profiles', () => {
+    const t = setup();
+    const saved = t.service.save(undefined, draft);
+    const exported = t.service.export();
+    if (!saved.ok || !exported.ok) throw new Error('setup failed');
+    expect(JSON.parse(exported.value.json)).toEqual({
+      format: 'sesame-profiles',
+      version: 2,
+      profiles: [saved.value],
+    });
+  });
+
+  it('refuses to import an export of another format or of a newer version, naming the field', () => {
+    const t = setup();
+    const profiles = [{ ...draft, id: 'x1' }];
+    const newer = { format: 'sesame-profiles', version: 3, profiles };
+    expect(t.service.import({ format: 'json', text: JSON.stringify(newer) })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid',
+        message: 'version: 3 was written by a newer Sesame (this one reads up to 2)',
+      },
+    });
+    const other = { format: 'someone-elses', version: 1, profiles };
+    expect(t.service.import({ format: 'json', text: JSON.stringify(other) })).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: 'format: "someone-elses" is not sesame-profiles' },
+    });
+    expect(t.service.view().profiles).toEqual([]);
+  });
 });
