@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
 import { type Parsed, errorMessage } from '../../shared/basics';
+import { problemLine } from '../../shared/field-problems';
+import { readExport, writeExport } from '../../shared/profile/export-file';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
@@ -12,8 +13,6 @@ import { cliStorePath, openCliStore } from './profile-lookup';
 import { UsageError, type CliIo, type Command } from './io';
 import { describeProfile, formatTable } from './profile-display';
 import { fieldChanges, profileFieldOptions, type Values } from './profile-fields';
-
-const EXPORT_FORMAT = 'sesame-profiles';
 
 const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [options]
 
@@ -157,7 +156,7 @@ function importFile(values: Values, file = '', io: CliIo): number {
   }
   const json = parseJsonText(text);
   const items: Parsed<unknown[]> = json.ok
-    ? profilesIn(json.value)
+    ? readExport(json.value)
     : { ok: false, error: `not JSON: ${json.error}` };
   if (!items.ok) return failed(io, `nothing imported: ${file}: ${items.error}`);
   const opened = openStore(io);
@@ -184,7 +183,7 @@ function exportFile(_values: Values, file: string | undefined, io: CliIo): numbe
   if (!opened) return 1;
   if (opened.degraded) return failed(io, 'nothing exported');
   const profiles = opened.store.list();
-  const document = toJson({ format: EXPORT_FORMAT, version: PROFILE_FILE_VERSION, profiles });
+  const document = writeExport(profiles);
   try {
     if (file === undefined || file === '-') io.out(document);
     else writeFileAtomic(path.resolve(file), document);
@@ -208,20 +207,6 @@ function notePlain(io: CliIo, store: ps.ProfileStore, names: readonly string[]):
   );
 }
 
-/** The profiles in an export, a `{ version, profiles }` file (1 or later) or a bare list (version 0). */
-function profilesIn(data: unknown): Parsed<unknown[]> {
-  if (Array.isArray(data)) return { ok: true, value: data as unknown[] };
-  const file = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-  if ('format' in file && file.format !== EXPORT_FORMAT)
-    return { ok: false, error: `format: ${JSON.stringify(file.format)} is not ${EXPORT_FORMAT}` };
-  if (typeof file.version === 'number' && file.version > PROFILE_FILE_VERSION)
-    return { ok: false, error: `version: ${String(file.version)} was written by a newer Sesame` };
-  const known = typeof file.version === 'number' && file.version >= 1;
-  if (!known || !Array.isArray(file.profiles))
-    return { ok: false, error: 'not a Sesame export, a profile file or a JSON list of profiles' };
-  return { ok: true, value: file.profiles as unknown[] };
-}
-
 /** Loads the store; its report goes to stderr. A moved-aside file leaves a usable, empty store. */
 function openStore(io: CliIo): Opened {
   const store = openCliStore((line) => io.err(line));
@@ -243,7 +228,7 @@ function saved(
   if (result.ok) io.out(`${done} profile "${result.value.name}"\n`);
   if (result.ok) return 0;
   const { code, message, problems = [] } = result.error;
-  if (code === 'invalid') return failed(io, problems.join('\n'), 'profile field ');
+  if (code === 'invalid') return failed(io, problems.map(problemLine).join('\n'), 'profile field ');
   return failed(io, message);
 }
 

@@ -34,7 +34,7 @@ export interface AppServiceDeps {
  * Wires the services of the window and the tray from their dependencies. Electron-free: the app
  * passes electron-store and safeStorage adapters, the end-to-end bridge plain files.
  */
-export function createAppServices(deps: AppServiceDeps): AppServices & { store: ProfileStore } {
+export function createAppServices(deps: AppServiceDeps): AppServices {
   const settingsRef: { current?: SettingsService } = {};
   const store = new ProfileStore({
     path: deps.profilePath,
@@ -58,7 +58,7 @@ export function createAppServices(deps: AppServiceDeps): AppServices & { store: 
     newId: randomUUID,
   });
   settingsRef.current = settings;
-  const history = new KnockHistory(deps.historyStorage);
+  const history = new KnockHistory(deps.historyStorage, deps.logger('history'));
   const knocks = new KnockService({
     findProfile: (id) => profiles.get(id),
     settings: () => settings.current(),
@@ -73,5 +73,5 @@ export function createAppServices(deps: AppServiceDeps): AppServices & { store: 
     if (!result.ok) deps.logger('profiles').warn(result.error.message);
   });
   profiles.removed.add((profile) => history.forgetProfile(profile.id));
-  return { appInfo: deps.appInfo, profiles, knocks, settings, store };
+  return { appInfo: deps.appInfo, profiles, knocks, settings };
 }

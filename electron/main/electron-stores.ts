@@ -83,15 +83,15 @@ export class ElectronStoreProfileBackend implements ProfileFileBackend {
 }
 
 /**
- * A small JSON document in userData through electron-store (settings, history). A file that does not
- * parse is moved aside with a warning and the defaults are used; it is never wiped.
+ * A small JSON document in userData through electron-store (settings, history), read and written
+ * whole: the versioned file readers in shared/ make sense of it. A file that does not parse is moved
+ * aside with a warning and the defaults are used; it is never wiped. No file reads as `undefined`.
  */
 export function electronStoreDocument(
   dir: string,
   name: string,
-  key: string,
   logger: Logger,
-): { read(): unknown; write(value: unknown): void } {
+): { read(): unknown; write(document: Record<string, unknown>): void } {
   let store: AnyStore | undefined;
   const open = (): AnyStore => {
     if (store) return store;
@@ -116,19 +116,23 @@ export function electronStoreDocument(
     return store;
   };
   return {
-    read: () => open().get(key),
-    write: (value) => {
-      open().set(key, value);
+    read: () => {
+      const document = open().store;
+      // `{}` is electron-store's empty store: a file not written yet.
+      return Object.keys(document).length === 0 ? undefined : document;
+    },
+    write: (document) => {
+      open().store = document;
     },
   };
 }
 
 /** Settings in `<userData>/settings.json`. */
 export function settingsStorage(dir: string, logger: Logger): SettingsStorage {
-  return electronStoreDocument(dir, 'settings', 'settings', logger);
+  return electronStoreDocument(dir, 'settings', logger);
 }
 
 /** The knock history in `<userData>/history.json`. */
 export function historyStorage(dir: string, logger: Logger): HistoryStorage {
-  return electronStoreDocument(dir, 'history', 'knocks', logger);
+  return electronStoreDocument(dir, 'history', logger);
 }

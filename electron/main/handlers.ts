@@ -33,6 +33,6 @@ export function createHandlers(s: AppServices): IpcHandlers {
     'knock:history': () => ({ ok: true, value: s.knocks.history() }),
     'probe:run': ({ id }) => s.knocks.probe(id),
     'settings:get': async () => ({ ok: true, value: await s.settings.view() }),
-    'settings:save': async (settings) => ({ ok: true, value: await s.settings.save(settings) }),
+    'settings:save': (settings) => s.settings.save(settings),
   };
 }

@@ -1,4 +1,4 @@
-import { defaultSettings, settingsSchema } from '../../shared/ipc/contract';
+import { readSettingsFile } from '../../shared/settings/settings-file';
 import type { SequenceSealer } from '../node/profile-sealing';
 import type { SettingsStorage } from './settings-service';
 
@@ -11,11 +11,6 @@ export function headlessSealing(
   settings: Pick<SettingsStorage, 'read'>,
 ): { sealer: SequenceSealer; sealWrites: () => boolean } | undefined {
   if (!sealing) return undefined;
-  const encrypt = () => {
-    const stored = settingsSchema.shape.encryptSequences.safeParse(
-      (settings.read() as { encryptSequences?: unknown } | undefined)?.encryptSequences,
-    );
-    return stored.success ? stored.data : defaultSettings.encryptSequences;
-  };
+  const encrypt = () => readSettingsFile(settings.read()).settings.encryptSequences;
   return { sealer: sealing.sealer, sealWrites: () => sealing.secure && encrypt() };
 }

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import {
   requestChannels,
-  type FieldProblem,
   type IpcResult,
   type ParsedInput,
   type RequestChannel,
   type RequestResult,
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/basics';
+import { fieldProblems, problemLine } from '../../shared/field-problems';
 
 /**
  * The implementation of every channel of the contract; the type makes a missing one a compile
@@ -39,7 +39,7 @@ export async function callHandler<C extends RequestChannel>(
       ok: false,
       error: {
         code: 'invalid',
-        message: `${channel}: ${problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ')}`,
+        message: `${channel}: ${problems.map(problemLine).join('; ')}`,
         problems,
       },
     };
@@ -54,16 +54,4 @@ export async function callHandler<C extends RequestChannel>(
     const message = errorMessage(error);
     return { ok: false, error: { code: 'internal', message: `${channel}: ${message}` } };
   }
-}
-
-/** zod's issues as `{ field: 'profile.open[2].port', message }`. */
-function fieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.reduce<string>(
-      (text, key) =>
-        typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-      '',
-    ),
-    message: issue.message,
-  }));
 }

@@ -1,21 +1,47 @@
-import type { KnockOutcome } from '../../shared/ipc/contract';
+import {
+  HISTORY_LIMIT,
+  historyFileDocument,
+  readHistoryFile,
+} from '../../shared/door/history-file';
+import type { KnockOutcome } from '../../shared/door/outcome';
+import type { Logger } from '../node/logger';
 
-/** How many finished knocks the history keeps. */
-export const HISTORY_LIMIT = 50;
-
-/** Where the history is kept between runs (electron-store in the app, memory in tests). */
+/** Where the history is kept between runs (electron-store `history.json` in the app, memory in tests). */
 export interface HistoryStorage {
   read(): unknown;
-  write(outcomes: KnockOutcome[]): void;
+  write(document: Record<string, unknown>): void;
 }
 
-/** The recent knocks, newest first, shown in the window's history and kept across restarts. */
+/**
+ * The recent knocks, newest first, shown in the window's history and kept across restarts. Entries
+ * of the file that fail the schema are dropped; a file from a newer Sesame is left as it is (this
+ * run's knocks are shown, not saved).
+ */
 export class KnockHistory {
   private outcomes: KnockOutcome[];
+  private readonly others: Record<string, unknown>;
+  private readonly writable: boolean;
 
-  constructor(private readonly storage: HistoryStorage) {
-    const stored = storage.read();
-    this.outcomes = Array.isArray(stored) ? stored.filter(isOutcome).slice(0, HISTORY_LIMIT) : [];
+  constructor(
+    private readonly storage: HistoryStorage,
+    logger: Logger,
+  ) {
+    const read = readHistoryFile(storage.read());
+    if (!read.ok) {
+      const what = read.newer
+        ? 'it is left as it is, and the knocks of this run are not saved'
+        : 'starting an empty history';
+      logger.warn(`${read.error}; ${what}`);
+      this.outcomes = [];
+      this.others = {};
+      this.writable = !read.newer;
+      return;
+    }
+    if (read.dropped > 0)
+      logger.warn(`history.json: left out ${String(read.dropped)} entries that are not valid`);
+    this.outcomes = read.knocks.slice(0, HISTORY_LIMIT);
+    this.others = read.others;
+    this.writable = true;
   }
 
   /** The recent knocks, newest first. */
@@ -26,7 +52,7 @@ export class KnockHistory {
   /** Records a finished knock and drops the oldest beyond the limit. */
   add(outcome: KnockOutcome): void {
     this.outcomes = [outcome, ...this.outcomes].slice(0, HISTORY_LIMIT);
-    this.storage.write(this.outcomes);
+    this.save();
   }
 
   /** Forgets a deleted profile's knocks. */
@@ -34,23 +60,10 @@ export class KnockHistory {
     const kept = this.outcomes.filter((o) => o.profileId !== profileId);
     if (kept.length === this.outcomes.length) return;
     this.outcomes = kept;
-    this.storage.write(kept);
+    this.save();
   }
-}
 
-// The history file is ours but may be hand-edited or from another version: keep only entries that
-// have the fields the window reads.
-function isOutcome(value: unknown): value is KnockOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const o = value as Record<string, unknown>;
-  return (
-    typeof o.runId === 'string' &&
-    typeof o.profileId === 'string' &&
-    typeof o.profileName === 'string' &&
-    typeof o.action === 'string' &&
-    typeof o.verdict === 'string' &&
-    Array.isArray(o.hits) &&
-    typeof o.startedAt === 'number' &&
-    typeof o.finishedAt === 'number'
-  );
+  private save(): void {
+    if (this.writable) this.storage.write(historyFileDocument(this.outcomes, this.others));
+  }
 }

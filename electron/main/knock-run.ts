@@ -5,7 +5,7 @@ import type {
   KnockProgressEvent,
   KnockVerdict,
   ProbeView,
-} from '../../shared/ipc/contract';
+} from '../../shared/door/outcome';
 import type { Profile } from '../../shared/profile/profile';
 import type { DoorResult, DoorStage } from '../node/door-engine';
 import type { KnockHit, KnockProgress, KnockResult } from '../node/knock-sender';

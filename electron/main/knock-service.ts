@@ -1,12 +1,12 @@
 import { errorMessage } from '../../shared/basics';
+import type { IpcResult } from '../../shared/ipc/contract';
 import type {
-  IpcResult,
   KnockAction,
   KnockOutcome,
   KnockProgressEvent,
   ProbeView,
-  Settings,
-} from '../../shared/ipc/contract';
+} from '../../shared/door/outcome';
+import type { Settings } from '../../shared/settings/settings';
 import type { Profile } from '../../shared/profile/profile';
 import type { DoorEngine } from '../node/door-engine';
 import type { ResolvedAddress } from '../node/resolve';

@@ -1,4 +1,4 @@
-import type { KnockOutcome } from '../../shared/ipc/contract';
+import type { KnockOutcome } from '../../shared/door/outcome';
 import { verdictText } from './tray-menu';
 
 /** A desktop notification's text. */

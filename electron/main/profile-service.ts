@@ -1,5 +1,4 @@
 import type {
-  FieldProblem,
   ImportView,
   IpcError,
   IpcResult,
@@ -8,8 +7,9 @@ import type {
 } from '../../shared/ipc/contract';
 import type { importKnockdConfig } from '../../shared/knockd/import';
 import { parseJsonText } from '../node/json-text';
+import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
-import { PROFILE_FILE_VERSION } from '../../shared/profile/profile-file';
+import { readExport, writeExport } from '../../shared/profile/export-file';
 import type { ProfileStore, StoreError, StoreResult } from '../node/profile-store';
 import type { Logger } from '../node/logger';
 import { lockedMessage } from '../node/profile-sealing';
@@ -88,7 +88,7 @@ export class ProfileService {
               identityFile: draft.ssh?.identityFile,
             },
           });
-    return this.afterChange(result, 'profile.');
+    return this.afterChange(result, 'profile');
   }
 
   /** Deletes one profile. */
@@ -100,7 +100,7 @@ export class ProfileService {
     return { ok: true, value: removed };
   }
 
-  /** Imports a JSON export (a profile file or a bare array) or a knockd.conf's doors. */
+  /** Imports a JSON export (or a profile file, or a bare array) or a knockd.conf's doors. */
   import(request: ImportRequest): IpcResult<ImportView> {
     const items = this.itemsToImport(request);
     if (!items.ok) return items;
@@ -110,13 +110,11 @@ export class ProfileService {
         typeof item === 'object' && item !== null && !('id' in item)
           ? { ...item, id: this.deps.newId() }
           : item;
-      return { i, result: parseProfile(withId) };
+      return parseProfile(withId, `profiles[${String(i)}]`);
     });
-    const problems = parsed.flatMap(({ i, result }) =>
-      result.ok ? [] : result.errors.map((e) => `profiles[${i}]: ${e}`),
-    );
+    const problems = parsed.flatMap((result) => (result.ok ? [] : result.problems));
     if (problems.length > 0) return invalid(problems);
-    const valid = parsed.flatMap(({ result }) => (result.ok ? [result.value] : []));
+    const valid = parsed.flatMap((result) => (result.ok ? [result.value] : []));
     const dryRun = request.dryRun === true;
     const imported = this.deps.store.importMany(valid, {
       replace: request.replace === true,
@@ -143,8 +141,7 @@ export class ProfileService {
     const missing = (ids ?? []).filter((id) => !all.some((p) => p.id === id));
     if (missing.length > 0) return notFound(missing.join(', '));
     const profiles = ids ? all.filter((p) => ids.includes(p.id)) : [...all];
-    const json = `${JSON.stringify({ version: PROFILE_FILE_VERSION, profiles }, null, 2)}\n`;
-    return { ok: true, value: { json, count: profiles.length } };
+    return { ok: true, value: { json: writeExport(profiles), count: profiles.length } };
   }
 
   /** Called when the file changed outside this process (the CLI, another editor). */
@@ -164,30 +161,18 @@ export class ProfileService {
   ): IpcResult<{ profiles: readonly unknown[]; notes: string[] }> {
     if (request.format === 'knockd') {
       if (request.host === undefined || request.host.trim() === '')
-        return invalid(['host: the host the knockd.conf doors are on is required']);
+        return invalid([
+          { field: 'host', message: 'the host the knockd.conf doors are on is required' },
+        ]);
       const result = this.deps.importKnockd(request.text, { host: request.host.trim() });
       if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
       return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
     }
     const json = parseJsonText(request.text);
     if (!json.ok) return { ok: false, error: { code: 'invalid', message: `JSON: ${json.error}` } };
-    const data = json.value;
-    if (Array.isArray(data)) return { ok: true, value: { profiles: data, notes: [] } };
-    if (
-      typeof data === 'object' &&
-      data !== null &&
-      'profiles' in data &&
-      Array.isArray(data.profiles)
-    )
-      return { ok: true, value: { profiles: data.profiles as unknown[], notes: [] } };
-    return {
-      ok: false,
-      error: {
-        code: 'invalid',
-        message:
-          'JSON: expected a Sesame export ({ "version", "profiles": [...] }) or an array of profiles',
-      },
-    };
+    const profiles = readExport(json.value);
+    if (!profiles.ok) return { ok: false, error: { code: 'invalid', message: profiles.error } };
+    return { ok: true, value: { profiles: profiles.value, notes: [] } };
   }
 
   private afterChange<T>(result: StoreResult<T>, fieldPrefix = ''): IpcResult<T> {
@@ -208,22 +193,18 @@ function storeResult<T>(result: StoreResult<T>): IpcResult<T> {
   return result.ok ? result : storeFailure(result.error);
 }
 
-/** A store error as an IPC error; `field: message` problem lines become field problems. */
+/** A store error as an IPC error; its problems become fields of the input (under `fieldPrefix`). */
 function storeFailure(error: StoreError, fieldPrefix = ''): { ok: false; error: IpcError } {
-  const problems: FieldProblem[] | undefined = error.problems?.map((line) => {
-    const at = line.indexOf(': ');
-    return at > 0 && !line.startsWith('profiles[')
-      ? { field: `${fieldPrefix}${line.slice(0, at)}`, message: line.slice(at + 2) }
-      : { field: '', message: line };
-  });
+  const problems = error.problems && prefixProblems(fieldPrefix, error.problems);
   return {
     ok: false,
     error: { code: error.code, message: error.message, ...(problems ? { problems } : {}) },
   };
 }
 
-function invalid(lines: string[]): { ok: false; error: IpcError } {
-  return storeFailure({ code: 'invalid', message: lines.join('\n'), problems: lines });
+function invalid(problems: FieldProblem[]): { ok: false; error: IpcError } {
+  const message = problems.map(problemLine).join('\n');
+  return storeFailure({ code: 'invalid', message, problems });
 }
 
 function notFound(id: string): { ok: false; error: IpcError } {

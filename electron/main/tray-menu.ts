@@ -1,4 +1,4 @@
-import type { KnockOutcome, KnockProgressEvent } from '../../shared/ipc/contract';
+import type { KnockOutcome, KnockProgressEvent } from '../../shared/door/outcome';
 import type { Profile } from '../../shared/profile/profile';
 
 /** What a tray menu item does when clicked. */

@@ -1,4 +1,4 @@
-import type { KnockOutcome, KnockProgressEvent } from '../../shared/ipc/contract';
+import type { KnockOutcome, KnockProgressEvent } from '../../shared/door/outcome';
 import type { Profile } from '../../shared/profile/profile';
 import { trayModel, type TrayAction, type TrayIconState, type TrayItem } from './tray-menu';
 

@@ -1,7 +1,5 @@
 import { Socket } from 'node:net';
-
-/** What a probe found: the service answered, it stayed closed, or the host cannot be reached. */
-export type ProbeState = 'open' | 'closed' | 'unreachable';
+import type { ProbeState } from '../../shared/door/outcome';
 
 /** A probe's outcome, with how long it took and the last error seen (for the user). */
 export interface ProbeResult {

@@ -1,4 +1,5 @@
-import { describeIssues, parseProfile, type Profile } from '../../shared/profile/profile';
+import { fieldProblems, problemLine } from '../../shared/field-problems';
+import { parseProfile, type Profile } from '../../shared/profile/profile';
 import {
   isSealedRecord,
   sealedSchema,
@@ -74,11 +75,11 @@ export function entryOf(
   if (!json.ok) return lock('bad-sequences', `the decrypted sequences are not JSON: ${json.error}`);
   const sequences = sealedSequencesSchema.safeParse(json.value);
   if (!sequences.success) {
-    const problems = describeIssues(sequences.error).join('; ');
+    const problems = fieldProblems(sequences.error).map(problemLine).join('; ');
     return lock('bad-sequences', `the decrypted sequences are not valid: ${problems}`);
   }
   const profile = parseProfile({ ...rest, ...sequences.data });
-  if (!profile.ok) return lock('bad-sequences', profile.errors.join('; '));
+  if (!profile.ok) return lock('bad-sequences', profile.problems.map(problemLine).join('; '));
   return { kind: 'readable', profile: profile.value, record };
 }
 
@@ -111,7 +112,8 @@ export function recordsOf(
       // A record every reader would refuse must never reach the file (it would be moved aside).
       const checked = sealedSchema.safeParse(record.sealed);
       if (!checked.success) {
-        const error = `the sealer gave ${describeIssues(checked.error, 'sealed').join('; ')}`;
+        const problems = fieldProblems(checked.error, 'sealed').map(problemLine);
+        const error = `the sealer gave ${problems.join('; ')}`;
         return { ok: false, name: entry.profile.name, error };
       }
       records.push(record);

@@ -3,6 +3,7 @@
 // top-level keys kept as read. What the store does with the profiles is profile-store.ts.
 import fs from 'node:fs';
 import path from 'node:path';
+import { problemLine, type FieldProblem } from '../../shared/field-problems';
 import * as profileFile from '../../shared/profile/profile-file';
 import { moveFileAside, writeFileAtomic } from './atomic-file';
 import { parseJsonText } from './json-text';
@@ -32,12 +33,12 @@ export function profileStorePath(env: Env, platform: string, homedir: string): s
   return p.join(folder, 'profiles.json');
 }
 
-/** Why the file could not be read or written: `problems` are `field: message` lines (corrupt),
+/** Why the file could not be read or written: `problems` name the bad fields (corrupt),
  * `movedTo` is where a bad file went, `names` the profiles that could not be encrypted. */
 export interface ProfileFileError {
   code: 'corrupt' | 'newer-version' | 'unreadable' | 'encrypt-failed' | 'io';
   message: string;
-  problems?: string[];
+  problems?: FieldProblem[];
   movedTo?: string;
   names?: string[];
 }
@@ -114,7 +115,7 @@ export class ProfileStoreFile {
       return this.warn(fail('unreadable', `cannot read ${file}: ${errorMessage(error)}`));
     }
     const json = parseJsonText(text);
-    if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
+    if (!json.ok) return this.moveAside('is not valid JSON', [{ field: '', message: json.error }]);
     const data = json.value;
     // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
     // creates it on first start): an empty profile file, not a broken one.
@@ -126,7 +127,7 @@ export class ProfileStoreFile {
       return this.warn(fail('newer-version', message));
     }
     const read = profileFile.readProfileFile(data);
-    if (!read.ok) return this.moveAside('is not a valid profile file', read.errors);
+    if (!read.ok) return this.moveAside('is not a valid profile file', read.problems);
     const entries = read.value.profiles.map((r, i) => entryOf(r, read.sources[i], sealer));
     for (const e of entries) {
       if (e.kind !== 'locked') continue;
@@ -180,8 +181,8 @@ export class ProfileStoreFile {
     return failure;
   }
 
-  private moveAside(what: string, problems: string[]): FileFailure {
-    const report = [`${this.deps.path} ${what}:`, ...problems].join('\n  ');
+  private moveAside(what: string, problems: FieldProblem[]): FileFailure {
+    const report = [`${this.deps.path} ${what}:`, ...problems.map(problemLine)].join('\n  ');
     let movedTo: string;
     try {
       movedTo = moveFileAside(this.deps.path, this.deps.now());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
 import { findDuplicateNames } from '../../shared/profile/profile-file';
 import {
@@ -18,8 +19,8 @@ import {
 } from './profile-store-file';
 import { isRecord } from '../../shared/basics';
 
-/** Why the store refused: the file's errors (see ProfileFileError), or `problems` as `field: message`
- * lines (invalid), `names` the existing profiles in the way (name-taken) or the profiles that cannot
+/** Why the store refused: the file's errors (see ProfileFileError), or `problems` naming the bad
+ * fields (invalid), `names` the existing profiles in the way (name-taken) or the profiles that cannot
  * be decrypted here (locked). */
 export interface StoreError extends Omit<ProfileFileError, 'code'> {
   code: ProfileFileError['code'] | 'invalid' | 'not-found' | 'name-taken' | 'locked';
@@ -108,7 +109,7 @@ export class ProfileStore {
   /** Validates and saves a new profile with a fresh id. */
   add(profile: Omit<ProfileInput, 'id'>): StoreResult<Profile> {
     const parsed = parseProfile(withoutUndefined({ ...profile, id: randomUUID() }));
-    if (!parsed.ok) return invalid(parsed.errors);
+    if (!parsed.ok) return invalid(parsed.problems);
     const added = parsed.value;
     return this.change((entries) => {
       const clash = findByName(entries, added.name);
@@ -126,7 +127,7 @@ export class ProfileStore {
       const { ssh, ...rest } = changes;
       const merged = { ...target, ...rest, id: target.id, ssh: { ...target.ssh, ...ssh } };
       const parsed = parseProfile(withoutUndefined(merged));
-      if (!parsed.ok) return invalid(parsed.errors);
+      if (!parsed.ok) return invalid(parsed.problems);
       const clash = findByName(entries, parsed.value.name);
       if (clash && clash !== entry) return nameTaken([clash]);
       const next = entries.map((e) => (e === entry ? readable(parsed.value) : e));
@@ -155,23 +156,32 @@ export class ProfileStore {
     items: readonly unknown[],
     options: { replace?: boolean; dryRun?: boolean } = {},
   ): StoreResult<{ imported: Profile[]; replaced: Profile[] }> {
-    const problems: string[] = [];
+    const problems: FieldProblem[] = [];
+    const lines: string[] = []; // the problems for people: each names its profile
     const incoming: Profile[] = [];
     for (const [i, item] of items.entries()) {
+      const at = `profiles[${String(i)}]`;
       const named = isRecord(item) && typeof item.name === 'string';
-      const label = `profiles[${String(i)}]${named ? ` ${JSON.stringify(item.name)}` : ''}`;
+      const label = `${at}${named ? ` ${JSON.stringify(item.name)}` : ''}`;
       if (isRecord(item) && 'sealed' in item) {
-        problems.push(`${label}: ${SEALED_IMPORT}`);
+        problems.push({ field: at, message: SEALED_IMPORT });
+        lines.push(`${label}: ${SEALED_IMPORT}`);
         continue;
       }
       const withId = isRecord(item) && !('id' in item) ? { ...item, id: randomUUID() } : item;
       const parsed = parseProfile(withId);
       if (parsed.ok) incoming.push(parsed.value);
-      else problems.push(...parsed.errors.map((e) => `${label}: ${e}`));
+      else {
+        problems.push(...prefixProblems(at, parsed.problems));
+        lines.push(...parsed.problems.map((p) => `${label}: ${problemLine(p)}`));
+      }
     }
     const duplicate = problems.length === 0 && findDuplicateNames(incoming);
-    if (duplicate) problems.push(duplicate);
-    if (problems.length > 0) return invalid(problems);
+    if (duplicate) {
+      problems.push(duplicate);
+      lines.push(problemLine(duplicate));
+    }
+    if (problems.length > 0) return invalid(problems, lines);
     const plan = (entries: StoredEntry[]) => {
       const clashes = entries.filter((e) =>
         incoming.some((q) => q.id === summary(e).id || sameName(summary(e).name, q.name)),
@@ -230,7 +240,9 @@ function fail(code: StoreError['code'], message: string, more: Partial<StoreErro
   return { ok: false, error: { ...more, code, message } };
 }
 
-const invalid = (problems: string[]) => fail('invalid', problems.join('\n'), { problems });
+/** Refused input: `lines` say it for people (each problem's line unless given). */
+const invalid = (problems: FieldProblem[], lines = problems.map(problemLine)) =>
+  fail('invalid', lines.join('\n'), { problems });
 const notFound = (nameOrId: string) => fail('not-found', `no profile named "${nameOrId}"`);
 
 function nameTaken(entries: readonly StoredEntry[]): Failure {

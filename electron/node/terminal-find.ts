@@ -1,6 +1,6 @@
 // Finding terminals: what to try in which order, where each is installed, and which terminal
 // Debian's x-terminal-emulator alternative really is. Building their argv is terminal-argv.ts.
-import type { Settings } from '../../shared/ipc/contract';
+import type { Settings } from '../../shared/settings/settings';
 import { terminalInfo, type TerminalId } from '../../shared/settings/terminals';
 import type { TerminalTarget } from './terminal-argv';
 

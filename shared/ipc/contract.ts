@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { KnockOutcome, KnockProgressEvent, ProbeView } from '../door/outcome';
+import type { FieldProblem } from '../field-problems';
 import { profileSchema, type Profile } from '../profile/profile';
-import type { Protocol } from '../sequence/sequence';
-import { terminalIds, type TerminalId } from '../settings/terminals';
+import { settingsSchema, type Settings } from '../settings/settings';
+import type { TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
 
 export {
@@ -37,38 +39,6 @@ export const profileDraftSchema = profileSchema.omit({ id: true });
 
 /** A profile being edited, before it has been saved (no id yet for a new one). */
 export type ProfileDraft = z.input<typeof profileDraftSchema>;
-
-/** Which terminal "Open SSH" uses: the platform's search order, a named one, or a command of the user's. */
-export const terminalSettingSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('auto') }),
-  z.strictObject({ kind: z.literal('named'), id: z.enum(terminalIds) }),
-  z.strictObject({
-    kind: z.literal('custom'),
-    command: z
-      .string()
-      .trim()
-      .min(1, 'terminal command is empty')
-      .refine((v) => !v.startsWith('-'), 'terminal command must not start with "-"')
-      .refine((v) => !/[\p{Cc}]/u.test(v), 'terminal command must not contain control characters'),
-  }),
-]);
-
-/** The user's settings, stored by main (electron-store `settings.json`). */
-export const settingsSchema = z.strictObject({
-  terminal: terminalSettingSchema,
-  notifications: z.boolean(),
-  encryptSequences: z.boolean(),
-});
-
-/** The user's settings. */
-export type Settings = z.infer<typeof settingsSchema>;
-
-/** The settings a fresh install starts with. */
-export const defaultSettings: Settings = {
-  terminal: { kind: 'auto' },
-  notifications: true,
-  encryptSequences: true,
-};
 
 /** Every request channel the renderer may call: its input schema and its result type. */
 export const requestChannels = {
@@ -138,63 +108,6 @@ export interface ImportView {
   dryRun: boolean;
 }
 
-/** The state of a service port, from a TCP connect. */
-export type ProbeState = 'open' | 'closed' | 'unreachable';
-
-/** One probe of a profile's service port. */
-export interface ProbeView {
-  profileId: string;
-  address: string;
-  port: number;
-  state: ProbeState;
-  elapsedMs: number;
-  at: number;
-}
-
-/** One hit as sent. */
-export interface HitView {
-  index: number;
-  total: number;
-  port: number;
-  protocol: Protocol;
-  offsetMs: number;
-  error?: string;
-}
-
-/** Which action a knock was. */
-export type KnockAction = 'open' | 'close' | 'ssh';
-
-/** How a knock ended: `open`/`closed`/`unreachable` come from the probe; `sent` has no probe. */
-export type KnockVerdict = ProbeState | 'sent' | 'failed' | 'cancelled';
-
-/** A finished knock (open, close, or the knock of Open SSH), as shown in history and notifications. */
-export interface KnockOutcome {
-  runId: string;
-  profileId: string;
-  profileName: string;
-  action: KnockAction;
-  verdict: KnockVerdict;
-  address?: string;
-  hits: HitView[];
-  probe?: ProbeView;
-  /** Why it failed, in the user's words. */
-  error?: string;
-  /** For Open SSH: the terminal used, and whether the close sequence follows when ssh ends. */
-  ssh?: { terminal: string; closesOnExit: boolean };
-  startedAt: number;
-  finishedAt: number;
-}
-
-/** Where a knock is, sent as `knock:progress` while it runs. */
-export interface KnockProgressEvent {
-  runId: string;
-  profileId: string;
-  action: KnockAction;
-  stage: 'resolving' | 'knocking' | 'probing' | 'reknocking' | 'launching';
-  address?: string;
-  hit?: HitView;
-}
-
 /** Which safeStorage backend protects the sequences, and whether they are encrypted at all. */
 export interface EncryptionView {
   /** Electron's name for the backend (`keychain`, `dpapi`, `gnome_libsecret`, `kwallet5`, `basic_text`, ...). */
@@ -237,12 +150,6 @@ export type ParsedInput<C extends RequestChannel> = z.output<(typeof requestChan
 /** Result type of a channel. */
 export type RequestResult<C extends RequestChannel> =
   (typeof requestChannels)[C]['result'] extends ResultOf<infer T> ? T : never;
-
-/** A problem with one field of the input (`open[2].port`). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
 
 /** An expected failure: a code the page can branch on, a message for the user, the bad fields. */
 export interface IpcError {

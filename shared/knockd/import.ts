@@ -3,7 +3,8 @@
 // profile's open and close.
 import { parseKnockdConfig, type KnockdDoor } from './config';
 import { readDoorCommand, type DoorDirection } from './door-command-reader';
-import { describeIssues, hostSchema, type ProfileInput } from '../profile/profile';
+import { fieldProblems, problemLine } from '../field-problems';
+import { hostSchema, type ProfileInput } from '../profile/profile';
 import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
@@ -202,7 +203,8 @@ function unpairedNote(door: Door): string | undefined {
  */
 export function importKnockdConfig(text: string, options: KnockdImportOptions): KnockdImportResult {
   const host = hostSchema.safeParse(options.host);
-  if (!host.success) return { ok: false, error: describeIssues(host.error, 'host').join('; ') };
+  if (!host.success)
+    return { ok: false, error: fieldProblems(host.error, 'host').map(problemLine).join('; ') };
   const prefix = (options.namePrefix ?? '').replace(/\p{Cc}/gu, ' ').trim();
   if (prefix.length > MAX_PREFIX) {
     return { ok: false, error: `namePrefix: longer than ${MAX_PREFIX} characters` };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { describeIssues, profileSchema, sequenceSchema, type Profile } from './profile';
+import { fieldProblems, type FieldProblem } from '../field-problems';
+import { profileSchema, sequenceSchema, type Profile } from './profile';
 import { isRecord } from '../basics';
+import { fileVersion, migrateFile, type Migrations } from '../file-version';
 
 /** The version of the profile file this build writes; older files are migrated on read. */
 export const PROFILE_FILE_VERSION = 2;
@@ -52,29 +54,14 @@ export function isSealedRecord(record: ProfileRecord): record is SealedProfileRe
  * bare JSON array of profiles (hand-written, or exported by a script), which becomes `{ version: 1 }`.
  * Version 1 holds only plain profiles, which version 2 reads as they are: only the number changes.
  */
-const migrations: Record<number, (data: unknown) => unknown> = {
+const migrations: Migrations = {
   0: (data) => ({ version: 1, profiles: data }),
   1: (data) => (isRecord(data) ? { ...data, version: 2 } : data),
 };
 
 /** Migrates parsed JSON of version `from` up to the current version (exported for its tests). */
 export function migrateProfileFile(data: unknown, from: number): unknown {
-  let current = data;
-  for (let v = from; v < PROFILE_FILE_VERSION; v += 1) {
-    const migrate = migrations[v];
-    if (!migrate) throw new Error(`no migration from profile file version ${String(v)}`);
-    current = migrate(current);
-  }
-  return current;
-}
-
-function versionOf(data: unknown): number | string {
-  if (Array.isArray(data)) return 0;
-  if (isRecord(data) && 'version' in data) {
-    const v = data.version;
-    return typeof v === 'number' && Number.isInteger(v) ? v : String(v);
-  }
-  return 'missing';
+  return migrateFile(data, from, PROFILE_FILE_VERSION, migrations, 'profile file');
 }
 
 const fileShape = z.object({
@@ -86,35 +73,26 @@ const fileShape = z.object({
  * a record this reader cannot decrypt can be written back exactly as it was read. */
 export type ReadProfileFileResult =
   | { ok: true; value: ProfileFile; sources: unknown[]; migratedFrom?: number }
-  | { ok: false; errors: string[] };
+  | { ok: false; problems: FieldProblem[] };
 
 /** Brings parsed JSON up to the current version, then validates it; every problem is named. */
 export function readProfileFile(data: unknown): ReadProfileFileResult {
-  const start = versionOf(data);
-  if (typeof start !== 'number')
-    return { ok: false, errors: [`version: expected a number, found ${start}`] };
-  if (start > PROFILE_FILE_VERSION) {
-    return {
-      ok: false,
-      errors: [
-        `version: ${String(start)} was written by a newer Sesame (this one reads up to ${String(PROFILE_FILE_VERSION)})`,
-      ],
-    };
-  }
-  if (start < 0) return { ok: false, errors: [`version: ${String(start)} is not a version`] };
+  const version = fileVersion(data, PROFILE_FILE_VERSION, Array.isArray);
+  if (!version.ok) return { ok: false, problems: [version.problem] };
+  const start = version.version;
   const shape = fileShape.safeParse(migrateProfileFile(data, start));
-  if (!shape.success) return { ok: false, errors: describeIssues(shape.error) };
+  if (!shape.success) return { ok: false, problems: fieldProblems(shape.error) };
   const sources = shape.data.profiles;
-  const errors: string[] = [];
+  const problems: FieldProblem[] = [];
   const profiles: ProfileRecord[] = [];
   for (const [i, source] of sources.entries()) {
     const record = parseProfileRecord(source, `profiles[${String(i)}]`);
     if (record.ok) profiles.push(record.value);
-    else errors.push(...record.errors);
+    else problems.push(...record.problems);
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (problems.length > 0) return { ok: false, problems };
   const duplicate = findDuplicateNames(profiles);
-  if (duplicate) return { ok: false, errors: [duplicate] };
+  if (duplicate) return { ok: false, problems: [duplicate] };
   const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles };
   return start === PROFILE_FILE_VERSION
     ? { ok: true, value: file, sources }
@@ -125,29 +103,35 @@ export function readProfileFile(data: unknown): ReadProfileFileResult {
 export function parseProfileRecord(
   data: unknown,
   prefix = '',
-): { ok: true; value: ProfileRecord } | { ok: false; errors: string[] } {
+): { ok: true; value: ProfileRecord } | { ok: false; problems: FieldProblem[] } {
   const schema = isRecord(data) && 'sealed' in data ? sealedProfileSchema : profileSchema;
   const result = schema.safeParse(data);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, errors: describeIssues(result.error, prefix) };
+    : { ok: false, problems: fieldProblems(result.error, prefix) };
 }
 
 /** Names must be unique (the CLI addresses profiles by name), compared without case; ids too. */
 export function findDuplicateNames(
   profiles: readonly { id: string; name: string }[],
-): string | undefined {
+): FieldProblem | undefined {
   const names = new Map<string, number>();
   const ids = new Map<string, number>();
   for (const [i, p] of profiles.entries()) {
     const key = p.name.toLowerCase();
     const seen = names.get(key);
     if (seen !== undefined)
-      return `profiles[${String(i)}].name: "${p.name}" is already used by profiles[${String(seen)}]`;
+      return {
+        field: `profiles[${String(i)}].name`,
+        message: `"${p.name}" is already used by profiles[${String(seen)}]`,
+      };
     names.set(key, i);
     const seenId = ids.get(p.id);
     if (seenId !== undefined)
-      return `profiles[${String(i)}].id: "${p.id}" is already used by profiles[${String(seenId)}]`;
+      return {
+        field: `profiles[${String(i)}].id`,
+        message: `"${p.id}" is already used by profiles[${String(seenId)}]`,
+      };
     ids.set(p.id, i);
   }
   return undefined;

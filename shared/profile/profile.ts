@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
 
 /**
@@ -107,26 +108,15 @@ export type Profile = z.infer<typeof profileSchema>;
 /** A profile as written by hand or by an older file: defaults not yet applied. */
 export type ProfileInput = z.input<typeof profileSchema>;
 
-/** Turns zod's issues into one line per problem, each naming its field (`open[2].port: ...`). */
-export function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (text, key) =>
-        typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-      prefix,
-    );
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-}
-
-/** Validates unknown data as a profile; failures list every bad field. */
+/** Validates unknown data as a profile; failures list every bad field (under `prefix`, if given). */
 export function parseProfile(
   data: unknown,
-): { ok: true; value: Profile } | { ok: false; errors: string[] } {
+  prefix = '',
+): { ok: true; value: Profile } | { ok: false; problems: FieldProblem[] } {
   const result = profileSchema.safeParse(data);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, errors: describeIssues(result.error) };
+    : { ok: false, problems: fieldProblems(result.error, prefix) };
 }
 
 /** Parses a sequence typed by a user (`7000,8000:udp`) for a profile field, naming the field. */

@@ -4,7 +4,6 @@
 import {
   requestChannels,
   type AppInfo,
-  type FieldProblem,
   type IpcError,
   type IpcResult,
   type ProfilesView,
@@ -14,7 +13,9 @@ import {
   type SesameApi,
   type SettingsView,
 } from '../../shared/ipc/contract';
+import { fieldProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { importKnockdConfig } from '../../shared/knockd/import';
+import { readExport, writeExport } from '../../shared/profile/export-file';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
 import { defaultSettingsView } from './fixtures';
 import { FakeKnocks } from './fake-knocks';
@@ -75,7 +76,7 @@ export class FakeSesame extends FakeKnocks {
   private save(input: RequestInput<'profiles:save'>): IpcResult<Profile> {
     const id = input.id ?? `p${++this.ids}`;
     const parsed = parseProfile({ ...input.profile, id });
-    if (!parsed.ok) return fail('invalid', parsed.errors.join('\n'));
+    if (!parsed.ok) return fail('invalid', parsed.problems.map(problemLine).join('\n'));
     const taken = this.profiles.find(
       (p) => p.id !== id && p.name.toLowerCase() === parsed.value.name.toLowerCase(),
     );
@@ -102,12 +103,15 @@ export class FakeSesame extends FakeKnocks {
       items = result.profiles;
       notes = result.notes;
     } else {
-      const data: unknown = JSON.parse(input.text);
-      items = Array.isArray(data) ? data : (data as { profiles: unknown[] }).profiles;
+      const read = readExport(JSON.parse(input.text));
+      if (!read.ok) return fail('invalid', read.error);
+      items = read.value;
     }
-    const parsed = items.map((item) => parseProfile({ id: `p${++this.ids}`, ...(item as object) }));
-    const bad = parsed.flatMap((r, i) => (r.ok ? [] : r.errors.map((e) => `profiles[${i}]: ${e}`)));
-    if (bad.length > 0) return fail('invalid', bad.join('\n'));
+    const parsed = items.map((item, i) =>
+      parseProfile({ id: `p${++this.ids}`, ...(item as object) }, `profiles[${String(i)}]`),
+    );
+    const bad = parsed.flatMap((r) => (r.ok ? [] : r.problems));
+    if (bad.length > 0) return fail('invalid', bad.map(problemLine).join('\n'), bad);
     const profiles = parsed.flatMap((r) => (r.ok ? [r.value] : []));
     const clashes = this.profiles.filter((p) =>
       profiles.some((q) => q.name.toLowerCase() === p.name.toLowerCase()),
@@ -138,24 +142,9 @@ export class FakeSesame extends FakeKnocks {
     if (failure) return Promise.resolve({ ok: false, error: failure });
     const parsed = requestChannels[channel].input.safeParse(raw);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({
-        field: issue.path.reduce<string>(
-          (text, key) =>
-            typeof key === 'number'
-              ? `${text}[${key}]`
-              : text
-                ? `${text}.${String(key)}`
-                : String(key),
-          '',
-        ),
-        message: issue.message,
-      }));
+      const problems = fieldProblems(parsed.error);
       return Promise.resolve(
-        fail(
-          'invalid',
-          `${channel}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-          problems,
-        ),
+        fail('invalid', `${channel}: ${problems.map(problemLine).join('; ')}`, problems),
       );
     }
     return this.answer(channel, raw) as Promise<IpcResult<RequestResult<C>>>;
@@ -186,7 +175,7 @@ export class FakeSesame extends FakeKnocks {
       case 'profiles:import':
         return Promise.resolve(this.import(input as RequestInput<'profiles:import'>));
       case 'profiles:export': {
-        const json = `${JSON.stringify({ version: 1, profiles: this.profiles }, null, 2)}\n`;
+        const json = writeExport(this.profiles);
         return Promise.resolve(ok({ json, count: this.profiles.length }));
       }
       case 'knock:run': {

@@ -1,9 +1,8 @@
 // The knocking half of the fake main process: event listeners, a clock, the history, and knocks
 // that run to the end at once (every progress event, then knock:finished) or are held so a test can
 // step them hit by hit.
+import type { EventPayloads, IpcResult } from '../../shared/ipc/contract';
 import type {
-  EventPayloads,
-  IpcResult,
   KnockAction,
   KnockOutcome,
   KnockProgressEvent,
@@ -11,7 +10,7 @@ import type {
   ProbeState,
   ProbeView,
   HitView,
-} from '../../shared/ipc/contract';
+} from '../../shared/door/outcome';
 import type { EventChannel } from '../../shared/ipc/channels';
 import type { Profile } from '../../shared/profile/profile';
 

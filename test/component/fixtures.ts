@@ -1,5 +1,6 @@
 // Profiles and settings the component tests start from.
-import type { KnockOutcome, KnockVerdict, SettingsView } from '../../shared/ipc/contract';
+import type { SettingsView } from '../../shared/ipc/contract';
+import type { KnockOutcome, KnockVerdict } from '../../shared/door/outcome';
 import { profileSchema, type Profile } from '../../shared/profile/profile';
 
 /** A valid profile, with defaults applied by the real schema. */

@@ -1,6 +1,6 @@
 // The renderer's pure pieces: keys to shortcuts, the run reducer and the form <-> draft mapping.
 import { describe, expect, it } from 'vitest';
-import type { KnockProgressEvent } from '../../shared/ipc/contract';
+import type { KnockProgressEvent } from '../../shared/door/outcome';
 import {
   draftFromForm,
   emptyForm,
@@ -167,6 +167,10 @@ describe('profile form', () => {
     expect(fieldLabel('ssh.identityFile')).toBe('Identity file');
     expect(fromServerProblems([{ field: 'profile.ssh.port', message: 'm' }])).toEqual([
       { field: 'ssh.port', message: 'm' },
+    ]);
+    // A problem with the profile as a whole is the form's '' (listed at the top as "Profile").
+    expect(fromServerProblems([{ field: 'profile', message: 'm' }])).toEqual([
+      { field: '', message: 'm' },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { KnockAction } from '../../shared/ipc/contract';
+import type { KnockAction } from '../../shared/door/outcome';
 import type { FakeSesame } from './fake-api';
 import { outcome, profile, twoProfiles } from './fixtures';
 import { renderApp, row } from './render';

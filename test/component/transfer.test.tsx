@@ -123,7 +123,11 @@ describe('export', () => {
     const blob = browser.blobs.get(url ?? '');
     expect(blob?.type).toBe('application/json');
     const text = await blob?.text();
-    expect(JSON.parse(text ?? '')).toEqual({ version: 1, profiles: fake.profiles });
+    expect(JSON.parse(text ?? '')).toEqual({
+      format: 'sesame-profiles',
+      version: 2,
+      profiles: fake.profiles,
+    });
 
     const link = screen.getByRole('link', { name: 'Save sesame-profiles.json' });
     expect(link).toHaveAttribute('href', url);

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../../../shared/ipc/contract';
+import type { FieldProblem } from '../../../shared/field-problems';
 import { fieldLabel } from '../model/profile-form';
 
 /** The id of the element that holds a field's messages (for `aria-describedby`). */

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import type { FieldProblem } from '../../../shared/ipc/contract';
+import type { FieldProblem } from '../../../shared/field-problems';
 import { FieldMessages, messageId } from './FieldMessages';
 
 /** A labelled text input with its validation messages wired to `aria-invalid`/`aria-describedby`. */

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { KnockAction, KnockOutcome, ProbeView, SesameApi } from '../../../shared/ipc/contract';
+import type { SesameApi } from '../../../shared/ipc/contract';
+import { HISTORY_LIMIT } from '../../../shared/door/history-file';
+import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
 import type { Profile } from '../../../shared/profile/profile';
 import {
   noRuns,
@@ -10,9 +12,6 @@ import {
   runStarted,
   type RunsState,
 } from '../model/runs';
-
-/** How many finished knocks the window keeps (main keeps the same number). */
-const HISTORY_SIZE = 50;
 
 /** Knocks, their progress, the recent history and the last probe of each door. */
 export interface KnocksState {
@@ -33,7 +32,7 @@ export interface KnocksState {
 function withOutcome(history: readonly KnockOutcome[], outcome: KnockOutcome): KnockOutcome[] {
   return [outcome, ...history.filter((o) => o.runId !== outcome.runId)]
     .sort((a, b) => b.finishedAt - a.finishedAt)
-    .slice(0, HISTORY_SIZE);
+    .slice(0, HISTORY_LIMIT);
 }
 
 /**

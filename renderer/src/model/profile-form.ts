@@ -1,5 +1,5 @@
-import type { FieldProblem, ProfileDraft } from '../../../shared/ipc/contract';
-import { profileDraftSchema } from '../../../shared/ipc/contract';
+import { fieldProblems, type FieldProblem } from '../../../shared/field-problems';
+import { profileDraftSchema, type ProfileDraft } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
 import type { Knock, Protocol } from '../../../shared/sequence/sequence';
 import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
@@ -150,15 +150,6 @@ export function draftFromForm(form: ProfileForm): {
   return { draft, problems };
 }
 
-/** A zod issue path as the contract writes fields: `open[2].port`, `ssh.user`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  );
-}
-
 /**
  * Checks the form as `profiles:save` will: numbers first, then the shared draft schema, keeping the
  * first problem of each field. The draft is what to send once there is no problem.
@@ -170,19 +161,26 @@ export function validateForm(form: ProfileForm): { draft: ProfileDraft; problems
   // One message per field: the schema's later checks mostly restate the first (an empty host also
   // "may hold only letters...").
   const named = new Set(problems.map((p) => p.field));
-  for (const issue of parsed.error.issues) {
-    const field = fieldPath(issue.path);
-    if (named.has(field)) continue;
-    named.add(field);
-    problems.push({ field, message: issue.message });
+  for (const problem of fieldProblems(parsed.error)) {
+    if (named.has(problem.field)) continue;
+    named.add(problem.field);
+    problems.push(problem);
   }
   return { draft, problems };
 }
 
-/** The server's problems for `profiles:save` name fields of its input (`profile.open[1].port`). */
+/**
+ * The server's problems for `profiles:save` name fields of its input (`profile.open[1].port`); the
+ * form's fields are those of the profile (`open[1].port`, '' for the profile as a whole).
+ */
 export function fromServerProblems(problems: readonly FieldProblem[] | undefined): FieldProblem[] {
   return (problems ?? []).map((p) => ({
-    field: p.field.startsWith('profile.') ? p.field.slice('profile.'.length) : p.field,
+    field:
+      p.field === 'profile'
+        ? ''
+        : p.field.startsWith('profile.')
+          ? p.field.slice('profile.'.length)
+          : p.field,
     message: p.message,
   }));
 }

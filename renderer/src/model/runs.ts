@@ -3,7 +3,7 @@ import type {
   KnockAction,
   KnockOutcome,
   KnockProgressEvent,
-} from '../../../shared/ipc/contract';
+} from '../../../shared/door/outcome';
 
 /** Where a run is: the main process's stages, plus `starting` (asked, no event yet) and `done`. */
 export type RunStage = KnockProgressEvent['stage'] | 'starting' | 'done';

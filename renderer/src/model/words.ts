@@ -4,7 +4,7 @@ import type {
   KnockVerdict,
   ProbeState,
   ProbeView,
-} from '../../../shared/ipc/contract';
+} from '../../../shared/door/outcome';
 import type { RunStage } from './runs';
 
 /** What each action is called on screen. */

@@ -1,4 +1,4 @@
-import type { KnockOutcome } from '../../../shared/ipc/contract';
+import type { KnockOutcome } from '../../../shared/door/outcome';
 import { actionWord, probeSentence, timeWord, verdictWord } from '../model/words';
 
 function details(outcome: KnockOutcome): string {

@@ -1,4 +1,4 @@
-import type { HitView } from '../../../shared/ipc/contract';
+import type { HitView } from '../../../shared/door/outcome';
 import { hitSlots, isRunning, type RunStage, type RunView } from '../model/runs';
 import { actionWord, doorWord, probeSentence, stageWord, verdictWord } from '../model/words';
 

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type SubmitEvent } from 'react';
-import type { FieldProblem, SesameApi } from '../../../shared/ipc/contract';
+import type { FieldProblem } from '../../../shared/field-problems';
+import type { SesameApi } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
 import { FieldMessages, messageId } from '../components/FieldMessages';
 import { TextField } from '../components/TextField';

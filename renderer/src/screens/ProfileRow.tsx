@@ -1,4 +1,4 @@
-import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/ipc/contract';
+import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
 import type { Profile } from '../../../shared/profile/profile';
 import { PencilIcon, PulseIcon, TrashIcon } from '../components/Icons';
 import { isRunning, type RunView } from '../model/runs';

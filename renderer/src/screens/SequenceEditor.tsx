@@ -1,5 +1,5 @@
 import { useId, useState, type KeyboardEvent } from 'react';
-import type { FieldProblem } from '../../../shared/ipc/contract';
+import type { FieldProblem } from '../../../shared/field-problems';
 import { parseSequence } from '../../../shared/sequence/sequence';
 import { formatTcpFlags } from '../../../shared/sequence/tcp-flags';
 import { ArrowDownIcon, ArrowUpIcon, CrossIcon } from '../components/Icons';

@@ -1,11 +1,6 @@
 import { useEffect, useId, useState, type SubmitEvent } from 'react';
-import {
-  terminalSettingSchema,
-  type AppInfo,
-  type SesameApi,
-  type Settings,
-  type SettingsView,
-} from '../../../shared/ipc/contract';
+import type { AppInfo, SesameApi, SettingsView } from '../../../shared/ipc/contract';
+import { terminalSettingSchema, type Settings } from '../../../shared/settings/settings';
 import { terminalIds, type TerminalId } from '../../../shared/settings/terminals';
 
 type TerminalPick = 'auto' | 'custom' | TerminalId;

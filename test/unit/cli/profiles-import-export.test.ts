@@ -1,6 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ProfileService } from '../../../electron/main/profile-service';
+import { createLogger } from '../../../electron/node/logger';
+import { ProfileStore } from '../../../electron/node/profile-store';
+import { importKnockdConfig } from '../../../shared/knockd/import';
 import {
   addWeb,
   config,
@@ -134,6 +138,69 @@ describe('sesame profiles: import and export', () => {
     );
     expect((await sesame('import', join(root, 'missing.json'))).err).toMatch(/cannot read/);
     expect((await sesame('list')).out).toMatch(/^NAME.*\none .*\ntwo /);
+  });
+});
+
+describe('sesame profiles: exports shared with the app', () => {
+  function app(folder: string) {
+    const logger = createLogger('test', () => undefined);
+    const store = new ProfileStore({
+      path: join(folder, 'profiles.json'),
+      now: () => new Date(),
+      logger,
+    });
+    let n = 0;
+    return new ProfileService({
+      store,
+      importKnockd: importKnockdConfig,
+      logger,
+      newId: () => `id-${String(++n)}`,
+    });
+  }
+
+  it('imports the CLI’s export in the app, profiles identical', async () => {
+    await addWeb();
+    await sesame(
+      'add',
+      '--name',
+      'db',
+      '--host',
+      'db.example.com',
+      '--open',
+      '1:udp',
+      '--ssh-user',
+      'pg',
+    );
+    const cli = JSON.parse((await sesame('list', '--json')).out) as unknown;
+    const exported = await sesame('export');
+    expect(exported.code).toBe(0);
+    const service = app(join(root, 'app'));
+    expect(service.import({ format: 'json', text: exported.out })).toMatchObject({
+      ok: true,
+      value: { profiles: [{ name: 'web' }, { name: 'db' }] },
+    });
+    expect(service.view().profiles).toEqual(cli);
+  });
+
+  it('imports the app’s export with the CLI, profiles identical', async () => {
+    const service = app(join(root, 'app'));
+    const saved = service.save(undefined, {
+      name: 'lab',
+      host: 'lab.example.com',
+      open: [{ port: 7000, protocol: 'tcp', delayMs: 100 }],
+      close: [{ port: 9000, protocol: 'udp' }],
+      ssh: { user: 'ops', port: 2222 },
+    });
+    const exported = service.export();
+    if (!saved.ok || !exported.ok) throw new Error('setup failed');
+    const file = join(root, 'from-app.json');
+    writeFileSync(file, exported.value.json);
+    expect(await sesame('import', file)).toEqual({
+      code: 0,
+      out: `imported 1 profiles from ${file}\n`,
+      err: '',
+    });
+    expect(JSON.parse((await sesame('list', '--json')).out)).toEqual([saved.value]);
   });
 });
 

@@ -9,7 +9,7 @@ import { createHandlers } from '../../../electron/main/handlers';
 import { registerIpcHandlers } from '../../../electron/main/ipc';
 import { createLogger } from '../../../electron/node/logger';
 import { ProfileStore } from '../../../electron/node/profile-store';
-import { defaultSettings, type Settings } from '../../../shared/ipc/contract';
+import { defaultSettings, type Settings } from '../../../shared/settings/settings';
 import { FakeIpcMain, FakeSafeStorage } from '../../mocks/electron';
 
 const dirs: string[] = [];

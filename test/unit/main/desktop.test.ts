@@ -24,7 +24,10 @@ beforeAll(async () => {
   app.paths.set('userData', dir);
   app.paths.set('home', dir);
   startDesktop();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Ready once the window exists: it is made last, when the app is ready.
+  await vi.waitFor(() => {
+    expect(FakeBrowserWindow.created).not.toHaveLength(0);
+  });
 });
 afterAll(() => {
   app.emit('will-quit');

@@ -9,7 +9,9 @@ import {
 } from '../../../electron/main/electron-stores';
 import { createLogger } from '../../../electron/node/logger';
 import { ProfileStore } from '../../../electron/node/profile-store';
-import { defaultSettings } from '../../../shared/ipc/contract';
+import { historyFileDocument, readHistoryFile } from '../../../shared/door/history-file';
+import { defaultSettings } from '../../../shared/settings/settings';
+import { readSettingsFile, settingsFileDocument } from '../../../shared/settings/settings-file';
 
 const dirs: string[] = [];
 const unwatch: (() => void)[] = [];
@@ -103,19 +105,52 @@ describe('the profile file through electron-store', () => {
 });
 
 describe('settings and history documents', () => {
-  it('store settings and history in userData with mode 0600', () => {
+  it('store settings and history in userData with mode 0600, as whole versioned files', () => {
     const dir = tempDir();
     const settings = settingsStorage(dir, logger);
     expect(settings.read()).toBeUndefined();
-    settings.write({ ...defaultSettings, notifications: false });
+    const document = settingsFileDocument(
+      { ...defaultSettings, notifications: false },
+      readSettingsFile(settings.read()),
+    );
+    settings.write(document);
     expect(settingsStorage(dir, logger).read()).toEqual({
-      ...defaultSettings,
-      notifications: false,
+      version: 1,
+      settings: { ...defaultSettings, notifications: false },
     });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toEqual(document);
     expect(fs.statSync(path.join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
     const history = historyStorage(dir, logger);
-    history.write([]);
-    expect(historyStorage(dir, logger).read()).toEqual([]);
+    history.write(historyFileDocument([]));
+    expect(historyStorage(dir, logger).read()).toEqual({ version: 1, knocks: [] });
+  });
+
+  it('read the files the app wrote before versions (electron-store keys) as version 0', () => {
+    const dir = tempDir();
+    const old = { ...defaultSettings, terminal: { kind: 'named', id: 'kitty' } };
+    fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ settings: old }));
+    expect(readSettingsFile(settingsStorage(dir, logger).read())).toMatchObject({
+      ok: true,
+      settings: old,
+      problems: [],
+      migratedFrom: 0,
+    });
+    const knock = {
+      runId: 'r1',
+      profileId: 'p1',
+      profileName: 'lab',
+      action: 'open',
+      verdict: 'open',
+      hits: [],
+      startedAt: 1,
+      finishedAt: 2,
+    };
+    fs.writeFileSync(path.join(dir, 'history.json'), JSON.stringify({ knocks: [knock] }));
+    expect(readHistoryFile(historyStorage(dir, logger).read())).toMatchObject({
+      ok: true,
+      knocks: [knock],
+      migratedFrom: 0,
+    });
   });
 
   it('move a settings file that does not parse aside and start from the defaults', () => {

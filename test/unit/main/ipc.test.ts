@@ -1,9 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAppServices } from '../../../electron/main/app-services';
+import { createHandlers } from '../../../electron/main/handlers';
 import { registerIpcHandlers } from '../../../electron/main/ipc';
 import type { IpcHandlers } from '../../../electron/main/ipc-dispatch';
+import { createLogger } from '../../../electron/node/logger';
 import { requestChannelNames, requestChannels } from '../../../shared/ipc/contract';
-import { FakeIpcMain } from '../../mocks/electron';
+import { contextBridge, FakeIpcMain } from '../../mocks/electron';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** The app's services on a temp folder, as the window and the end-to-end bridge build them. */
+function realServices() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-ipc-'));
+  dirs.push(dir);
+  const memory = () => {
+    let value: unknown;
+    return { read: () => value, write: (v: unknown) => (value = v) };
+  };
+  return createAppServices({
+    appInfo: () => ({ name: 'Sesame', version: '1.2.3', platform: 'linux' }),
+    profilePath: path.join(dir, 'profiles.json'),
+    settingsStorage: memory(),
+    historyStorage: memory(),
+    encryption: () => ({ backend: 'none', secure: false, encrypted: false }),
+    terminals: () => Promise.resolve([]),
+    launchTerminal: () => Promise.resolve({ ok: false, error: 'no terminal in this test' }),
+    logger: () => createLogger('test', () => undefined),
+  });
+}
 
 const trusted = { sender: 'ours' } as unknown as IpcMainInvokeEvent;
 const foreign = { sender: 'theirs' } as unknown as IpcMainInvokeEvent;
@@ -33,11 +64,23 @@ function setup() {
 }
 
 describe('IPC handlers', () => {
-  it('cover exactly the channels of the contract', () => {
-    const { ipc, registered } = setup();
-    expect([...ipc.handlers.keys()].sort()).toEqual([...requestChannelNames].sort());
-    expect(registered.sort()).toEqual([...requestChannelNames].sort());
-    expect(Object.keys(requestChannels).sort()).toEqual([...requestChannelNames].sort());
+  it('cover exactly the channels of the contract: the real table, what is registered, the preload', async () => {
+    const channels = [...requestChannelNames].sort();
+    expect(Object.keys(requestChannels).sort()).toEqual(channels);
+    // The table the app and the end-to-end bridge serve, built from real services.
+    const table = createHandlers(realServices());
+    expect(Object.keys(table).sort()).toEqual(channels);
+    const ipc = new FakeIpcMain();
+    const registered = registerIpcHandlers(table, () => true, ipc);
+    expect([...ipc.handlers.keys()].sort()).toEqual(Object.keys(table).sort());
+    expect(registered.sort()).toEqual(Object.keys(table).sort());
+    // The window's API: one method per handler, named after its channel.
+    await import('../../../electron/preload/index');
+    const api = contextBridge.exposed.get('sesame') as Record<string, unknown>;
+    const methods = Object.entries(api).flatMap(([group, m]) =>
+      typeof m === 'function' ? [] : Object.keys(m as object).map((name) => `${group}:${name}`),
+    );
+    expect(methods.sort()).toEqual(Object.keys(table).sort());
   });
 
   it('answer our window with the handler value', async () => {

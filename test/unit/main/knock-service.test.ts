@@ -4,14 +4,9 @@ import { KnockHistory } from '../../../electron/main/knock-history';
 import { KnockService, type TerminalLauncher } from '../../../electron/main/knock-service';
 import { createDoorEngine } from '../../../electron/node/door-engine';
 import { createLogger } from '../../../electron/node/logger';
-import {
-  defaultSettings,
-  type IpcResult,
-  type KnockAction,
-  type KnockOutcome,
-  type KnockProgressEvent,
-  type Settings,
-} from '../../../shared/ipc/contract';
+import type { IpcResult } from '../../../shared/ipc/contract';
+import { defaultSettings, type Settings } from '../../../shared/settings/settings';
+import type { KnockAction, KnockOutcome, KnockProgressEvent } from '../../../shared/door/outcome';
 import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
 
 function profile(overrides: Partial<ProfileInput> = {}): Profile {
@@ -61,10 +56,13 @@ interface Setup {
 
 function setup(options: Setup = {}) {
   const profiles = options.profiles ?? [profile()];
-  const stored: KnockOutcome[][] = [];
-  const history = new KnockHistory({ read: () => undefined, write: (o) => stored.push(o) });
+  const stored: Record<string, unknown>[] = [];
   const launches: { setting: Settings['terminal']; argv: readonly string[] }[] = [];
   const logs: string[] = [];
+  const history = new KnockHistory(
+    { read: () => undefined, write: (o) => stored.push(o) },
+    createLogger('test', (_l, line) => logs.push(line)),
+  );
   let now = 1_000;
   const service = new KnockService({
     findProfile: (id) => {

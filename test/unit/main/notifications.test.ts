@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knockNotification, notifyOutcome } from '../../../electron/main/notifications';
-import type { KnockOutcome } from '../../../shared/ipc/contract';
+import type { KnockOutcome } from '../../../shared/door/outcome';
 
 const base: KnockOutcome = {
   runId: 'r',

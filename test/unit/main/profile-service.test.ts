@@ -147,13 +147,27 @@ describe('ProfileService', () => {
     });
   });
 
+  it('keeps the store’s problems structured: a message holding ": " is not split into a field', () => {
+    const t = setup();
+    const result = t.service.save(undefined, { ...draft, extra: 1 } as typeof draft);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(!result.ok && result.error.problems).toEqual([
+      { field: 'profile', message: 'Unrecognized key: "extra"' },
+    ]);
+  });
+
   it('imports nothing when one profile is bad, naming it and its field', () => {
     const t = setup();
     const text = JSON.stringify([draft, { ...draft, name: 'bad', host: '-oProxyCommand=x' }]);
     const result = t.service.import({ format: 'json', text });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    if (!result.ok)
-      expect(result.error.message).toMatch(/profiles\[1\]: host: host must not start with "-"/);
+    if (!result.ok) {
+      expect(result.error.message).toMatch(/profiles\[1\]\.host: host must not start with "-"/);
+      expect(result.error.problems).toContainEqual({
+        field: 'profiles[1].host',
+        message: 'host must not start with "-"',
+      });
+    }
     expect(t.service.view().profiles).toEqual([]);
     expect(t.service.import({ format: 'json', text: '{"nope": 1}' })).toMatchObject({
       ok: false,
@@ -214,5 +228,36 @@ describe('ProfileService', () => {
     if (all.ok)
       expect(other.service.import({ format: 'json', text: all.value.json }).ok).toBe(true);
     expect(other.service.view().profiles.map((p) => p.name)).toEqual(['lab', 'other']);
+  });
+
+  it('writes the export the CLI writes: its format, its version and the profiles', () => {
+    const t = setup();
+    const saved = t.service.save(undefined, draft);
+    const exported = t.service.export();
+    if (!saved.ok || !exported.ok) throw new Error('setup failed');
+    expect(JSON.parse(exported.value.json)).toEqual({
+      format: 'sesame-profiles',
+      version: 2,
+      profiles: [saved.value],
+    });
+  });
+
+  it('refuses to import an export of another format or of a newer version, naming the field', () => {
+    const t = setup();
+    const profiles = [{ ...draft, id: 'x1' }];
+    const newer = { format: 'sesame-profiles', version: 3, profiles };
+    expect(t.service.import({ format: 'json', text: JSON.stringify(newer) })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid',
+        message: 'version: 3 was written by a newer Sesame (this one reads up to 2)',
+      },
+    });
+    const other = { format: 'someone-elses', version: 1, profiles };
+    expect(t.service.import({ format: 'json', text: JSON.stringify(other) })).toEqual({
+      ok: false,
+      error: { code: 'invalid', message: 'format: "someone-elses" is not sesame-profiles' },
+    });
+    expect(t.service.view().profiles).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import {
 } from '../../../electron/main/encryption';
 import { SettingsService } from '../../../electron/main/settings-service';
 import { createLogger } from '../../../electron/node/logger';
-import { defaultSettings, type Settings } from '../../../shared/ipc/contract';
+import { defaultSettings, type Settings } from '../../../shared/settings/settings';
 import { FakeSafeStorage } from '../../mocks/electron';
 
 function service(stored: unknown) {
@@ -35,6 +35,64 @@ describe('SettingsService', () => {
     expect(logs.join('\n')).toMatch(/terminal\.id/);
   });
 
+  it('keeps every valid value when the file holds a key this version does not know', () => {
+    const kept: Settings = {
+      terminal: { kind: 'named', id: 'kitty' },
+      notifications: false,
+      encryptSequences: false,
+    };
+    const { svc, logs } = service({ ...kept, fromANewerSesame: { on: true } });
+    expect(svc.current()).toEqual(kept);
+    expect(logs).toEqual([]);
+  });
+
+  it('warns about a bad stored value once, not on every read', () => {
+    const { svc, logs } = service({
+      notifications: 'yes',
+      terminal: { kind: 'named', id: 'kitty' },
+    });
+    for (let i = 0; i < 3; i += 1)
+      expect(svc.current()).toEqual({
+        ...defaultSettings,
+        terminal: { kind: 'named', id: 'kitty' },
+      });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/notifications/);
+  });
+
+  it('keeps the keys it does not know on disk when it saves', async () => {
+    const { svc, stored } = service({ notifications: true, fromANewerSesame: { on: true } });
+    const next: Settings = { ...defaultSettings, notifications: false };
+    await svc.save(next);
+    expect(stored()).toEqual({ version: 1, settings: { ...next, fromANewerSesame: { on: true } } });
+  });
+
+  it('reads an unversioned file (version 0) and writes version 1 on the next save', async () => {
+    const { svc, stored } = service({ settings: { notifications: false } });
+    expect(svc.current()).toEqual({ ...defaultSettings, notifications: false });
+    await svc.save({ ...defaultSettings, encryptSequences: false });
+    expect(stored()).toEqual({
+      version: 1,
+      settings: { ...defaultSettings, encryptSequences: false },
+    });
+  });
+
+  it('leaves a file from a newer Sesame as it is: defaults, reported once, saves refused', async () => {
+    const newer = { version: 2, settings: { notifications: false, renamed: true } };
+    const { svc, logs, stored } = service(newer);
+    expect(svc.current()).toEqual(defaultSettings);
+    expect(svc.current()).toEqual(defaultSettings);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/settings\.json: version: 2 was written by a newer Sesame/);
+    const seen: Settings[] = [];
+    svc.changed.add((s) => seen.push(s));
+    const saved = await svc.save({ ...defaultSettings, notifications: false });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'newer-version' } });
+    expect(!saved.ok && saved.error.message).toMatch(/not saved until Sesame is updated/);
+    expect(stored()).toBe(newer);
+    expect(seen).toEqual([]);
+  });
+
   it('saves, announces the change, and shows the encryption state for the new value', async () => {
     const { svc, stored } = service(undefined);
     const seen: Settings[] = [];
@@ -45,12 +103,15 @@ describe('SettingsService', () => {
       encryptSequences: false,
     };
     const view = await svc.save(next);
-    expect(stored()).toEqual(next);
+    expect(stored()).toEqual({ version: 1, settings: next });
     expect(seen).toEqual([next]);
     expect(view).toEqual({
-      settings: next,
-      encryption: { backend: 'gnome_libsecret', secure: true, encrypted: false },
-      terminals: [{ id: 'xterm', label: 'xterm', available: true }],
+      ok: true,
+      value: {
+        settings: next,
+        encryption: { backend: 'gnome_libsecret', secure: true, encrypted: false },
+        terminals: [{ id: 'xterm', label: 'xterm', available: true }],
+      },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrayService, type TrayLike } from '../../../electron/main/tray';
 import { trayModel, type TrayAction, type TrayItem } from '../../../electron/main/tray-menu';
-import type { KnockOutcome, KnockProgressEvent } from '../../../shared/ipc/contract';
+import type { KnockOutcome, KnockProgressEvent } from '../../../shared/door/outcome';
 import { profileSchema } from '../../../shared/profile/profile';
 
 const lab = profileSchema.parse({

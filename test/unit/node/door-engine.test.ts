@@ -6,7 +6,8 @@ import {
   type DoorStage,
 } from '../../../electron/node/door-engine';
 import type { SendKnocksOptions } from '../../../electron/node/knock-sender';
-import type { ProbeOptions, ProbeResult, ProbeState } from '../../../electron/node/probe';
+import type { ProbeOptions, ProbeResult } from '../../../electron/node/probe';
+import type { ProbeState } from '../../../shared/door/outcome';
 import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
 
 // The engine with every part injected: no network, a clock that moves only when the engine sleeps.

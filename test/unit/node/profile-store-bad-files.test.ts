@@ -58,7 +58,10 @@ describe('ProfileStore reading bad files', () => {
     const result = openStore().load();
     expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
     expect(!result.ok && result.error.problems).toEqual([
-      'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
+      {
+        field: 'profiles[1].host',
+        message: 'host may hold only letters, digits and . _ : % + [ ] -',
+      },
     ]);
     expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
     const store = openStore();

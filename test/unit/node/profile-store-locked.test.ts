@@ -127,8 +127,15 @@ describe('ProfileStore without a sealer (the plain CLI) on sealed records', () =
     const store = openStore();
     const result = store.importMany([{ ...vault, id: 'x', name: 'copy' }]);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(!result.ok && result.error.problems).toEqual([
+    expect(!result.ok && result.error.message).toBe(
       'profiles[0] "copy": its sequences are encrypted, and import takes plain ones (export it from the Sesame app that encrypted it)',
+    );
+    expect(!result.ok && result.error.problems).toEqual([
+      {
+        field: 'profiles[0]',
+        message:
+          'its sequences are encrypted, and import takes plain ones (export it from the Sesame app that encrypted it)',
+      },
     ]);
   });
 

@@ -216,7 +216,7 @@ describe('ProfileStore when a sealed record cannot be decrypted', () => {
     const result = sealingStore(file, logs).load();
     expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
     expect(!result.ok && result.error.problems).toEqual([
-      'profiles[0].host: host must not start with "-"',
+      { field: 'profiles[0].host', message: 'host must not start with "-"' },
     ]);
     expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
   });

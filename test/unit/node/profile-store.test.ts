@@ -40,7 +40,11 @@ describe('ProfileStore writes', () => {
     const store = openStore();
     const result = store.add({ ...web, host: '-oProxyCommand=evil' });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(!result.ok && result.error.problems).toContain('host: host must not start with "-"');
+    expect(!result.ok && result.error.problems).toContainEqual({
+      field: 'host',
+      message: 'host must not start with "-"',
+    });
+    expect(!result.ok && result.error.message).toContain('host: host must not start with "-"');
     expect(existsSync(file)).toBe(false);
   });
 
@@ -68,8 +72,11 @@ describe('ProfileStore.importMany', () => {
       { ...storedProfile('b', 'api'), open: [{ port: 0, protocol: 'tcp' }] },
     ]);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(!result.ok && result.error.problems).toEqual([
+    expect(!result.ok && result.error.message).toBe(
       'profiles[1] "api": open[0].port: port must be 1-65535',
+    );
+    expect(!result.ok && result.error.problems).toEqual([
+      { field: 'profiles[1].open[0].port', message: 'port must be 1-65535' },
     ]);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
@@ -97,7 +104,11 @@ describe('ProfileStore.importMany', () => {
   it('refuses duplicate names inside the import and generates missing ids', () => {
     const store = openStore();
     const dup = store.importMany([storedProfile('a', 'x'), storedProfile('b', 'X')]);
-    expect(!dup.ok && dup.error.problems?.[0]).toMatch(/profiles\[1\]\.name: "X" is already used/);
+    expect(!dup.ok && dup.error.message).toMatch(/profiles\[1\]\.name: "X" is already used/);
+    expect(!dup.ok && dup.error.problems?.[0]).toEqual({
+      field: 'profiles[1].name',
+      message: '"X" is already used by profiles[0]',
+    });
     const { id: _id, ...noId } = storedProfile('z', 'no-id');
     const ok = store.importMany([noId]);
     expect(ok.ok && ok.value.imported[0]?.id).toMatch(/^[0-9a-f-]{36}$/);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { problemLine } from '../../../shared/field-problems';
 import {
   doorNameStem,
   importKnockdConfig,
@@ -21,7 +22,7 @@ function imported(
   if (!result.ok) throw new Error(result.error);
   for (const [i, profile] of result.profiles.entries()) {
     const parsed = parseProfile({ ...profile, id: `imported-${i}` });
-    if (!parsed.ok) throw new Error(`profile ${i}: ${parsed.errors.join('; ')}`);
+    if (!parsed.ok) throw new Error(`profile ${i}: ${parsed.problems.map(problemLine).join('; ')}`);
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { problemLine } from '../../../shared/field-problems';
 import {
   PROFILE_FILE_VERSION,
   isSealedRecord,
@@ -60,7 +61,7 @@ describe('profile file migrations', () => {
 describe('readProfileFile (version 2)', () => {
   it('reads plain and sealed records side by side, keeping each source as it was', () => {
     const read = readProfileFile({ version: 2, profiles: [plain, sealed] });
-    if (!read.ok) throw new Error(read.errors.join('\n'));
+    if (!read.ok) throw new Error(read.problems.map(problemLine).join('\n'));
     expect(read.value.profiles.map(isSealedRecord)).toEqual([false, true]);
     expect(read.value.profiles[1]).toEqual({
       ...sealed,
@@ -82,7 +83,7 @@ describe('readProfileFile (version 2)', () => {
     };
     const read = readProfileFile({ version: 2, profiles: [plain, bad] });
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors).toEqual([
+    expect(!read.ok && read.problems.map(problemLine)).toEqual([
       'profiles[1].host: host must not start with "-"',
       'profiles[1].sealed.backend: backend may hold only letters, digits, _ . and -',
       'profiles[1].sealed.data: data must be base64',
@@ -92,7 +93,7 @@ describe('readProfileFile (version 2)', () => {
 
   it('names a record that is not an object, and a missing sealed data', () => {
     const read = readProfileFile({ version: 2, profiles: ['web', { ...sealed, sealed: {} }] });
-    expect(!read.ok && read.errors).toEqual([
+    expect(!read.ok && read.problems.map(problemLine)).toEqual([
       expect.stringMatching(/^profiles\[0\]: .*expected object/),
       expect.stringMatching(/^profiles\[1\]\.sealed\.backend: /),
       expect.stringMatching(/^profiles\[1\]\.sealed\.data: /),
@@ -103,7 +104,7 @@ describe('readProfileFile (version 2)', () => {
     const read = readProfileFile({ version: 2, profiles: [plain, { ...sealed, name: 'WEB' }] });
     expect(read).toEqual({
       ok: false,
-      errors: ['profiles[1].name: "WEB" is already used by profiles[0]'],
+      problems: [{ field: 'profiles[1].name', message: '"WEB" is already used by profiles[0]' }],
     });
   });
 
@@ -111,14 +112,16 @@ describe('readProfileFile (version 2)', () => {
     const newer = { version: PROFILE_FILE_VERSION + 1, profiles: [{ anything: 'new' }] };
     expect(readProfileFile(newer)).toEqual({
       ok: false,
-      errors: ['version: 3 was written by a newer Sesame (this one reads up to 2)'],
+      problems: [
+        { field: 'version', message: '3 was written by a newer Sesame (this one reads up to 2)' },
+      ],
     });
     expect(readProfileFile({ version: -1, profiles: [] })).toEqual({
       ok: false,
-      errors: ['version: -1 is not a version'],
+      problems: [{ field: 'version', message: '-1 is not a version' }],
     });
     expect(readProfileFile({ version: '2', profiles: [] })).toMatchObject({
-      errors: ['version: expected a number, found 2'],
+      problems: [{ field: 'version', message: 'expected a number, found 2' }],
     });
   });
 });

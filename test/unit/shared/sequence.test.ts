@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { problemLine } from '../../../shared/field-problems';
 import {
   formatKnockArgs,
   formatSequence,
@@ -120,6 +121,6 @@ describe('TCP flags on profile hits', () => {
     ],
   ])('refuses %j naming the field', (knock, message) => {
     const result = parseProfile({ ...base, open: [knock] });
-    expect(result.ok ? [] : result.errors.join('\n')).toContain(message);
+    expect(result.ok ? [] : result.problems.map(problemLine).join('\n')).toContain(message);
   });
 });
