@@ -1,4 +1,4 @@
-import { describeIssues, parseProfile, type Profile } from '../../shared/profile/profile';
+import { describeIssues, parseStoredProfile, type Profile } from '../../shared/profile/profile';
 import {
   isSealedRecord,
   sealedSchema,
@@ -77,7 +77,7 @@ export function entryOf(
     const problems = describeIssues(sequences.error).join('; ');
     return lock('bad-sequences', `the decrypted sequences are not valid: ${problems}`);
   }
-  const profile = parseProfile({ ...rest, ...sequences.data });
+  const profile = parseStoredProfile({ ...rest, ...sequences.data });
   if (!profile.ok) return lock('bad-sequences', profile.errors.join('; '));
   return { kind: 'readable', profile: profile.value, record };
 }
