@@ -66,15 +66,21 @@ export class MainWindowService {
       event.sender === window.webContents &&
       frame !== null &&
       frame === window.webContents.mainFrame &&
-      originOf(frame.url) !== undefined &&
-      originOf(frame.url) === originOf(this.deps.pageUrl)
+      this.isOurPage(frame.url)
     );
   }
 
-  /** Sends one of the contract's events to the window, if it is open. */
+  /** Sends one of the contract's events to the window, if it is open and shows our page (events
+   * carry profiles and knock results, which no other page may see). */
   send<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
     const window = this.window;
     if (!window || window.isDestroyed()) return;
+    if (!this.isOurPage(window.webContents.mainFrame.url)) return;
     window.webContents.send(event, payload);
+  }
+
+  private isOurPage(url: string): boolean {
+    const origin = originOf(url);
+    return origin !== undefined && origin === originOf(this.deps.pageUrl);
   }
 }

@@ -132,6 +132,15 @@ describe('MainWindowService and the tray', () => {
     expect(windows).toHaveLength(2);
   });
 
+  it('sends no event (profiles, knocks) while the window shows a page of another origin', () => {
+    const { svc, windows } = trayService(false);
+    svc.show();
+    const contents = windows[0]?.webContents;
+    if (contents) contents.mainFrame.url = 'https://attacker.example/';
+    svc.send('profiles:changed', { profiles: [], storePath: '/x' });
+    expect(contents?.sent).toEqual([]);
+  });
+
   it('sends events to the open window only', () => {
     const { svc, windows } = trayService(false);
     svc.send('profiles:changed', { profiles: [], storePath: '/x' });
