@@ -328,6 +328,21 @@ describe('hostile values', () => {
     }
   });
 
+  it('refuses an ssh program with a space for a terminal that may re-split, on POSIX only', () => {
+    const argv = ['/opt/my ssh/ssh', '--', 'lab'];
+    for (const terminal of ['x-terminal-emulator', { custom: 'lxterminal' }] as const)
+      expect(terminalCommand(terminal, argv, 'linux')).toMatchObject({
+        ok: false,
+        error:
+          /^ssh program "\/opt\/my ssh\/ssh" holds " ", which a terminal could split or expand; .* may re-split its command$/,
+      });
+    expect(terminalCommand('terminal-app', argv, 'darwin').ok).toBe(false);
+    expect(terminalCommand('kitty', argv, 'linux').ok).toBe(true);
+    // On Windows the program is the system's ssh.exe, found on disk: no profile value.
+    const windows = ['C:\\Program Files\\OpenSSH\\ssh.exe', '--', 'lab'];
+    expect(terminalCommand({ custom: 'myterm.exe' }, windows, 'win32').ok).toBe(true);
+  });
+
   it('every builder hands ssh exactly its argv, however the terminal re-reads its command', () => {
     for (const [platform, id] of builders) {
       const argv = sshWith(platform, '~/.ssh/id_ed25519', '2001:db8::1%eth0');
