@@ -77,6 +77,9 @@ const config: Configuration = {
     enableNodeCliInspectArguments: false, // --inspect and SIGUSR1 ignored
     enableEmbeddedAsarIntegrityValidation: true, // macOS and Windows check app.asar's hash
     onlyLoadAppFromAsar: true,
+    // file:// pages get no more than a browser gives them: the window loads sesame://app
+    // (electron/main/app-protocol.ts), never file://.
+    grantFileProtocolExtraPrivileges: false,
   },
 
   linux: {

@@ -4,8 +4,10 @@ import {
   app,
   BrowserWindow,
   Menu,
+  net,
   Notification,
   nativeImage,
+  protocol,
   safeStorage,
   session,
   Tray,
@@ -14,6 +16,7 @@ import { createLogger } from '../node/logger';
 import { profileStorePath } from '../node/profile-store-file';
 import { availableTerminals, launchInTerminal } from '../node/terminal-launch';
 import { appInfo } from './app-info';
+import { registerAppScheme, rendererPageUrl, serveAppScheme } from './app-protocol';
 import { createAppServices } from './app-services';
 import { encryptionView, safeStorageSealer } from './encryption';
 import { ElectronStoreProfileBackend, historyStorage, settingsStorage } from './electron-stores';
@@ -38,11 +41,12 @@ export function startDesktop(): void {
     return;
   }
   const outDir = dirname(dirname(fileURLToPath(import.meta.url)));
+  registerAppScheme(protocol); // before ready, as Electron requires
   let trayStarted = false;
   const windows = new MainWindowService({
     createWindow: (options) => new BrowserWindow(options),
     outDir,
-    devServerUrl: process.env.ELECTRON_RENDERER_URL,
+    pageUrl: rendererPageUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL),
     keepInTray: () => trayStarted,
   });
   app.on('second-instance', () => windows.show());
@@ -50,6 +54,7 @@ export function startDesktop(): void {
   setupContentSecurity(app, () => session.defaultSession);
 
   void app.whenReady().then(() => {
+    serveAppScheme(protocol, join(outDir, 'renderer'), (url) => net.fetch(url));
     const userData = app.getPath('userData');
     const profilePath = profileStorePath(process.env, process.platform, app.getPath('home'));
     const env = process.env;

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { BrowserWindow as BrowserWindowType, IpcMainInvokeEvent } from 'electron';
 import type { EventChannel, EventPayloads } from '../../shared/ipc/contract';
+import { originOf } from './app-protocol';
 import { mainWindowOptions } from './window-options';
 
 /** What the window service needs from Electron, passed in so tests can give fakes. */
 export interface WindowDeps {
   createWindow: (options: ReturnType<typeof mainWindowOptions>) => BrowserWindowType;
   outDir: string;
-  devServerUrl?: string | undefined;
+  /** The page to load (app-protocol.ts rendererPageUrl): its origin is the only one trusted. */
+  pageUrl: string;
   /** True when closing the window should keep the app running in the tray. */
   keepInTray?: () => boolean;
 }
@@ -42,8 +44,7 @@ export class MainWindowService {
     window.on('closed', () => {
       if (this.window === window) this.window = undefined;
     });
-    if (this.deps.devServerUrl) void window.loadURL(this.deps.devServerUrl);
-    else void window.loadFile(join(this.deps.outDir, 'renderer/index.html'));
+    void window.loadURL(this.deps.pageUrl);
     this.window = window;
   }
 
@@ -52,19 +53,34 @@ export class MainWindowService {
     this.quitting = true;
   }
 
-  /** True only for messages from our window's main frame. */
+  /**
+   * True only for messages from our window's main frame while it shows a page of the origin we
+   * loaded: a frame that navigated elsewhere (or was pointed elsewhere) gets no API.
+   * https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages
+   */
   isTrustedSender(event: IpcMainInvokeEvent): boolean {
     const window = this.window;
     if (!window || window.isDestroyed()) return false;
+    const frame = event.senderFrame;
     return (
-      event.sender === window.webContents && event.senderFrame === window.webContents.mainFrame
+      event.sender === window.webContents &&
+      frame !== null &&
+      frame === window.webContents.mainFrame &&
+      this.isOurPage(frame.url)
     );
   }
 
-  /** Sends one of the contract's events to the window, if it is open. */
+  /** Sends one of the contract's events to the window, if it is open and shows our page (events
+   * carry profiles and knock results, which no other page may see). */
   send<E extends EventChannel>(event: E, payload: EventPayloads[E]): void {
     const window = this.window;
     if (!window || window.isDestroyed()) return;
+    if (!this.isOurPage(window.webContents.mainFrame.url)) return;
     window.webContents.send(event, payload);
+  }
+
+  private isOurPage(url: string): boolean {
+    const origin = originOf(url);
+    return origin !== undefined && origin === originOf(this.deps.pageUrl);
   }
 }

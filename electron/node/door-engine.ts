@@ -1,5 +1,5 @@
 import type { Profile } from '../../shared/profile/profile';
-import { sshArgv } from '../../shared/profile/ssh-argv';
+import { sshArgv, sshProblem } from '../../shared/profile/ssh-argv';
 import { withDefaultDelay, type Knock } from '../../shared/sequence/sequence';
 import { sendKnocks, type KnockProgress, type KnockResult } from './knock-sender';
 import { probePort, type ProbeResult } from './probe';
@@ -218,6 +218,10 @@ export function createDoorEngine(
     launch: SshLauncher,
     options: OpenOptions = {},
   ): Promise<SshSession | Extract<DoorResult, { ok: false }>> {
+    // Before knocking: a door opened for an ssh that will not start would stay open for nothing.
+    const problem = sshProblem(profile);
+    if (problem !== undefined)
+      return { ok: false, error: `ssh was not started: ${problem}`, knocks: [] };
     const opened = await open(profile, options);
     if (!opened.ok) return opened;
     const { target, knocks, probe } = opened;

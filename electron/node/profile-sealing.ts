@@ -1,5 +1,5 @@
 import { fieldProblems, problemLine } from '../../shared/field-problems';
-import { parseProfile, type Profile } from '../../shared/profile/profile';
+import { parseStoredProfile, type Profile } from '../../shared/profile/profile';
 import {
   isSealedRecord,
   sealedSchema,
@@ -78,7 +78,7 @@ export function entryOf(
     const problems = fieldProblems(sequences.error).map(problemLine).join('; ');
     return lock('bad-sequences', `the decrypted sequences are not valid: ${problems}`);
   }
-  const profile = parseProfile({ ...rest, ...sequences.data });
+  const profile = parseStoredProfile({ ...rest, ...sequences.data });
   if (!profile.ok) return lock('bad-sequences', profile.problems.map(problemLine).join('; '));
   return { kind: 'readable', profile: profile.value, record };
 }

@@ -1,5 +1,6 @@
 // Building a terminal's argv: for each terminal Sesame knows and each OS, the spawn arguments that
 // run a given ssh argv. Pure; which terminals are installed is terminal-find.ts.
+import { isTerminalSafeWord } from '../../shared/profile/profile';
 import { terminalInfo, type TerminalId } from '../../shared/settings/terminals';
 import { assertNever, type Parsed } from '../../shared/basics';
 
@@ -58,7 +59,9 @@ const argvStyle: Partial<Record<TerminalId, { before: readonly string[]; waits: 
 /**
  * The AppleScript for Terminal and iTerm: fixed text, with the ssh argv passed as script arguments
  * (osascript hands trailing arguments to `on run argv`). AppleScript's own `quoted form of` quotes
- * each item for the shell, so no profile value is ever spliced into script or shell text by us.
+ * each item for the shell, so no profile value is ever spliced into script or shell text by us. Its
+ * quoting is POSIX's, which a fish login shell reads differently (`\'` inside single quotes), so
+ * the arguments hold no quote or backslash to misread (checkSshArgv).
  */
 const appleScript = {
   'terminal-app': ['tell application "Terminal"', 'activate', 'do script cmd', 'end tell'],
@@ -106,9 +109,20 @@ function wtArgument(arg: string, index: number): Parsed<string> {
   return { ok: true, value: arg.replaceAll(';', '\\;') };
 }
 
+/** Why `word` would not survive a terminal that re-splits or expands it, or undefined. */
+function resplitProblem(word: string): string | undefined {
+  if (isTerminalSafeWord(word)) return undefined;
+  if (word === '') return 'is empty';
+  if (word.startsWith('=')) return 'starts with "=", which zsh expands';
+  const bad = Array.from(word).find((ch, i) => !isTerminalSafeWord(i === 0 ? ch : `a${ch}`)) ?? '';
+  return `holds ${JSON.stringify(bad)}, which a terminal could split or expand`;
+}
+
 /**
  * Refuses an ssh argv that could let a value act as an option or break a terminal's parsing: the
- * destination must come last, right after `--`, and no argument may hold a NUL or line break.
+ * destination must come last, right after `--`, no argument may hold a NUL or line break, and
+ * every argument after the program must be terminal-safe (shared/profile/profile.ts): some
+ * terminals join their command and split it again, and macOS's run it through the login shell.
  */
 export function checkSshArgv(argv: readonly string[]): string | undefined {
   const program = argv[0];
@@ -123,7 +137,34 @@ export function checkSshArgv(argv: readonly string[]): string | undefined {
     return `the ssh command line must end with "--" and the destination, not ${JSON.stringify(argv.slice(-2))}`;
   if (destination === '' || destination.startsWith('-'))
     return `ssh destination ${JSON.stringify(destination)} is empty or starts with "-"`;
+  for (const [index, arg] of argv.entries()) {
+    const problem = index === 0 ? undefined : resplitProblem(arg);
+    if (problem !== undefined) return `ssh argument ${index} ${JSON.stringify(arg)} ${problem}`;
+  }
   return undefined;
+}
+
+/**
+ * Terminals that may re-read their command as text: x-terminal-emulator when it is not a terminal
+ * Sesame knows (lxterminal joins the words after `-e` and calls g_shell_parse_argv), a custom `-e`
+ * terminal, and Terminal and iTerm (AppleScript's `quoted form of`, read by the login shell). The
+ * arguments are terminal-safe already (checkSshArgv); on POSIX the program must be too. On Windows
+ * it is the system's ssh.exe found on disk, whose path comes from no profile.
+ */
+function checkResplitProgram(
+  terminal: TerminalTarget,
+  program: string,
+  platform: NodeJS.Platform,
+): string | undefined {
+  const resplits =
+    typeof terminal === 'object' ||
+    terminal === 'x-terminal-emulator' ||
+    terminal === 'terminal-app' ||
+    terminal === 'iterm';
+  const problem = resplits && platform !== 'win32' ? resplitProblem(program) : undefined;
+  return problem === undefined
+    ? undefined
+    : `ssh program ${JSON.stringify(program)} ${problem}; ${targetLabel(terminal)} may re-split its command`;
 }
 
 /** Checks a custom terminal command: one program (a name on PATH or a path), no arguments. */
@@ -154,7 +195,7 @@ export function terminalCommand(
   platform: NodeJS.Platform,
   program?: string,
 ): Parsed<TerminalCommand> {
-  const bad = checkSshArgv(sshArgv);
+  const bad = checkSshArgv(sshArgv) ?? checkResplitProgram(terminal, sshArgv[0] ?? '', platform);
   if (bad !== undefined) return { ok: false, error: bad };
   const ssh = [...sshArgv];
   if (typeof terminal === 'object') {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
-import { profileSchema, sequenceSchema, type Profile } from './profile';
+import { sequenceSchema, storedProfileSchema, type Profile } from './profile';
 import { isRecord } from '../basics';
 import { fileVersion, migrateFile, type Migrations } from '../file-version';
 
@@ -21,8 +21,9 @@ export const sealedSchema = z.strictObject({
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'data must be base64'),
 });
 
-/** A profile whose open and close sequences are encrypted (file version 2); the rest is in clear. */
-export const sealedProfileSchema = profileSchema
+/** A profile whose open and close sequences are encrypted (file version 2); the rest is in clear.
+ * Read with the stored rules, as a plain record is (see storedProfileSchema). */
+export const sealedProfileSchema = storedProfileSchema
   .omit({ open: true, close: true })
   .extend({ sealed: sealedSchema });
 
@@ -99,12 +100,14 @@ export function readProfileFile(data: unknown): ReadProfileFileResult {
     : { ok: true, value: file, sources, migratedFrom: start };
 }
 
-/** Validates one record of a file: sealed when it has a `sealed` key, else a plain profile. */
+/** Validates one record of a file: sealed when it has a `sealed` key, else a plain profile; both
+ * with the stored rules, so a profile an earlier version saved is never refused for a value it
+ * allowed. */
 export function parseProfileRecord(
   data: unknown,
   prefix = '',
 ): { ok: true; value: ProfileRecord } | { ok: false; problems: FieldProblem[] } {
-  const schema = isRecord(data) && 'sealed' in data ? sealedProfileSchema : profileSchema;
+  const schema = isRecord(data) && 'sealed' in data ? sealedProfileSchema : storedProfileSchema;
   const result = schema.safeParse(data);
   return result.success
     ? { ok: true, value: result.data }

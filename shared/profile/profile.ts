@@ -3,25 +3,81 @@ import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
 
 /**
- * A host or user that is safe to hand to ssh and terminals as an argument: no leading `-` (it would
- * be read as an option, e.g. `-oProxyCommand=...`), no whitespace, no shell metacharacters.
+ * Profile values that reach a terminal (host, ssh user, identity file; the port is a number) may
+ * hold only characters that survive every way a terminal re-reads its command: lxterminal (and a
+ * custom `-e` terminal) may join the words after `-e` and split them again with g_shell_parse_argv
+ * or `sh -c`, and macOS Terminal and iTerm run AppleScript's `quoted form of` through the login
+ * shell, where fish reads `\'` inside single quotes as a quote. A word of letters, digits and
+ * `. _ - / @ : + , = %`, with `~` only as its first character (expanded as ssh itself would), not
+ * starting with `=` (zsh expands `=cmd`), comes out of all of them unchanged. The fields below
+ * allow subsets of this; the terminal builders check every ssh argument against it again.
  */
-const SAFE_ARG = /^[A-Za-z0-9._:%+[\]-]+$/;
+const TERMINAL_SAFE = /^~?[A-Za-z0-9._\-/@:+,=%]*$/;
 
-function safeArgument(what: string) {
-  return z
+/** True for a word no terminal re-splits or expands (see TERMINAL_SAFE); its only check. */
+export function isTerminalSafeWord(word: string): boolean {
+  return word !== '' && TERMINAL_SAFE.test(word) && !word.startsWith('=');
+}
+
+/** The first character of `value` outside `allowed` (a one-character regex), for messages. */
+function firstOutside(value: string, allowed: RegExp, leadingTilde = false): string {
+  const start = leadingTilde && value.startsWith('~') ? 1 : 0;
+  return Array.from(value.slice(start)).find((ch) => !allowed.test(ch)) ?? '';
+}
+
+/** Refines a string to the characters `allowed`, naming the field and the first other character. */
+function onlyCharacters(
+  schema: z.ZodString,
+  what: string,
+  allowed: RegExp,
+  listed: string,
+  hint: (found: string) => string = () => '',
+  leadingTilde = false,
+) {
+  const whole = new RegExp(`^${leadingTilde ? '~?' : ''}${allowed.source}*$`); // empty: min(1)
+  return schema.refine((v) => whole.test(v), {
+    error: (issue) => {
+      const found = firstOutside(String(issue.input), allowed, leadingTilde);
+      return `${what} may hold only ${listed} (found ${JSON.stringify(found)})${hint(found)}`;
+    },
+  });
+}
+
+/** Host and user: the argument never becomes an option (no leading `-`) and is terminal-safe. */
+function safeArgument(what: string, hint?: (found: string) => string) {
+  const base = z
     .string()
     .min(1, `${what} is empty`)
     .max(253, `${what} is longer than 253 characters`)
-    .refine((v) => !v.startsWith('-'), `${what} must not start with "-"`)
-    .refine((v) => SAFE_ARG.test(v), `${what} may hold only letters, digits and . _ : % + [ ] -`);
+    .refine((v) => !v.startsWith('-'), `${what} must not start with "-"`);
+  return onlyCharacters(base, what, /[A-Za-z0-9._:%+-]/, 'letters, digits and . _ : % + -', hint);
 }
 
 /** A host name or address to knock (validated so it can never become an ssh option). */
-export const hostSchema = safeArgument('host');
+export const hostSchema = safeArgument('host', (found) =>
+  found === '[' || found === ']' ? '; write an IPv6 address without [ ]' : '',
+);
 
 /** An ssh login name (same rules as a host). */
 export const sshUserSchema = safeArgument('ssh user');
+
+/**
+ * The private key file for `ssh -i`: a terminal-safe path (no spaces, quotes or backslashes; `/`
+ * works on Windows too, and `~/` is the home folder). No `%` either: ssh expands `%d`, `%u`... in it.
+ */
+export const identityFileSchema = onlyCharacters(
+  z
+    .string()
+    .min(1, 'identity file is empty')
+    .max(4096, 'identity file is longer than 4096 characters')
+    .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
+    .refine((v) => !v.startsWith('='), 'identity file must not start with "="'),
+  'identity file',
+  /[A-Za-z0-9._\-/@:+,=]/,
+  'letters, digits, . _ - / @ : + , = and a leading ~',
+  () => '; give the key a path without it, or set IdentityFile for this host in ~/.ssh/config',
+  true,
+);
 
 /** A TCP/UDP port, 1..65535. */
 export const portSchema = z
@@ -72,34 +128,73 @@ export const familySchema = z.enum(['auto', 'ipv4', 'ipv6'], {
   error: 'family must be auto, ipv4 or ipv6',
 });
 
+/** The rules for the values that reach a terminal: today's, or those of earlier versions. */
+interface TerminalValueRules {
+  host: z.ZodType<string, string>;
+  user: z.ZodType<string, string>;
+  identityFile: z.ZodType<string, string>;
+}
+
+function profileObject(rules: TerminalValueRules) {
+  return z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id may hold only letters, digits, _ and -'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'name is empty')
+      .max(64, 'name is longer than 64 characters')
+      .refine((v) => !/[\p{Cc}]/u.test(v), 'name must not contain control characters'),
+    host: rules.host,
+    family: familySchema.default('auto'),
+    open: sequenceSchema,
+    close: sequenceSchema.optional(),
+    delayMs: delaySchema.default(0),
+    servicePort: portSchema.default(22),
+    ssh: z
+      .strictObject({
+        user: rules.user.optional(),
+        port: portSchema.default(22),
+        identityFile: rules.identityFile.optional(),
+      })
+      .default({ port: 22 }),
+    notes: z.string().max(10_000, 'notes are longer than 10000 characters').optional(),
+  });
+}
+
 /** A saved server: where to knock, the open/close sequences, and how to ssh in afterwards. */
-export const profileSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id may hold only letters, digits, _ and -'),
-  name: z
-    .string()
-    .trim()
-    .min(1, 'name is empty')
-    .max(64, 'name is longer than 64 characters')
-    .refine((v) => !/[\p{Cc}]/u.test(v), 'name must not contain control characters'),
+export const profileSchema = profileObject({
   host: hostSchema,
-  family: familySchema.default('auto'),
-  open: sequenceSchema,
-  close: sequenceSchema.optional(),
-  delayMs: delaySchema.default(0),
-  servicePort: portSchema.default(22),
-  ssh: z
-    .strictObject({
-      user: sshUserSchema.optional(),
-      port: portSchema.default(22),
-      identityFile: z
-        .string()
-        .min(1, 'identity file is empty')
-        .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
-        .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters')
-        .optional(),
-    })
-    .default({ port: 22 }),
-  notes: z.string().max(10_000, 'notes are longer than 10000 characters').optional(),
+  user: sshUserSchema,
+  identityFile: identityFileSchema,
+});
+
+/** Host and user as versions before the terminal-safe rules accepted them (`[ ]` too). */
+function earlierArgument(what: string) {
+  return z
+    .string()
+    .min(1, `${what} is empty`)
+    .max(253, `${what} is longer than 253 characters`)
+    .refine((v) => !v.startsWith('-'), `${what} must not start with "-"`)
+    .refine(
+      (v) => /^[A-Za-z0-9._:%+[\]-]+$/.test(v),
+      `${what} may hold only letters, digits and . _ : % + [ ] -`,
+    );
+}
+
+/**
+ * A profile as read from the profile file: host, ssh user and identity file under the rules of
+ * earlier versions, which allowed a space in the identity file's path or an IPv6 host in `[ ]`.
+ * Such a profile still loads (none is lost, and knocking needs none of these); ssh-argv.ts refuses
+ * to start ssh for it, naming the field, and saving it again asks for a terminal-safe value.
+ */
+export const storedProfileSchema = profileObject({
+  host: earlierArgument('host'),
+  user: earlierArgument('ssh user'),
+  identityFile: z
+    .string()
+    .min(1, 'identity file is empty')
+    .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
+    .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters'),
 });
 
 /** A validated profile. */
@@ -117,6 +212,16 @@ export function parseProfile(
   return result.success
     ? { ok: true, value: result.data }
     : { ok: false, problems: fieldProblems(result.error, prefix) };
+}
+
+/** Validates a record read from the profile file (earlier versions' rules for terminal values). */
+export function parseStoredProfile(
+  data: unknown,
+): { ok: true; value: Profile } | { ok: false; problems: FieldProblem[] } {
+  const result = storedProfileSchema.safeParse(data);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, problems: fieldProblems(result.error) };
 }
 
 /** Parses a sequence typed by a user (`7000,8000:udp`) for a profile field, naming the field. */

@@ -1,7 +1,15 @@
 // A small typed fake of the `electron` module for the node test project (vitest aliases `electron`
 // here). It grows with what main-process services use; each fake records what it was asked to do.
 import { EventEmitter } from 'node:events';
-import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type {
+  BrowserWindowConstructorOptions,
+  CustomScheme,
+  IpcMainInvokeEvent,
+  Net,
+  Protocol,
+} from 'electron';
 
 /** Marks the fake so a test can prove that `electron` resolved here and not to the real module. */
 export const isSesameElectronFake = true;
@@ -36,9 +44,18 @@ class FakeIpcMain {
   }
 }
 
+/** A frame (WebFrameMain): the main frame's `url` follows what its window loads; a test may set
+ * it to play a navigation. `parent` is null for a main frame. */
+class FakeWebFrameMain {
+  constructor(
+    public url = '',
+    readonly parent: FakeWebFrameMain | null = null,
+  ) {}
+}
+
 /** The parts of a WebContents the app touches. */
 class FakeWebContents extends EventEmitter {
-  readonly mainFrame = { url: 'file:///fake/index.html' };
+  readonly mainFrame = new FakeWebFrameMain();
   readonly sent: { channel: string; payload: unknown }[] = [];
 
   send(channel: string, payload: unknown): void {
@@ -67,11 +84,13 @@ class FakeBrowserWindow extends EventEmitter {
 
   loadFile(file: string): Promise<void> {
     this.loaded = { file };
+    this.webContents.mainFrame.url = pathToFileURL(file).href;
     return Promise.resolve();
   }
 
   loadURL(url: string): Promise<void> {
     this.loaded = { url };
+    this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
 
@@ -142,8 +161,17 @@ class FakeApp extends EventEmitter {
     this.exitCodes.push(code);
   }
 
+  private ready = false;
+
+  /** Ready comes a tick after the first `whenReady()`, so code run before it is "before ready". */
   whenReady(): Promise<void> {
-    return Promise.resolve();
+    return Promise.resolve().then(() => {
+      this.ready = true;
+    });
+  }
+
+  isReady(): boolean {
+    return this.ready;
   }
 
   requestSingleInstanceLock(): boolean {
@@ -293,6 +321,57 @@ class FakeSession {
   }
 }
 
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The protocol module: privileged schemes (once, before ready, as Electron demands) and handlers.
+ * `request(url)` plays a page of the window requesting `url` from a handled scheme.
+ */
+class FakeProtocol {
+  privileged: CustomScheme[] | undefined;
+  readonly handlers = new Map<string, ProtocolHandler>();
+
+  registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void {
+    if (app.isReady()) throw new Error('registerSchemesAsPrivileged must be called before ready');
+    if (this.privileged) throw new Error('registerSchemesAsPrivileged can be called only once');
+    this.privileged = customSchemes;
+  }
+
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    this.handlers.set(scheme, handler);
+  }
+
+  unhandle(scheme: string): void {
+    this.handlers.delete(scheme);
+  }
+
+  isProtocolHandled(scheme: string): boolean {
+    return this.handlers.has(scheme);
+  }
+
+  async request(url: string): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME: ${url}`);
+    return await handler(new Request(url));
+  }
+}
+
+/** net.fetch for file: URLs only (what the app asks of it), failing as Chromium's loader does. */
+async function fakeNetFetch(
+  input: string | Request,
+  _init?: RequestInit & { bypassCustomProtocolHandlers?: boolean },
+): Promise<Response> {
+  const url = typeof input === 'string' ? input : input.url;
+  if (!url.startsWith('file:'))
+    throw new Error(`fake net.fetch serves only file: URLs, not ${url}`);
+  try {
+    return new Response(await readFile(fileURLToPath(url)));
+  } catch {
+    throw new Error(`net::ERR_FILE_NOT_FOUND: ${url}`);
+  }
+}
+
 export const app = new FakeApp();
 export const safeStorage = new FakeSafeStorage();
 export const ipcMain = new FakeIpcMain();
@@ -304,7 +383,14 @@ export const Menu = FakeMenu;
 export const Notification = FakeNotification;
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
 export const session = { defaultSession: new FakeSession() };
+export const protocol = new FakeProtocol() satisfies Pick<
+  Protocol,
+  'registerSchemesAsPrivileged' | 'handle' | 'unhandle' | 'isProtocolHandled'
+>;
+export const net = { fetch: fakeNetFetch } satisfies Pick<Net, 'fetch'>;
 export {
+  FakeProtocol,
+  FakeWebFrameMain,
   FakeBrowserWindow,
   FakeIpcMain,
   FakeWebContents,
@@ -328,5 +414,7 @@ export default {
   Notification,
   nativeImage,
   session,
+  protocol,
+  net,
   isSesameElectronFake,
 };

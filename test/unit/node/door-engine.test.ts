@@ -233,6 +233,30 @@ describe('door engine: ssh session', () => {
     });
   });
 
+  it('refuses a profile whose ssh values a terminal could re-split, naming the field, before knocking', async () => {
+    // As an earlier version could save it: the file still loads it, Open SSH must say why not.
+    const earlier: Profile = {
+      ...profile(),
+      ssh: { port: 22, identityFile: '/home/a/my keys/id' },
+    };
+    const fake = fakeParts(['open']);
+    let launched = false;
+    const session = await createDoorEngine(fake.parts).ssh(earlier, () => {
+      launched = true;
+      return Promise.resolve({ ok: false, error: 'not reached' });
+    });
+    expect(session).toEqual({
+      ok: false,
+      error:
+        'ssh was not started: identity file may hold only letters, digits, . _ - / @ : + , = and a leading ~ (found " "); ' +
+        'give the key a path without it, or set IdentityFile for this host in ~/.ssh/config',
+      knocks: [],
+    });
+    expect(launched).toBe(false);
+    expect(fake.sent).toEqual([]);
+    expect(fake.resolved).toEqual([]);
+  });
+
   it('starts no ssh when the door stays closed, and says so with the probe', async () => {
     const fake = fakeParts(['closed']);
     let launched = false;

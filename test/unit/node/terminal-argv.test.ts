@@ -7,6 +7,7 @@ import {
 import type { Profile } from '../../../shared/profile/profile';
 import { sshArgv } from '../../../shared/profile/ssh-argv';
 import { terminalIds, terminalInfo, type TerminalId } from '../../../shared/settings/terminals';
+import { argvsRun } from './terminal-resplit';
 
 function profile(ssh: Profile['ssh'], host = 'lab.example'): Profile {
   return {
@@ -27,7 +28,7 @@ function argvOf(p: Profile): string[] {
   return built.argv;
 }
 
-const SSH = argvOf(profile({ port: 2222, user: 'alice', identityFile: '/home/a/my keys/id 1' }));
+const SSH = argvOf(profile({ port: 2222, user: 'alice', identityFile: '~/.ssh/id_lab-1' }));
 const WIN_SSH = ['C:\\Windows\\System32\\OpenSSH\\ssh.exe', ...SSH.slice(1)];
 const POSIX_SPAWN = { detached: true, windowsHide: false, stdio: 'ignore' };
 
@@ -196,22 +197,23 @@ describe('terminalCommand', () => {
   });
 
   it('keeps the AppleScript fixed: profile values travel only as script arguments', () => {
-    const weird = argvOf(profile({ port: 22, identityFile: `/k/it's "q" $(x)` }));
     for (const id of ['terminal-app', 'iterm'] as const) {
-      const args = command(id, weird, 'darwin').args;
-      const script = args.slice(0, -weird.length);
-      expect(args.slice(-weird.length)).toEqual(weird);
-      expect(script).toEqual(asOsascript(id === 'iterm' ? itermScript : terminalAppScript));
+      const args = command(id, SSH, 'darwin').args;
+      expect(args.slice(-SSH.length)).toEqual(SSH);
+      expect(args.slice(0, -SSH.length)).toEqual(
+        asOsascript(id === 'iterm' ? itermScript : terminalAppScript),
+      );
     }
   });
 });
 
 describe('Windows Terminal arguments', () => {
-  const wt = (identityFile: string) =>
-    terminalCommand('windows-terminal', argvOf(profile({ port: 22, identityFile })), 'win32');
+  // Profile values cannot hold `;`, quotes or spaces; the ssh program found on disk can.
+  const wt = (program: string) =>
+    terminalCommand('windows-terminal', [program, '-p', '22', '--', 'lab.example'], 'win32');
 
   it('escapes every ; so wt does not split its command there', () => {
-    const result = wt('C:\\keys\\a;b;c');
+    const result = wt('C:\\tools;old\\ssh.exe');
     expect(result.ok && result.value.args).toEqual([
       '-w',
       'new',
@@ -219,39 +221,52 @@ describe('Windows Terminal arguments', () => {
       '--title',
       'Sesame',
       '--',
-      'ssh',
-      '-o',
-      'HostName=198.18.0.2',
-      '-o',
-      'HostKeyAlias=lab.example',
+      'C:\\tools\\;old\\ssh.exe',
       '-p',
       '22',
-      '-i',
-      'C:\\keys\\a\\;b\\;c',
       '--',
       'lab.example',
     ]);
     const leading = wt(';x');
-    expect(leading.ok && leading.value.args.at(-3)).toBe('\\;x');
+    expect(leading.ok && leading.value.args[6]).toBe('\\;x');
     // wt turns every `\;` back into `;`, so a `\;` already in the value comes back unchanged.
     const escapedAlready = wt('C:\\k\\;y');
-    expect(escapedAlready.ok && escapedAlready.value.args.at(-3)).toBe('C:\\k\\\\;y');
+    expect(escapedAlready.ok && escapedAlready.value.args[6]).toBe('C:\\k\\\\;y');
   });
 
   it('refuses values wt would mangle when it joins the command line again, naming them', () => {
-    expect(wt('C:\\a"b')).toEqual({
+    expect(wt('C:\\a"b\\ssh.exe')).toEqual({
       ok: false,
       error:
-        'ssh argument 8 "C:\\\\a\\"b" holds a quote or tab; Windows Terminal cannot pass it on',
+        'ssh argument 0 "C:\\\\a\\"b\\\\ssh.exe" holds a quote or tab; Windows Terminal cannot pass it on',
     });
     expect(wt('C:\\my dir\\')).toMatchObject({ ok: false, error: /ends in "\\"/ });
-    expect(
-      terminalCommand('windows-terminal', ['ssh', '-i', '', '--', 'lab'], 'win32'),
-    ).toMatchObject({ ok: false, error: /argument 2 "" is empty/ });
   });
 });
 
 describe('hostile values', () => {
+  // Every builder: the terminals of the table on their platforms, and a custom `-e` terminal.
+  const builders: [NodeJS.Platform, TerminalId | { custom: string }][] = [
+    ...table.map(([platform, id]): [NodeJS.Platform, TerminalId] => [platform, id]),
+    ['linux', { custom: '/usr/bin/lxterminal' }],
+    ['darwin', { custom: 'myterm' }],
+    ['win32', { custom: 'myterm.exe' }],
+  ];
+  const program = (platform: NodeJS.Platform) => (platform === 'win32' ? WIN_SSH[0] : 'ssh');
+  const sshWith = (platform: NodeJS.Platform, identityFile: string, host = 'lab.example') => [
+    program(platform) ?? 'ssh',
+    '-o',
+    'HostName=198.18.0.2',
+    '-o',
+    `HostKeyAlias=${host}`,
+    '-p',
+    '22',
+    '-i',
+    identityFile,
+    '--',
+    host,
+  ];
+
   it('sshArgv refuses hosts, users and identity files that could become options or shell', () => {
     const hosts = [
       '-oProxyCommand=touch /tmp/x',
@@ -260,6 +275,7 @@ describe('hostile values', () => {
       '`touch /tmp/x`',
       'lab\ntouch /tmp/x',
       'lab example',
+      '[::1]',
     ];
     for (const host of hosts)
       expect(sshArgv(profile({ port: 22 }, host), '198.18.0.2').ok).toBe(false);
@@ -272,6 +288,11 @@ describe('hostile values', () => {
       ok: false,
       error: 'identity file must not start with "-"',
     });
+    for (const identityFile of ['/dev/null -oProxyCommand="touch /tmp/x"', "/k/a\\'b", '/k/$(x)'])
+      expect(sshArgv(profile({ port: 22, identityFile }), '198.18.0.2')).toMatchObject({
+        ok: false,
+        error: /^identity file may hold only/,
+      });
   });
 
   it('the launcher refuses a hand-built argv that sshArgv would never make', () => {
@@ -293,28 +314,69 @@ describe('hostile values', () => {
       ],
       [['ssh', '-i', 'a\rb', '--', 'lab'], 'ssh argument 2 "a\\rb" holds a NUL or line break'],
       [['ssh', '-i', 'a\0b', '--', 'lab'], 'ssh argument 2 "a\\u0000b" holds a NUL or line break'],
+      [
+        ['ssh', '-i', '/dev/null -oProxyCommand="touch /tmp/x"', '--', 'lab'],
+        'ssh argument 2 "/dev/null -oProxyCommand=\\"touch /tmp/x\\"" holds " ", which a terminal could split or expand',
+      ],
+      [['ssh', '-i', '', '--', 'lab'], 'ssh argument 2 "" is empty'],
+      [['ssh', '-i', '=x', '--', 'lab'], 'ssh argument 2 "=x" starts with "=", which zsh expands'],
     ];
     for (const [argv, error] of cases) {
       expect(checkSshArgv(argv)).toBe(error);
-      for (const [platform, id] of table)
+      for (const [platform, id] of builders)
         expect(terminalCommand(id, argv, platform)).toEqual({ ok: false, error });
-      expect(terminalCommand({ custom: 'xterm' }, argv, 'linux')).toEqual({ ok: false, error });
     }
   });
 
-  it('for every terminal and OS, odd but valid values stay single arguments and the host comes only after --', () => {
-    const identityFile = "/tmp/k;$(touch /tmp/x) `id` it's";
-    const weird = argvOf(profile({ port: 22, user: 'root', identityFile }));
-    for (const [platform, id] of table) {
-      const argv = platform === 'win32' ? ['C:\\ssh.exe', ...weird.slice(1)] : weird;
-      const { args } = command(id, argv, platform);
-      const expectedFile =
-        id === 'windows-terminal' ? identityFile.replaceAll(';', '\\;') : identityFile;
-      expect(args.filter((a) => a === expectedFile)).toHaveLength(1);
-      expect(args.indexOf(expectedFile)).toBe(args.length - 3);
-      expect(args.at(-2)).toBe('--');
-      expect(args.filter((a) => a === 'lab.example')).toEqual(['lab.example']);
-      expect(args.at(-1)).toBe('lab.example');
+  it('refuses an ssh program with a space for a terminal that may re-split, on POSIX only', () => {
+    const argv = ['/opt/my ssh/ssh', '--', 'lab'];
+    for (const terminal of ['x-terminal-emulator', { custom: 'lxterminal' }] as const)
+      expect(terminalCommand(terminal, argv, 'linux')).toMatchObject({
+        ok: false,
+        error:
+          /^ssh program "\/opt\/my ssh\/ssh" holds " ", which a terminal could split or expand; .* may re-split its command$/,
+      });
+    expect(terminalCommand('terminal-app', argv, 'darwin').ok).toBe(false);
+    expect(terminalCommand('kitty', argv, 'linux').ok).toBe(true);
+    // On Windows the program is the system's ssh.exe, found on disk: no profile value.
+    const windows = ['C:\\Program Files\\OpenSSH\\ssh.exe', '--', 'lab'];
+    expect(terminalCommand({ custom: 'myterm.exe' }, windows, 'win32').ok).toBe(true);
+  });
+
+  it('every builder hands ssh exactly its argv, however the terminal re-reads its command', () => {
+    for (const [platform, id] of builders) {
+      const argv = sshWith(platform, '~/.ssh/id_ed25519', '2001:db8::1%eth0');
+      const built = command(id, argv, platform);
+      for (const run of argvsRun(built, platform)) expect(run).toEqual(argv);
     }
   });
+
+  // lxterminal joins the words after -e and splits them again (g_shell_parse_argv), so this
+  // identity file became `-oProxyCommand=touch /tmp/x` with the real launcher and the real ssh.
+  // A fish login shell reads `\'` inside single quotes as a quote, which breaks `quoted form of`.
+  it.each([
+    ['a space and quotes (lxterminal)', '/dev/null -oProxyCommand="touch /tmp/x"'],
+    ['a backslash before a quote (fish)', "/k/a\\' -oProxyCommand=touch\\ /tmp/x '"],
+    ['a trailing backslash (fish)', '/k/a\\'],
+    ['a command substitution (sh -c)', '/k/$(touch /tmp/x)'],
+    ['a backtick (sh -c)', '/k/`touch /tmp/x`'],
+    ['a semicolon (sh -c, wt)', '/k/a;touch /tmp/x'],
+    ['a glob', '/k/*'],
+    ['a # comment (g_shell_parse_argv)', '/k/a #x'],
+    ['a tab', '/k/a\t-oProxyCommand=x'],
+    ['a single quote', "/k/it's"],
+  ])(
+    'every builder refuses an identity file with %s, or ssh gets it unchanged',
+    (_what, identityFile) => {
+      for (const [platform, id] of builders) {
+        const argv = sshWith(platform, identityFile);
+        const built = terminalCommand(id, argv, platform);
+        if (!built.ok) {
+          expect(built.error).toMatch(/^ssh argument 8 /);
+          continue;
+        }
+        for (const run of argvsRun(built.value, platform)) expect(run).toEqual(argv);
+      }
+    },
+  );
 });

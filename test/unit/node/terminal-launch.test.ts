@@ -30,7 +30,7 @@ function argvFor(identityFile: string, host = 'lab.example'): string[] {
   return built.argv;
 }
 
-const SSH = argvFor('/home/a/my keys/id');
+const SSH = argvFor('~/.ssh/id_lab');
 
 interface SpawnCall {
   file: string;
@@ -275,29 +275,16 @@ describe('launchInTerminal on Windows', () => {
   const winDeps = (installed: Record<string, string>) =>
     linuxDeps(installed, { platform: 'win32', env });
 
-  it('runs the system OpenSSH in Windows Terminal, escaping ; in every argument', async () => {
+  it('runs the system OpenSSH in Windows Terminal', async () => {
     const { deps, calls } = winDeps({
       [systemSsh]: systemSsh,
       'wt.exe': 'C:\\Users\\a\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe',
     });
-    const argv = argvFor('C:\\keys\\work;old\\id');
-    const result = await launchInTerminal({ kind: 'auto' }, argv, deps);
+    const result = await launchInTerminal({ kind: 'auto' }, SSH, deps);
     expect(calls).toEqual([
       {
         file: 'C:\\Users\\a\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe',
-        args: [
-          '-w',
-          'new',
-          'new-tab',
-          '--title',
-          'Sesame',
-          '--',
-          systemSsh,
-          ...argv.slice(1, -3),
-          'C:\\keys\\work\\;old\\id',
-          '--',
-          'lab.example',
-        ],
+        args: ['-w', 'new', 'new-tab', '--title', 'Sesame', '--', systemSsh, ...SSH.slice(1)],
         options: { detached: false, windowsHide: false, stdio: 'ignore', env, shell: false },
       },
     ]);
@@ -318,9 +305,10 @@ describe('launchInTerminal on Windows', () => {
   });
 
   it('uses the console when Windows Terminal cannot carry an argument', async () => {
-    const { deps, calls } = winDeps({ [systemSsh]: systemSsh, 'wt.exe': 'C:\\wt.exe' });
-    const result = await launchInTerminal({ kind: 'auto' }, argvFor('C:\\k\\"x"'), deps);
-    expect(calls[0]?.file).toBe(systemSsh);
+    const odd = 'C:\\odd"dir\\ssh.exe';
+    const { deps, calls } = winDeps({ 'ssh.exe': odd, 'wt.exe': 'C:\\wt.exe' });
+    const result = await launchInTerminal({ kind: 'auto' }, SSH, deps);
+    expect(calls[0]?.file).toBe(odd);
     expect(result).toMatchObject({ ok: true, terminal: 'console' });
   });
 
@@ -435,7 +423,7 @@ describe('launchInTerminal for real', () => {
         '#!/bin/sh\nfor arg in "$@"; do printf \'%s\\n\' "$arg" >> "$SESAME_RECORD"; done\nexit 0\n',
       );
       chmodSync(recorder, 0o755);
-      const argv = argvFor('/home/a/my keys/id ed25519');
+      const argv = argvFor('~/.ssh/id_ed25519');
       const result = await launchInTerminal({ kind: 'custom', command: recorder }, argv, {
         platform: process.platform,
         env: { ...process.env, SESAME_RECORD: record },
@@ -444,6 +432,37 @@ describe('launchInTerminal for real', () => {
       if (!result.ok) return;
       expect(await result.exited).toEqual({ code: 0, signal: null });
       expect(readFileSync(record, 'utf8').split('\n').slice(0, -1)).toEqual(['-e', ...argv]);
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    'gives a terminal that joins and re-splits its command (as lxterminal does) nothing to re-split',
+    async () => {
+      const dir = tempDir();
+      const resplitter = join(dir, 'resplit-term');
+      const record = join(dir, 'argv.txt');
+      // Joins the words after -e and splits them again as a shell would, then records them.
+      writeFileSync(
+        resplitter,
+        '#!/bin/sh\nshift\neval "set -- $*"\nfor arg in "$@"; do printf \'%s\\n\' "$arg" >> "$SESAME_RECORD"; done\n',
+      );
+      chmodSync(resplitter, 0o755);
+      const deps = { platform: process.platform, env: { ...process.env, SESAME_RECORD: record } };
+      const setting = { kind: 'custom' as const, command: resplitter };
+      const hostile = [...SSH.slice(0, -3), '/dev/null -oProxyCommand="touch /tmp/x"', '--', 'lab'];
+      const refused = await launchInTerminal(setting, hostile, deps);
+      expect(refused).toMatchObject({ ok: false, error: /^not starting ssh: ssh argument 10 / });
+      expect(() => readFileSync(record, 'utf8')).toThrow(/ENOENT/);
+
+      const argv = argvFor('~/.ssh/id_ed25519');
+      const result = await launchInTerminal(setting, argv, deps);
+      if (!result.ok) throw new Error(result.error);
+      await result.exited;
+      expect(readFileSync(record, 'utf8').split('\n').slice(0, -1)).toEqual([
+        ...argv.slice(0, -3),
+        `${process.env.HOME ?? '~'}/.ssh/id_ed25519`,
+        ...argv.slice(-2),
+      ]);
     },
   );
 

@@ -151,7 +151,7 @@ describe('electron-builder.config.ts', () => {
       asarIntegrity: on,
       onlyAsar: on,
       browserSnapshot: off, // untouched
-      fileProtocol: on, // untouched: the renderer is loaded from file://
+      fileProtocol: off, // the renderer comes from the app's own scheme, never file://
     });
   });
 

@@ -22,25 +22,29 @@ async function lintCycles(): Promise<{ code: number; output: string }> {
 }
 
 describe('lint:cycles', () => {
-  it('passes on the tree as it is', async () => {
+  it('passes on the tree as it is', { timeout: 30_000 }, async () => {
     expect(await lintCycles()).toMatchObject({ code: 0 });
   });
 
-  it('fails on a new cycle made only of type imports, naming both files', async () => {
-    mkdirSync(cycleDir);
-    writeFileSync(
-      path.join(cycleDir, 'a.ts'),
-      "import type { B } from './b';\nexport interface A { b?: B }\n",
-    );
-    writeFileSync(
-      path.join(cycleDir, 'b.ts'),
-      "import type { A } from './a';\nexport interface B { a?: A }\n",
-    );
-    const { code, output } = await lintCycles();
-    expect(code).toBe(1);
-    const name = path.basename(cycleDir);
-    expect(output).toMatch(
-      new RegExp(`shared/${name}/(a|b)\\.ts -> shared/${name}/(?!\\1)(a|b)\\.ts`),
-    );
-  });
+  it(
+    'fails on a new cycle made only of type imports, naming both files',
+    { timeout: 30_000 },
+    async () => {
+      mkdirSync(cycleDir);
+      writeFileSync(
+        path.join(cycleDir, 'a.ts'),
+        "import type { B } from './b';\nexport interface A { b?: B }\n",
+      );
+      writeFileSync(
+        path.join(cycleDir, 'b.ts'),
+        "import type { A } from './a';\nexport interface B { a?: A }\n",
+      );
+      const { code, output } = await lintCycles();
+      expect(code).toBe(1);
+      const name = path.basename(cycleDir);
+      expect(output).toMatch(
+        new RegExp(`shared/${name}/(a|b)\\.ts -> shared/${name}/(?!\\1)(a|b)\\.ts`),
+      );
+    },
+  );
 });
