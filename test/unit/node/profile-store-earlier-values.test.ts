@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { problemLine } from '../../../shared/field-problems';
 import { describe, expect, it } from 'vitest';
 import { sshProblem } from '../../../shared/profile/ssh-argv';
 import { file, logs, openStore, storedProfile, useTempStore } from './profile-store-helpers';
@@ -45,7 +46,7 @@ describe('a profile file from an earlier version with values now refused', () =>
     ).toBe(true);
     expect(store.get('old-lab')?.ssh.identityFile).toBe('/home/a/my keys/id');
     const renamed = store.update('old-lab', { name: 'lab' });
-    expect(renamed.ok ? [] : renamed.error.problems).toEqual([
+    expect(renamed.ok ? [] : renamed.error.problems?.map(problemLine)).toEqual([
       'host: host may hold only letters, digits and . _ : % + - (found "["); write an IPv6 address without [ ]',
       'ssh.identityFile: identity file may hold only letters, digits, . _ - / @ : + , = and a leading ~ (found " "); ' +
         'give the key a path without it, or set IdentityFile for this host in ~/.ssh/config',
