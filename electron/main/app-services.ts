@@ -10,7 +10,11 @@ import type { AppServices } from './handlers';
 import { KnockHistory, type HistoryStorage } from './knock-history';
 import { KnockService, type TerminalLauncher } from './knock-service';
 import { ProfileService } from './profile-service';
-import { SettingsService, type SettingsStorage } from './settings-service';
+import {
+  SettingsService,
+  type SettingsServiceDeps,
+  type SettingsStorage,
+} from './settings-service';
 
 /** Everything platform-specific the services are built from (Electron's in the app, plain in tests). */
 export interface AppServiceDeps {
@@ -23,6 +27,7 @@ export interface AppServiceDeps {
   historyStorage: HistoryStorage;
   encryption: (encryptSequences: boolean) => EncryptionView;
   terminals: () => Promise<TerminalChoice[]>;
+  terminalInUse?: SettingsServiceDeps['terminalInUse'];
   launchTerminal: TerminalLauncher;
   logger: (module: string) => Logger;
   /** The door engine's network parts and waits; the real ones unless a test passes its own. */
@@ -49,6 +54,7 @@ export function createAppServices(deps: AppServiceDeps): AppServices {
     storage: deps.settingsStorage,
     encryption: deps.encryption,
     terminals: deps.terminals,
+    ...(deps.terminalInUse ? { terminalInUse: deps.terminalInUse } : {}),
     logger: deps.logger('settings'),
   });
   const profiles = new ProfileService({

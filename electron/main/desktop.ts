@@ -14,7 +14,7 @@ import {
 } from 'electron';
 import { createLogger } from '../node/logger';
 import { profileStorePath } from '../node/profile-store-file';
-import { availableTerminals, launchInTerminal } from '../node/terminal-launch';
+import { availableTerminals, launchInTerminal, terminalInUse } from '../node/terminal-launch';
 import { appInfo } from './app-info';
 import { registerAppScheme, rendererPageUrl, serveAppScheme } from './app-protocol';
 import { createAppServices } from './app-services';
@@ -68,6 +68,7 @@ export function startDesktop(): void {
       historyStorage: historyStorage(userData, createLogger('history')),
       encryption: (on) => encryptionView(safeStorage, process.platform, on),
       terminals: () => availableTerminals(process.platform, env),
+      terminalInUse: (setting) => terminalInUse(setting, { platform: process.platform, env }),
       launchTerminal: (setting, argv) =>
         launchInTerminal(setting, argv, { platform: process.platform, env }),
       logger: (module) => createLogger(module),

@@ -61,7 +61,7 @@ export class KnockService {
     string,
     { controller: AbortController; finished?: Promise<KnockOutcome> }
   >();
-  /** ssh sessions still running whose door closes when they end (or when the app quits). */
+  /** ssh sessions whose door closes when they end, after a delay, or when the app quits. */
   private readonly sessions = new Set<SshSessionEntry>();
   private readonly now: () => number;
   private readonly newRunId: () => string;
@@ -145,17 +145,27 @@ export class KnockService {
       return run.door(session);
     }
     const outcome = run.door(session);
+    const ssh = { terminal: session.terminal, closesOnExit: session.closesOnExit };
     if (session.closesOnExit) {
       const entry: SshSessionEntry = { profileId: profile.id, target: session.target };
       this.sessions.add(entry);
       const end = () => void this.endSession(entry);
       void session.exited.then(end, end);
+      return { ...outcome, ssh };
     }
-    return { ...outcome, ssh: { terminal: session.terminal, closesOnExit: session.closesOnExit } };
+    // The terminal cannot say when ssh ends: close after the user's delay, if they set one.
+    const minutes = this.deps.settings().closeAfterMinutes;
+    if (minutes === 0 || !profile.close) return { ...outcome, ssh };
+    const entry: SshSessionEntry = { profileId: profile.id, target: session.target };
+    this.sessions.add(entry);
+    entry.timer = setTimeout(() => void this.endSession(entry), minutes * 60_000);
+    entry.timer.unref();
+    return { ...outcome, ssh: { ...ssh, closesAt: this.now() + minutes * 60_000 } };
   }
 
   /** Closes a session's door once, whether ssh ended or the app quits first. */
   private endSession(session: SshSessionEntry): Promise<void> {
+    clearTimeout(session.timer);
     session.closed ??= this.closeAfterSsh(session.profileId, session.target).finally(() =>
       this.sessions.delete(session),
     );
@@ -224,6 +234,8 @@ interface SshSessionEntry {
   target: ResolvedAddress;
   /** Set once the close has started. */
   closed?: Promise<void>;
+  /** The close after the user's delay, for a terminal that cannot say when ssh ends. */
+  timer?: NodeJS.Timeout;
 }
 
 function busy(profile: Profile): { ok: false; error: { code: string; message: string } } {

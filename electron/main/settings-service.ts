@@ -25,6 +25,10 @@ export interface SettingsServiceDeps {
   storage: SettingsStorage;
   encryption: (encryptSequences: boolean) => EncryptionView;
   terminals: () => Promise<TerminalChoice[]>;
+  /** The terminal Open SSH would use with this setting (none where the app has no launcher). */
+  terminalInUse?: (
+    setting: Settings['terminal'],
+  ) => Promise<NonNullable<SettingsView['terminalInUse']>>;
   logger: Logger;
 }
 
@@ -53,6 +57,9 @@ export class SettingsService {
       settings,
       encryption: this.deps.encryption(settings.encryptSequences),
       terminals: await this.deps.terminals(),
+      ...(this.deps.terminalInUse
+        ? { terminalInUse: await this.deps.terminalInUse(settings.terminal) }
+        : {}),
     };
   }
 

@@ -221,6 +221,27 @@ export async function launchInTerminal(
       };
     argv = [ssh, ...argv.slice(1)];
   }
+  const chosen = await chooseTerminal(setting, argv, deps);
+  if (!chosen.ok) return chosen;
+  const { command, label } = chosen;
+  const started = await start(command, deps);
+  if (!started.ok)
+    return { ok: false, error: `could not start ${label} (${command.file}): ${started.error}` };
+  return {
+    ok: true,
+    terminal: command.terminal,
+    label,
+    waits: command.waits,
+    exited: started.exited,
+  };
+}
+
+/** The first terminal of the search order that is installed, with its command for `argv`. */
+async function chooseTerminal(
+  setting: TerminalSetting,
+  argv: readonly string[],
+  deps: Required<LaunchDeps>,
+): Promise<{ ok: true; command: TerminalCommand; label: string } | { ok: false; error: string }> {
   const tried: string[] = [];
   for (const target of terminalSearchOrder(setting, deps.platform, deps.env)) {
     const found = await locate(target, deps);
@@ -233,15 +254,7 @@ export async function launchInTerminal(
       tried.push(`${targetLabel(found.target)}: ${command.error}`);
       continue;
     }
-    const label = found.label ?? command.value.label;
-    const started = await start(command.value, deps);
-    if (!started.ok)
-      return {
-        ok: false,
-        error: `could not start ${label} (${command.value.file}): ${started.error}`,
-      };
-    const { terminal, waits } = command.value;
-    return { ok: true, terminal, label, waits, exited: started.exited };
+    return { ok: true, command: command.value, label: found.label ?? command.value.label };
   }
   if (tried.length === 0)
     return {
@@ -249,6 +262,18 @@ export async function launchInTerminal(
       error: `Sesame knows no terminal for ${deps.platform}; set a custom terminal command in Settings`,
     };
   return { ok: false, error: `no terminal to run ssh in; tried ${tried.join('; ')}` };
+}
+
+/**
+ * The terminal Open SSH would start with this setting, found the way the launcher finds it
+ * (nothing is started), and whether it waits for ssh: only then can the door close when ssh ends.
+ */
+export async function terminalInUse(
+  setting: TerminalSetting,
+  given: LaunchDeps,
+): Promise<{ ok: true; label: string; waits: boolean } | { ok: false; error: string }> {
+  const chosen = await chooseTerminal(setting, ['ssh', '--', 'host'], withDefaults(given));
+  return chosen.ok ? { ok: true, label: chosen.label, waits: chosen.command.waits } : chosen;
 }
 
 /** The terminals of this platform and whether each is installed, for the settings screen. */

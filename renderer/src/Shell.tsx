@@ -12,6 +12,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { ProfileEditor } from './screens/ProfileEditor';
 import type { ProfileRowActions } from './screens/ProfileRow';
 import { ProfilesScreen } from './screens/ProfilesScreen';
+import { useSshNote } from './hooks/useSshNote';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { ShortcutsDialog } from './screens/ShortcutsDialog';
 import { TransferScreen } from './screens/TransferScreen';
@@ -46,6 +47,7 @@ export function Shell({
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const [dialog, setDialog] = useState<Dialogs>();
   const [focusTick, setFocusTick] = useState(0);
+  const sshNote = useSshNote(api, screen === 'profiles');
   const rows = useRef(new Map<string, HTMLLIElement>());
 
   const all = list ?? [];
@@ -220,6 +222,7 @@ export function Shell({
             actions={actions}
             onNew={() => setEditing({ profile: undefined })}
             rowRef={rowRef}
+            sshNote={sshNote}
           />
         ) : screen === 'history' ? (
           <HistoryScreen history={knocks.history} error={knocks.historyError} />

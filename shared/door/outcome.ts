@@ -65,7 +65,14 @@ export const knockOutcomeSchema = z.object({
   /** Why it failed, in the user's words. */
   error: z.string().exactOptional(),
   /** For Open SSH: the terminal used, and whether the close sequence follows when ssh ends. */
-  ssh: z.object({ terminal: z.string(), closesOnExit: z.boolean() }).exactOptional(),
+  ssh: z
+    .object({
+      terminal: z.string(),
+      closesOnExit: z.boolean(),
+      /** For a terminal that does not wait for ssh: when the door is closed (ms since the epoch). */
+      closesAt: z.number().exactOptional(),
+    })
+    .exactOptional(),
   startedAt: z.number(),
   finishedAt: z.number(),
 });

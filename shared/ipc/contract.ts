@@ -132,6 +132,8 @@ export interface SettingsView {
   settings: Settings;
   encryption: EncryptionView;
   terminals: TerminalChoice[];
+  /** The terminal Open SSH would start now, and whether it waits for ssh (so the door can close). */
+  terminalInUse?: { ok: true; label: string; waits: boolean } | { ok: false; error: string };
 }
 
 /** Every event main sends to the window, with its payload type. */

@@ -23,6 +23,15 @@ export const settingsSchema = z.strictObject({
   terminal: terminalSettingSchema,
   notifications: z.boolean(),
   encryptSequences: z.boolean(),
+  /**
+   * When the terminal cannot tell Sesame that ssh ended (it hands the session to another process),
+   * close the door this many minutes after Open SSH; 0 leaves it open.
+   */
+  closeAfterMinutes: z
+    .number()
+    .int('close after: a whole number of minutes')
+    .min(0, 'close after: 0 (never) or more minutes')
+    .max(1440, 'close after: at most 1440 minutes (a day)'),
 });
 
 /** The user's settings. */
@@ -33,6 +42,7 @@ export const defaultSettings: Settings = {
   terminal: { kind: 'auto' },
   notifications: true,
   encryptSequences: true,
+  closeAfterMinutes: 0,
 };
 
 /** What `settingsFrom` found: the settings to use, what was wrong, and the keys it did not know. */
@@ -65,6 +75,7 @@ export function settingsFrom(stored: unknown, prefix = ''): SettingsRead {
     terminal: valueOf('terminal'),
     notifications: valueOf('notifications'),
     encryptSequences: valueOf('encryptSequences'),
+    closeAfterMinutes: valueOf('closeAfterMinutes'),
   };
   const known = Object.keys(settingsSchema.shape);
   const unknown = Object.fromEntries(Object.entries(values).filter(([k]) => !known.includes(k)));

@@ -34,12 +34,18 @@ export function twoProfiles(): Profile[] {
 /** Settings on a machine with a real keyring. */
 export function defaultSettingsView(): SettingsView {
   return {
-    settings: { terminal: { kind: 'auto' }, notifications: true, encryptSequences: true },
+    settings: {
+      terminal: { kind: 'auto' },
+      notifications: true,
+      encryptSequences: true,
+      closeAfterMinutes: 0,
+    },
     encryption: { backend: 'gnome_libsecret', secure: true, encrypted: true },
     terminals: [
       { id: 'gnome-terminal', label: 'GNOME Terminal', available: true },
       { id: 'kitty', label: 'kitty', available: false },
     ],
+    terminalInUse: { ok: true, label: 'GNOME Terminal', waits: true },
   };
 }
 

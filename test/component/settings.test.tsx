@@ -73,6 +73,7 @@ describe('settings', () => {
           terminal: { kind: 'named', id: 'gnome-terminal' },
           notifications: false,
           encryptSequences: false,
+          closeAfterMinutes: 0,
         },
       ]),
     );
@@ -115,5 +116,50 @@ describe('settings', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not save the settings: settings.json is read-only',
     );
+  });
+
+  it('saves the minutes after which the door closes, and refuses what is not a whole number', async () => {
+    const { fake } = await renderApp(twoProfiles(), (f) => {
+      f.settingsView = {
+        ...f.settingsView,
+        terminalInUse: { ok: true, label: 'Windows Terminal', waits: false },
+      };
+    });
+    await openSettings();
+    expect(
+      await screen.findByText(
+        /Open SSH uses Windows Terminal\. It does not tell Sesame when ssh ends/,
+      ),
+    ).toBeInTheDocument();
+    const minutes = screen.getByLabelText('Close the door after (minutes)');
+    fireEvent.change(minutes, { target: { value: '2.5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText(/Close after: a whole number of minutes/)).toBeInTheDocument();
+    expect(fake.inputs('settings:save')).toEqual([]);
+    fireEvent.change(minutes, { target: { value: '45' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(fake.inputs('settings:save')[0]).toMatchObject({ closeAfterMinutes: 45 }),
+    );
+  });
+
+  it('says next to Open SSH when the terminal cannot tell that ssh ended', async () => {
+    await renderApp(twoProfiles(), (f) => {
+      f.settingsView = {
+        ...f.settingsView,
+        settings: { ...f.settingsView.settings, closeAfterMinutes: 30 },
+        terminalInUse: { ok: true, label: 'Windows Terminal', waits: false },
+      };
+    });
+    const note =
+      'Windows Terminal does not say when ssh ends: Open SSH closes the door after 30 min.';
+    // web has a close sequence (the note applies), db has none.
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Open SSH to web' })).toHaveAttribute(
+        'title',
+        note,
+      ),
+    );
+    expect(screen.getByRole('button', { name: 'Open SSH to db' })).not.toHaveAttribute('title');
   });
 });

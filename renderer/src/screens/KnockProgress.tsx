@@ -1,6 +1,13 @@
-import type { HitView } from '../../../shared/door/outcome';
+import type { HitView, KnockOutcome } from '../../../shared/door/outcome';
 import { hitSlots, isRunning, type RunStage, type RunView } from '../model/runs';
-import { actionWord, doorWord, probeSentence, stageWord, verdictWord } from '../model/words';
+import {
+  actionWord,
+  doorWord,
+  probeSentence,
+  stageWord,
+  timeWord,
+  verdictWord,
+} from '../model/words';
 
 const STEPS: readonly { label: string; stages: readonly RunStage[] }[] = [
   { label: 'Resolve', stages: ['starting', 'resolving'] },
@@ -30,6 +37,15 @@ function Hit({ hit, index }: { hit: HitView | undefined; index: number }) {
   );
 }
 
+/** Where ssh runs, and when its door closes. */
+function sshSentence(ssh: NonNullable<KnockOutcome['ssh']>): string {
+  const started = `ssh started in ${ssh.terminal}`;
+  if (ssh.closesOnExit) return `${started}; the door closes when ssh ends`;
+  if (ssh.closesAt !== undefined)
+    return `${started}, which does not say when ssh ends: the door closes at ${timeWord(ssh.closesAt)}`;
+  return `${started}, which does not say when ssh ends: close the door when you are done`;
+}
+
 function summary(run: RunView): string {
   if (run.error) return `${actionWord(run.action)} ${run.profileName}: not started.`;
   const outcome = run.outcome;
@@ -44,7 +60,7 @@ function summary(run: RunView): string {
   if (outcome.error && outcome.verdict !== 'cancelled') return `${head}. ${outcome.error}`;
   const parts = [
     ...(outcome.probe ? [probeSentence(outcome.probe)] : []),
-    ...(outcome.ssh ? [`ssh started in ${outcome.ssh.terminal}`] : []),
+    ...(outcome.ssh ? [sshSentence(outcome.ssh)] : []),
   ];
   return parts.length > 0 ? `${head}: ${parts.join('; ')}.` : `${head}.`;
 }

@@ -31,6 +31,7 @@ export function ProfileRow({
   probe,
   actions,
   rowRef,
+  sshNote,
 }: {
   profile: Profile;
   selected: boolean;
@@ -39,6 +40,7 @@ export function ProfileRow({
   probe: ProbeView | undefined;
   actions: ProfileRowActions;
   rowRef: (element: HTMLLIElement | null) => void;
+  sshNote?: string | undefined;
 }) {
   const running = isRunning(run);
   const name = profile.name;
@@ -87,10 +89,18 @@ export function ProfileRow({
         <button
           type="button"
           aria-label={`Open SSH to ${name}`}
+          aria-description={sshNote}
+          title={sshNote}
           disabled={running}
           onClick={() => actions.knock(profile, 'ssh')}
         >
           Open SSH
+          {sshNote && (
+            <span className="ssh-note" aria-hidden="true">
+              {' '}
+              ⚠
+            </span>
+          )}
         </button>
         <button
           type="button"

@@ -16,6 +16,7 @@ export function ProfilesScreen({
   actions,
   onNew,
   rowRef,
+  sshNote,
 }: {
   view: ProfilesView | undefined;
   loadError: string | undefined;
@@ -24,6 +25,8 @@ export function ProfilesScreen({
   actions: ProfileRowActions;
   onNew: () => void;
   rowRef: (id: string) => (element: HTMLLIElement | null) => void;
+  /** Said next to Open SSH when the door cannot close when ssh ends. */
+  sshNote?: string | undefined;
 }) {
   const profiles = view?.profiles ?? [];
   const current = knocks.runs.currentProfileId
@@ -65,6 +68,7 @@ export function ProfilesScreen({
                 probe={knocks.probes[profile.id]}
                 actions={actions}
                 rowRef={rowRef(profile.id)}
+                sshNote={profile.close ? sshNote : undefined}
               />
             ))}
           </ul>

@@ -1,6 +1,10 @@
 import { useEffect, useId, useState, type SubmitEvent } from 'react';
 import type { AppInfo, SesameApi, SettingsView } from '../../../shared/ipc/contract';
-import { terminalSettingSchema, type Settings } from '../../../shared/settings/settings';
+import {
+  settingsSchema,
+  terminalSettingSchema,
+  type Settings,
+} from '../../../shared/settings/settings';
 import { terminalIds, type TerminalId } from '../../../shared/settings/terminals';
 
 type TerminalPick = 'auto' | 'custom' | TerminalId;
@@ -55,8 +59,18 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
   const [encrypt, setEncrypt] = useState(true);
   const [error, setError] = useState<string | undefined>();
   const [commandProblem, setCommandProblem] = useState<string | undefined>();
+  const [closeAfter, setCloseAfter] = useState('0');
+  const [closeAfterError, setCloseAfterError] = useState<string | undefined>();
   const [status, setStatus] = useState('');
-  const ids = { terminal: useId(), command: useId(), commandNote: useId(), problem: useId() };
+  const ids = {
+    terminal: useId(),
+    command: useId(),
+    commandNote: useId(),
+    problem: useId(),
+    closeAfter: useId(),
+    closeAfterNote: useId(),
+    closeAfterProblem: useId(),
+  };
 
   const show = (next: SettingsView) => {
     setView(next);
@@ -64,6 +78,7 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
     setCommand(next.settings.terminal.kind === 'custom' ? next.settings.terminal.command : '');
     setNotifications(next.settings.notifications);
     setEncrypt(next.settings.encryptSequences);
+    setCloseAfter(String(next.settings.closeAfterMinutes));
   };
 
   useEffect(() => {
@@ -80,11 +95,14 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
     const terminal = terminalSetting(pick, command);
     const checked = terminalSchemaProblem(terminal);
     setCommandProblem(checked);
-    if (checked) return;
+    const minutes = closeAfterProblem(closeAfter);
+    setCloseAfterError(minutes.ok ? undefined : minutes.error);
+    if (checked || !minutes.ok) return;
     const result = await api.settings.save({
       terminal,
       notifications,
       encryptSequences: encrypt,
+      closeAfterMinutes: minutes.value,
     });
     if (result.ok) {
       show(result.value);
@@ -155,6 +173,34 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
             )}
           </div>
         )}
+        {view?.terminalInUse && <TerminalInUse use={view.terminalInUse} />}
+        <div className="field">
+          <label htmlFor={ids.closeAfter}>Close the door after (minutes)</label>
+          <input
+            id={ids.closeAfter}
+            type="number"
+            min={0}
+            max={1440}
+            step={1}
+            disabled={!view}
+            value={closeAfter}
+            aria-invalid={closeAfterError !== undefined}
+            aria-describedby={`${ids.closeAfterNote}${closeAfterError ? ` ${ids.closeAfterProblem}` : ''}`}
+            onChange={(e) => {
+              setCloseAfter(e.target.value);
+              setCloseAfterError(undefined);
+            }}
+          />
+          <p className="hint" id={ids.closeAfterNote}>
+            For a terminal that cannot tell Sesame when ssh ends: Sesame sends the close sequence
+            this long after Open SSH. 0 leaves the door open until you close it.
+          </p>
+          {closeAfterError && (
+            <p className="field-problem" id={ids.closeAfterProblem}>
+              Close after: {closeAfterError}
+            </p>
+          )}
+        </div>
       </fieldset>
       <fieldset>
         <legend>Behaviour</legend>
@@ -192,6 +238,35 @@ export function SettingsScreen({ api, info }: { api: SesameApi; info: AppInfo | 
       )}
     </form>
   );
+}
+
+/** Which terminal Open SSH will use, and whether the door can close when ssh ends. */
+function TerminalInUse({ use }: { use: NonNullable<SettingsView['terminalInUse']> }) {
+  if (!use.ok) return <p className="hint warning">Open SSH: {use.error}</p>;
+  return (
+    <p className="hint">
+      Open SSH uses {use.label}.{' '}
+      {use.waits
+        ? 'It tells Sesame when ssh ends, so the door closes then.'
+        : 'It does not tell Sesame when ssh ends, so the door cannot close then: set a time below.'}
+    </p>
+  );
+}
+
+/** The minutes field as a number, or why it is not one the settings take. */
+function closeAfterProblem(
+  text: string,
+): { ok: true; value: number } | { ok: false; error: string } {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(value))
+    return { ok: false, error: 'a whole number of minutes (0 for never)' };
+  const parsed = settingsSchema.shape.closeAfterMinutes.safeParse(value);
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : {
+        ok: false,
+        error: parsed.error.issues.map((i) => i.message.replace(/^close after: /, '')).join('; '),
+      };
 }
 
 function terminalSchemaProblem(terminal: Settings['terminal']): string | undefined {

@@ -10,7 +10,11 @@ import { createHandlers } from '../../../electron/main/handlers';
 import { callHandler } from '../../../electron/main/ipc-dispatch';
 import { contentSecurityPolicy } from '../../../electron/main/window-options';
 import { createLogger } from '../../../electron/node/logger';
-import { availableTerminals, launchInTerminal } from '../../../electron/node/terminal-launch';
+import {
+  availableTerminals,
+  launchInTerminal,
+  terminalInUse,
+} from '../../../electron/node/terminal-launch';
 import { requestChannelNames, type RequestChannel } from '../../../shared/ipc/channels';
 
 /** Where the bridge keeps its state and finds the page. */
@@ -61,6 +65,7 @@ export async function startBridge(options: BridgeOptions): Promise<{ url: string
         'Test bridge: there is no safeStorage outside Electron, so knock sequences are saved in plain text.',
     }),
     terminals: () => availableTerminals(process.platform, env),
+    terminalInUse: (setting) => terminalInUse(setting, { platform: process.platform, env }),
     launchTerminal: (setting, argv) =>
       launchInTerminal(setting, argv, { platform: process.platform, env }),
     logger: (module) => createLogger(module),

@@ -318,6 +318,33 @@ describe('KnockService (real sender and probe on loopback)', () => {
     expect(t.logs.join('\n')).not.toMatch(/busy|being knocked/);
   });
 
+  it('for a terminal that does not wait, closes after the minutes set, or leaves the door open with 0', async () => {
+    const port = await listener();
+    const launch: TerminalLauncher = () =>
+      Promise.resolve({ ok: true, label: 'wt.exe', waits: false, exited: Promise.resolve() });
+    const open = setup({ profiles: [profile({ servicePort: port })], launch });
+    const left = await knock(open.service, 'p1', 'ssh');
+    expect(left).toMatchObject({ ok: true, value: { ssh: { closesOnExit: false } } });
+    expect(left.ok && left.value.ssh?.closesAt).toBeUndefined();
+    expect(open.service.openSessions()).toBe(0);
+
+    const t = setup({
+      profiles: [profile({ servicePort: port })],
+      launch,
+      settings: { ...defaultSettings, closeAfterMinutes: 20 },
+    });
+    const result = await knock(t.service, 'p1', 'ssh');
+    if (!result.ok) throw new Error(result.error.message);
+    const closesAt = result.value.ssh?.closesAt ?? 0;
+    // The test clock moves 5 ms a reading: twenty minutes from the end of the knock.
+    expect(closesAt - result.value.finishedAt).toBeGreaterThanOrEqual(20 * 60_000);
+    expect(closesAt - result.value.finishedAt).toBeLessThanOrEqual(20 * 60_000 + 50);
+    expect(t.service.openSessions()).toBe(1);
+    // Quitting before the time is up closes it at once.
+    await t.service.closeOpenSessions();
+    expect(t.finished.map((o) => o.action)).toEqual(['ssh', 'close']);
+  });
+
   it('closes the doors of running ssh sessions when the app quits, once', async () => {
     const port = await listener();
     let endSession: () => void = () => undefined;

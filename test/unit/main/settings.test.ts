@@ -40,6 +40,7 @@ describe('SettingsService', () => {
       terminal: { kind: 'named', id: 'kitty' },
       notifications: false,
       encryptSequences: false,
+      closeAfterMinutes: 30,
     };
     const { svc, logs } = service({ ...kept, fromANewerSesame: { on: true } });
     expect(svc.current()).toEqual(kept);
@@ -101,6 +102,7 @@ describe('SettingsService', () => {
       terminal: { kind: 'custom', command: '/usr/local/bin/term' },
       notifications: false,
       encryptSequences: false,
+      closeAfterMinutes: 30,
     };
     const view = await svc.save(next);
     expect(stored()).toEqual({ version: 1, settings: next });

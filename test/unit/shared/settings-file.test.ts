@@ -20,6 +20,7 @@ const mine: Settings = {
   terminal: { kind: 'named', id: 'kitty' },
   notifications: false,
   encryptSequences: true,
+  closeAfterMinutes: 30,
 };
 
 describe('settings file migrations', () => {
