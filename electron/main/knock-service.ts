@@ -155,7 +155,8 @@ export class KnockService {
     }
     // The terminal cannot say when ssh ends: close after the user's delay, if they set one.
     const minutes = this.deps.settings().closeAfterMinutes;
-    if (minutes === 0 || !profile.close) return { ...outcome, ssh };
+    if (!profile.close) return { ...outcome, ssh };
+    if (minutes === 0) return { ...outcome, ssh: { ...ssh, staysOpen: true } };
     const entry: SshSessionEntry = { profileId: profile.id, target: session.target };
     this.sessions.add(entry);
     entry.timer = setTimeout(() => void this.endSession(entry), minutes * 60_000);

@@ -71,6 +71,8 @@ export const knockOutcomeSchema = z.object({
       closesOnExit: z.boolean(),
       /** For a terminal that does not wait for ssh: when the door is closed (ms since the epoch). */
       closesAt: z.number().exactOptional(),
+      /** True when the profile has a close sequence but nothing will send it (the user must). */
+      staysOpen: z.boolean().exactOptional(),
     })
     .exactOptional(),
   startedAt: z.number(),

@@ -136,6 +136,29 @@ describe('knock progress', () => {
   });
 });
 
+describe('Open SSH with a terminal that does not wait for ssh', () => {
+  it.each([
+    [
+      { staysOpen: true },
+      'ssh started in wt.exe, which does not say when ssh ends: close the door when you are done.',
+    ],
+    [
+      { closesAt: new Date(2025, 0, 2, 14, 35).getTime() },
+      `ssh started in wt.exe, which does not say when ssh ends: the door closes at ${new Date(2025, 0, 2, 14, 35).toLocaleTimeString()}.`,
+    ],
+  ])('says what happens to the door (%o)', async (door, sentence) => {
+    const { fake } = await renderApp(twoProfiles());
+    act(() => {
+      fake.emit('knock:finished', {
+        ...outcome({ runId: 'r5', profileId: 'web', profileName: 'web', verdict: 'open' }),
+        action: 'ssh',
+        ssh: { terminal: 'wt.exe', closesOnExit: false, ...door },
+      });
+    });
+    await waitFor(() => expect(within(progress()).getByRole('status')).toHaveTextContent(sentence));
+  });
+});
+
 describe('history', () => {
   it('lists the stored knocks and adds each knock:finished at the top', async () => {
     const { fake } = await renderApp(twoProfiles(), (f) => {

@@ -43,7 +43,9 @@ function sshSentence(ssh: NonNullable<KnockOutcome['ssh']>): string {
   if (ssh.closesOnExit) return `${started}; the door closes when ssh ends`;
   if (ssh.closesAt !== undefined)
     return `${started}, which does not say when ssh ends: the door closes at ${timeWord(ssh.closesAt)}`;
-  return `${started}, which does not say when ssh ends: close the door when you are done`;
+  if (ssh.staysOpen)
+    return `${started}, which does not say when ssh ends: close the door when you are done`;
+  return started;
 }
 
 function summary(run: RunView): string {

@@ -324,7 +324,10 @@ describe('KnockService (real sender and probe on loopback)', () => {
       Promise.resolve({ ok: true, label: 'wt.exe', waits: false, exited: Promise.resolve() });
     const open = setup({ profiles: [profile({ servicePort: port })], launch });
     const left = await knock(open.service, 'p1', 'ssh');
-    expect(left).toMatchObject({ ok: true, value: { ssh: { closesOnExit: false } } });
+    expect(left).toMatchObject({
+      ok: true,
+      value: { ssh: { closesOnExit: false, staysOpen: true } },
+    });
     expect(left.ok && left.value.ssh?.closesAt).toBeUndefined();
     expect(open.service.openSessions()).toBe(0);
 
