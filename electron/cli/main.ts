@@ -3,8 +3,9 @@ import { UsageError, type CliIo, type Command } from './io';
 import { knockCommand } from './knock';
 import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
-import { findCliProfile } from './profile-lookup';
+import { findCliProfile, findProxyProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
+import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
 
 /** A `sesame` subcommand: gets its own arguments, returns the exit code. */
@@ -18,6 +19,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   ssh: {
     summary: 'knock a profile, check the port, run ssh, then close the door',
     run: sshCommand(findCliProfile),
+  },
+  proxy: {
+    summary: "ssh's ProxyCommand: knock, wait for the port, relay stdio, close after",
+    run: proxyCommand(findProxyProfile),
   },
   probe: { summary: 'check whether a TCP port answers', run: probeCommand },
   server: {
