@@ -7,6 +7,7 @@ import { findCliProfile, findProxyProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
 import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
+import { sshConfigCommand } from './ssh-config';
 
 /** A `sesame` subcommand: gets its own arguments, returns the exit code. */
 
@@ -23,6 +24,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   proxy: {
     summary: "ssh's ProxyCommand: knock, wait for the port, relay stdio, close after",
     run: proxyCommand(findProxyProfile),
+  },
+  'ssh-config': {
+    summary: "add, remove or show a profile's Host block in ~/.ssh/config",
+    run: sshConfigCommand(findCliProfile),
   },
   probe: { summary: 'check whether a TCP port answers', run: probeCommand },
   server: {

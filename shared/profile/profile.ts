@@ -22,6 +22,13 @@ export const hostSchema = safeArgument('host');
 /** An ssh login name (same rules as a host). */
 export const sshUserSchema = safeArgument('ssh user');
 
+/** The path of an ssh private key: never an option, no control characters (no line breaks). */
+export const identityFileSchema = z
+  .string()
+  .min(1, 'identity file is empty')
+  .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
+  .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters');
+
 /** A TCP/UDP port, 1..65535. */
 export const portSchema = z
   .number()
@@ -90,12 +97,7 @@ export const profileSchema = z.strictObject({
     .strictObject({
       user: sshUserSchema.optional(),
       port: portSchema.default(22),
-      identityFile: z
-        .string()
-        .min(1, 'identity file is empty')
-        .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
-        .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters')
-        .optional(),
+      identityFile: identityFileSchema.optional(),
     })
     .default({ port: 22 }),
   notes: z.string().max(10_000, 'notes are longer than 10000 characters').optional(),
