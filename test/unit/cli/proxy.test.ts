@@ -150,6 +150,18 @@ describe('sesame proxy relays stdin and stdout to the knocked port', () => {
     expect(connected).toEqual(['127.0.0.1']);
   });
 
+  it('leaves the door open after the session when the profile has no close sequence', async () => {
+    const d = await door();
+    const { close: _close, ...withoutClose } = doorProfile(d);
+    const p = profileSchema.parse(withoutClose);
+    const result = await proxy(lookupOf(p), ['loc', String(d.servicePort)], {}, (stdin) => {
+      stdin.end('x');
+    });
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(d.closes()).toBe(0);
+    expect(d.listening()).toBe(true);
+  });
+
   it('a session signal (ssh ends its proxy with SIGHUP) ends the relay and still closes the door', async () => {
     const d = await door();
     const p = profileSchema.parse(doorProfile(d));
