@@ -24,13 +24,21 @@ afterEach(async () => {
   for (const door of doors.splice(0)) await door.stop();
 });
 
+/** A profile whose sequences the app sealed: the plain CLI cannot read them. */
+const vault = {
+  id: 'vault',
+  name: 'vault',
+  host: '10.9.9.9',
+  sealed: { backend: 'gnome_libsecret', data: 'c2VhbGVk' },
+};
+
 async function setUp(service?: Service, options?: { opensOnKnock?: boolean }) {
   const door = await loopbackDoor(service, options);
   doors.push(door);
   const configDir = mkdtempSync(join(dir, 'cfg-'));
   writeFileSync(
     join(configDir, 'profiles.json'),
-    JSON.stringify({ version: 1, profiles: [doorProfile(door, 'loc')] }),
+    JSON.stringify({ version: 2, profiles: [doorProfile(door, 'loc'), vault] }),
   );
   return { door, configDir };
 }
@@ -107,6 +115,16 @@ describe('sesame proxy in its own process', () => {
     expect(run.stdout()).toBe('');
     expect(run.stderr()).toBe(
       'sesame: no profile is named 10.0.0.99 or has it as its host (sesame profiles list shows them)\n',
+    );
+  }, 30_000);
+
+  it('a profile whose sequences the app encrypted, found by its host: says why, exit 1', async () => {
+    const { configDir } = await setUp();
+    const run = start(configDir, ['10.9.9.9', '22']);
+    expect(await run.exit).toBe(1);
+    expect(run.stdout()).toBe('');
+    expect(run.stderr()).toMatch(
+      /^sesame: profile "vault" has its sequences encrypted by the Sesame app \(gnome_libsecret\)[^\n]*\n$/,
     );
   }, 30_000);
 });
