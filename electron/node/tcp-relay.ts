@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { Parsed } from '../../shared/basics';
 
@@ -12,6 +12,8 @@ export function connectTcp(
   port: number,
   options: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<Parsed<Socket>> {
+  if (isIP(address) === 0)
+    return Promise.resolve({ ok: false, error: `${address} is not an IP address` });
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (result: Parsed<Socket>) => {
