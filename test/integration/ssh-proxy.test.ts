@@ -293,13 +293,13 @@ describeRoot(
       const result = await client(['ssh', '-F', sshConfig, 'dual', 'true'], { hosts: true });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      const lines = await dump.stop(300);
-      const families = new Set(lines.map((line) => (/ IP6 /.test(` ${line}`) ? 'IPv6' : 'IPv4')));
-      const knocks = lines.filter((line) => /\.730[123]: Flags \[S\]/.test(line));
-      const ssh = lines.filter((line) => /\.22: Flags \[S\]/.test(line));
-      expect(knocks.length).toBeGreaterThanOrEqual(3);
-      expect(ssh.length).toBeGreaterThanOrEqual(1);
-      expect([...families]).toEqual(['IPv6']); // getaddrinfo puts the ULA first; all of it is IPv6
+      // Connection attempts only (SYN): an earlier IPv4 session's last FIN or ACK may still be
+      // retransmitted after its door closed, and that is no knock and no connection.
+      const syns = (await dump.stop(300)).filter((line) => /Flags \[S\]/.test(line));
+      expect(syns.filter((line) => /\.730[123]: /.test(line)).length).toBeGreaterThanOrEqual(3);
+      expect(syns.filter((line) => /\.22: /.test(line)).length).toBeGreaterThanOrEqual(1);
+      // getaddrinfo puts the ULA first, and the knock and the connection both use it.
+      expect(syns.filter((line) => !/ IP6 /.test(line))).toEqual([]);
       await expectClosedAgain(bed.client.ipv6, 2, bed.server.ipv6);
       expect(await doorCount('openSSH', bed.client.ipv4)).toBe(4); // only the IPv4 tests above
     });
