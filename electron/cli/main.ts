@@ -3,9 +3,11 @@ import { UsageError, type CliIo, type Command } from './io';
 import { knockCommand } from './knock';
 import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
-import { findCliProfile } from './profile-lookup';
+import { findCliProfile, findProxyProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
+import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
+import { sshConfigCommand } from './ssh-config';
 
 /** A `sesame` subcommand: gets its own arguments, returns the exit code. */
 
@@ -18,6 +20,14 @@ const commands: Record<string, { summary: string; run: Command }> = {
   ssh: {
     summary: 'knock a profile, check the port, run ssh, then close the door',
     run: sshCommand(findCliProfile),
+  },
+  proxy: {
+    summary: "ssh's ProxyCommand: knock, wait for the port, relay stdio, close after",
+    run: proxyCommand(findProxyProfile),
+  },
+  'ssh-config': {
+    summary: "add, remove or show a profile's Host block in ~/.ssh/config",
+    run: sshConfigCommand(findCliProfile),
   },
   probe: { summary: 'check whether a TCP port answers', run: probeCommand },
   server: {

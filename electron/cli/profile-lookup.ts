@@ -3,7 +3,11 @@ import { createLogger } from '../node/logger';
 import type { SequenceSealer } from '../node/profile-sealing';
 import { ProfileStore } from '../node/profile-store';
 import { profileStorePath } from '../node/profile-store-file';
+import type { Profile } from '../../shared/profile/profile';
+import { profileForHost } from '../../shared/profile/profile-match';
+import { lockedMessage, type LockedProfile } from '../node/profile-sealing';
 import type { ProfileLookup } from './knock';
+import type { ProxyProfileLookup } from './proxy';
 
 /** The profile file the CLI uses: the desktop app's (SESAME_CONFIG_DIR overrides the folder). */
 export function cliStorePath(): string {
@@ -54,5 +58,23 @@ export const findCliProfile: ProfileLookup = (name) => {
   const found = store.find(name);
   return Promise.resolve(
     found.ok ? { ok: true, profile: found.value } : { ok: false, error: found.error.message },
+  );
+};
+
+/**
+ * Finds the profile `sesame proxy` knocks: the one named `name` (--profile), else the one ssh's
+ * HOST names (a profile's name, i.e. its ssh alias, or its host). A profile this sesame cannot
+ * decrypt says why, as for `findCliProfile`.
+ */
+export const findProxyProfile: ProxyProfileLookup = (host, name) => {
+  if (name !== undefined) return findCliProfile(name);
+  const store = openCliStore();
+  const loaded = store.load();
+  if (!loaded.ok) return Promise.resolve({ ok: false, error: loaded.error.message });
+  const match = profileForHost<Profile | LockedProfile>([...store.list(), ...store.locked()], host);
+  if (!match.ok) return Promise.resolve(match);
+  const found = match.value;
+  return Promise.resolve(
+    'cause' in found ? { ok: false, error: lockedMessage(found) } : { ok: true, profile: found },
   );
 };

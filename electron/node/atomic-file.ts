@@ -2,16 +2,28 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** What the written file gets: its mode (default 0600) and, when root writes a user's file, its owner. */
+export interface AtomicWriteOptions {
+  mode?: number;
+  owner?: { uid: number; gid: number } | undefined;
+}
+
 /**
- * Writes a file so readers see the old bytes or the new, never half: a 0600 temp file in the same
+ * Writes a file so readers see the old bytes or the new, never half: a temp file in the same
  * folder, fsync, rename over the target (https://lwn.net/Articles/457667/). The folder must exist.
+ * The temp file is 0600 until it is complete, then gets `mode` (and `owner`) before the rename.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(
+  file: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): void {
   const folder = path.dirname(file);
   const temp = path.join(folder, `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
     fs.writeFileSync(temp, text, { mode: 0o600, flag: 'wx', flush: true }); // flush = fsync
-    fs.chmodSync(temp, 0o600); // exactly 0600 whatever the umask
+    fs.chmodSync(temp, options.mode ?? 0o600); // exactly this mode whatever the umask
+    if (options.owner) fs.chownSync(temp, options.owner.uid, options.owner.gid);
     fs.renameSync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
