@@ -142,8 +142,11 @@ export const readable = (profile: Profile): StoredEntry => ({ kind: 'readable', 
 export const summary = (e: StoredEntry): Profile | LockedProfile =>
   e.kind === 'readable' ? e.profile : e.locked;
 
+/** A name as names are compared: without case and surrounding space. */
+export const nameKey = (name: string) => name.trim().toLowerCase();
+
 /** Profile names are unique without case and surrounding space, locked ones included. */
-export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+export const sameName = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 /** The entry with this name (any case). */
 export const findByName = (entries: readonly StoredEntry[], name: string) =>

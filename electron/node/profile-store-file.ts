@@ -17,6 +17,10 @@ import {
 import { errorMessage, isRecord } from '../../shared/basics';
 
 const VERSION = profileFile.PROFILE_FILE_VERSION;
+
+/** The largest profile file read, in bytes: thousands of profiles. A bigger file is not one Sesame
+ * wrote, and parsing it on every view would keep the app's main thread busy for seconds. */
+export const MAX_PROFILE_FILE_BYTES = 4 * 1024 * 1024;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where profiles live: Electron's userData folder for "Sesame" (pure, so every platform is testable). */
@@ -106,7 +110,12 @@ export class ProfileStoreFile {
     const { path: file, sealer, logger } = this.deps;
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(this.backend.read());
+      const bytes = this.backend.read();
+      if (bytes.length > MAX_PROFILE_FILE_BYTES) {
+        const limit = `${String(MAX_PROFILE_FILE_BYTES / 1024 / 1024)} MB`;
+        return this.moveAside(`is larger than ${limit} (${String(bytes.length)} bytes)`, []);
+      }
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (error) {
       const code = errorCode(error);
       if (code === 'ENOENT') return empty();
@@ -181,7 +190,10 @@ export class ProfileStoreFile {
   }
 
   private moveAside(what: string, problems: string[]): FileFailure {
-    const report = [`${this.deps.path} ${what}:`, ...problems].join('\n  ');
+    const report =
+      problems.length === 0
+        ? `${this.deps.path} ${what}.`
+        : [`${this.deps.path} ${what}:`, ...problems].join('\n  ');
     let movedTo: string;
     try {
       movedTo = moveFileAside(this.deps.path, this.deps.now());

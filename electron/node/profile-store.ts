@@ -5,8 +5,8 @@ import {
   findByName,
   findEntry,
   lockedMessage,
+  nameKey,
   readable,
-  sameName,
   summary,
   type LockedProfile,
   type StoredEntry,
@@ -172,9 +172,11 @@ export class ProfileStore {
     const duplicate = problems.length === 0 && findDuplicateNames(incoming);
     if (duplicate) problems.push(duplicate);
     if (problems.length > 0) return invalid(problems);
+    const ids = new Set(incoming.map((q) => q.id));
+    const names = new Set(incoming.map((q) => nameKey(q.name)));
     const plan = (entries: StoredEntry[]) => {
-      const clashes = entries.filter((e) =>
-        incoming.some((q) => q.id === summary(e).id || sameName(summary(e).name, q.name)),
+      const clashes = entries.filter(
+        (e) => ids.has(summary(e).id) || names.has(nameKey(summary(e).name)),
       );
       if (clashes.length > 0 && options.replace !== true) return nameTaken(clashes);
       const locked = clashes.filter((e) => e.kind === 'locked');

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../../electron/node/json-text';
+import { MAX_PROFILE_FILE_BYTES } from '../../../electron/node/profile-store-file';
 import {
   dir,
   file,
@@ -91,6 +92,21 @@ describe('ProfileStore reading bad files', () => {
     expect(data.version).toBe(2);
     expect(data.profiles).toHaveLength(2);
     expect(openStore().load()).not.toHaveProperty('notice');
+  });
+
+  it('moves aside a file larger than 4 MB unparsed, saying how large it is', () => {
+    const data = JSON.stringify({ version: 2, profiles: [storedProfile('a', 'big')] });
+    const bytes = `${data}${' '.repeat(MAX_PROFILE_FILE_BYTES - data.length + 1)}`;
+    writeRaw(bytes);
+    const result = openStore().load();
+    const moved = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt', movedTo: moved } });
+    expect(!result.ok && result.error.message).toBe(
+      `${file} is larger than 4 MB (${String(bytes.length)} bytes).\nIt was moved to ${moved} (kept for you to repair and import); Sesame starts with no profiles.`,
+    );
+    expect(readFileSync(moved, 'utf8')).toBe(bytes);
+    writeRaw(`${data}${' '.repeat(MAX_PROFILE_FILE_BYTES - data.length)}`);
+    expect(openStore().load()).toMatchObject({ ok: true, profiles: [{ name: 'big' }] });
   });
 
   it('moves aside a file that is not UTF-8', () => {
