@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
 import { findDuplicateNames } from '../../shared/profile/profile-file';
+import { showHidden } from '../../shared/profile/visible-text';
 import {
   findByName,
   findEntry,
@@ -159,7 +160,7 @@ export class ProfileStore {
     const incoming: Profile[] = [];
     for (const [i, item] of items.entries()) {
       const named = isRecord(item) && typeof item.name === 'string';
-      const label = `profiles[${String(i)}]${named ? ` ${JSON.stringify(item.name)}` : ''}`;
+      const label = `profiles[${String(i)}]${named ? ` ${showHidden(JSON.stringify(item.name))}` : ''}`;
       if (isRecord(item) && 'sealed' in item) {
         problems.push(`${label}: ${SEALED_IMPORT}`);
         continue;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { profileSchema, type Profile } from '../profile/profile';
+import { hasHiddenCharacters, hiddenMessage } from '../profile/visible-text';
 import type { Protocol } from '../sequence/sequence';
 import { terminalIds, type TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
@@ -49,7 +50,7 @@ export const terminalSettingSchema = z.discriminatedUnion('kind', [
       .trim()
       .min(1, 'terminal command is empty')
       .refine((v) => !v.startsWith('-'), 'terminal command must not start with "-"')
-      .refine((v) => !/[\p{Cc}]/u.test(v), 'terminal command must not contain control characters'),
+      .refine((v) => !hasHiddenCharacters(v), hiddenMessage('terminal command')),
   }),
 ]);
 

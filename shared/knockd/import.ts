@@ -5,6 +5,7 @@ import { parseKnockdConfig, type KnockdDoor } from './config';
 import { utf8Length } from './config-lines';
 import { readDoorCommand, type DoorDirection } from './door-command-reader';
 import { describeIssues, hostSchema, type ProfileInput } from '../profile/profile';
+import { blankHidden, showHidden } from '../profile/visible-text';
 import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
@@ -81,7 +82,8 @@ interface Door {
   sequence: Knock[];
 }
 
-const where = (door: KnockdDoor) => `door "${door.name}" (line ${door.line})`;
+// Text from the file in notes and messages has its control and format characters escaped.
+const where = (door: KnockdDoor) => `door "${showHidden(door.name)}" (line ${door.line})`;
 
 /** The flags to send on the door's tcp hits, or why no TCP packet can pass its test. */
 function doorFlags(door: KnockdDoor, notes: string[]): { flags?: TcpFlagTest } | undefined {
@@ -104,7 +106,7 @@ function doorFlags(door: KnockdDoor, notes: string[]): { flags?: TcpFlagTest } |
 function readDoor(door: KnockdDoor, notes: string[]): Door | undefined {
   if (door.oneTimeSequences !== undefined) {
     notes.push(
-      `${where(door)} was skipped: it uses one_time_sequences (${door.oneTimeSequences}), so its sequence changes after every use.`,
+      `${where(door)} was skipped: it uses one_time_sequences (${showHidden(door.oneTimeSequences)}), so its sequence changes after every use.`,
     );
     return undefined;
   }
@@ -258,7 +260,7 @@ function unpairedNote(door: Door): string | undefined {
 export function importKnockdConfig(text: string, options: KnockdImportOptions): KnockdImportResult {
   const host = hostSchema.safeParse(options.host);
   if (!host.success) return { ok: false, error: describeIssues(host.error, 'host').join('; ') };
-  const prefix = (options.namePrefix ?? '').replace(/\p{Cc}/gu, ' ').trim();
+  const prefix = blankHidden(options.namePrefix ?? '').trim();
   if (prefix.length > MAX_PREFIX) {
     return { ok: false, error: `namePrefix: longer than ${MAX_PREFIX} characters` };
   }
@@ -271,7 +273,8 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
   if (!parsed.ok) {
     const line = parsed.line;
     const named = line === undefined || new RegExp(`\\bline ${line}\\b`).test(parsed.error);
-    return { ok: false, error: named ? parsed.error : `${parsed.error} (line ${line})` };
+    const error = showHidden(parsed.error);
+    return { ok: false, error: named ? error : `${error} (line ${line})` };
   }
   if (parsed.value.doors.length === 0) {
     return { ok: false, error: 'the knockd.conf has no doors (only [options]): nothing to import' };
@@ -287,8 +290,7 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
     if (closers.has(door)) continue;
     const closer = closes.get(door);
     const stem = door.direction === 'open' ? doorNameStem(door.door.name) : '';
-    const clean = (stem || door.door.name)
-      .replace(/\p{Cc}/gu, ' ')
+    const clean = blankHidden(stem || door.door.name)
       .replace(/\s+/g, ' ')
       .trim();
     const base = clean || `door at line ${door.door.line}`;
@@ -297,7 +299,8 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
     if (note) notes.push(note);
     profiles.push(buildProfile(door, closer, { name, host: host.data }, notes));
     if (door.door.target !== undefined && door.door.target !== host.data) {
-      notes.push(`${where(door.door)} only counts knocks sent to ${door.door.target} (target).`);
+      const target = showHidden(door.door.target);
+      notes.push(`${where(door.door)} only counts knocks sent to ${target} (target).`);
     }
   }
   if (profiles.length === 0)

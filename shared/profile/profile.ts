@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
+import {
+  hasHiddenCharacters,
+  hasHiddenCharactersInNotes,
+  hiddenMessage,
+  showHidden,
+} from './visible-text';
 
 /**
  * A host or user that is safe to hand to ssh and terminals as an argument: no leading `-` (it would
@@ -79,7 +85,7 @@ export const profileSchema = z.strictObject({
     .trim()
     .min(1, 'name is empty')
     .max(64, 'name is longer than 64 characters')
-    .refine((v) => !/[\p{Cc}]/u.test(v), 'name must not contain control characters'),
+    .refine((v) => !hasHiddenCharacters(v), hiddenMessage('name')),
   host: hostSchema,
   family: familySchema.default('auto'),
   open: sequenceSchema,
@@ -93,12 +99,20 @@ export const profileSchema = z.strictObject({
       identityFile: z
         .string()
         .min(1, 'identity file is empty')
+        .max(4096, 'identity file is longer than 4096 characters')
         .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
-        .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters')
+        .refine((v) => !hasHiddenCharacters(v), hiddenMessage('identity file'))
         .optional(),
     })
     .default({ port: 22 }),
-  notes: z.string().max(10_000, 'notes are longer than 10000 characters').optional(),
+  notes: z
+    .string()
+    .max(10_000, 'notes are longer than 10000 characters')
+    .refine(
+      (v) => !hasHiddenCharactersInNotes(v),
+      'notes must not contain control or format characters other than tabs and line breaks (such as U+202E, which reverses text)',
+    )
+    .optional(),
 });
 
 /** A validated profile. */
@@ -107,16 +121,19 @@ export type Profile = z.infer<typeof profileSchema>;
 /** A profile as written by hand or by an older file: defaults not yet applied. */
 export type ProfileInput = z.input<typeof profileSchema>;
 
-/** Turns zod's issues into one line per problem, each naming its field (`open[2].port: ...`). */
+/** Turns zod's issues into one line per problem, each naming its field (`open[2].port: ...`);
+ * control and format characters of keys the data brought are shown escaped. */
 export function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.reduce<string>(
-      (text, key) =>
-        typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-      prefix,
-    );
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
+  return error.issues.map((issue) => showHidden(describeIssue(issue, prefix)));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const path = issue.path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    prefix,
+  );
+  return path ? `${path}: ${issue.message}` : issue.message;
 }
 
 /** Validates unknown data as a profile; failures list every bad field. */
