@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import {
   differsFromMode,
   entryOf,
+  invalidEntry,
   recordsOf,
   type SequenceSealer,
   type StoredEntry,
@@ -135,8 +136,11 @@ export class ProfileStoreFile {
       return this.warn(fail('newer-version', message));
     }
     const read = profileFile.readProfileFile(data);
-    if (!read.ok) return this.moveAside('is not a valid profile file', read.errors);
-    const entries = read.value.profiles.map((r, i) => entryOf(r, read.sources[i], sealer));
+    if (!read.ok) return this.moveAside('is not a profile file', read.errors);
+    // A record that is not valid is kept as it was read, like one sealed with a key we lack.
+    const entries = read.records.map((r, i) =>
+      r.ok ? entryOf(r.value, r.source, sealer) : invalidEntry(r.source, i, r.errors),
+    );
     for (const e of entries) {
       if (e.kind !== 'locked') continue;
       const line = `profile "${e.locked.name}": ${e.locked.reason}`;

@@ -36,12 +36,6 @@ export type SealedProfileRecord = z.infer<typeof sealedProfileSchema>;
 /** One entry of a version 2 file: a plain profile (as in version 1) or a sealed one. */
 export type ProfileRecord = Profile | SealedProfileRecord;
 
-/** A validated profile file of the current version. */
-export interface ProfileFile {
-  version: typeof PROFILE_FILE_VERSION;
-  profiles: ProfileRecord[];
-}
-
 /** Tells a sealed record from a plain profile (a record holds `open` or `sealed`, never both). */
 export function isSealedRecord(record: ProfileRecord): record is SealedProfileRecord {
   return 'sealed' in record;
@@ -82,13 +76,24 @@ const fileShape = z.object({
   profiles: z.array(z.unknown()),
 });
 
-/** A file read: `sources` are the records as they were in the file (after migration), in order, so
- * a record this reader cannot decrypt can be written back exactly as it was read. */
-export type ReadProfileFileResult =
-  | { ok: true; value: ProfileFile; sources: unknown[]; migratedFrom?: number }
-  | { ok: false; errors: string[] };
+/**
+ * One record of a file as read: valid, or not, with one `profiles[i].field: message` line per
+ * problem. `source` is the record as it was in the file (after migration), so a record this reader
+ * cannot use (invalid, or sealed with a key it lacks) is written back exactly as it was read.
+ */
+export type RecordRead =
+  | { ok: true; value: ProfileRecord; source: unknown }
+  | { ok: false; errors: string[]; source: unknown };
 
-/** Brings parsed JSON up to the current version, then validates it; every problem is named. */
+/** A file read: its records in file order, each valid or not. Only a file that is not the file's
+ * shape (not `{ version, profiles: [...] }`, or of an unknown version) fails as a whole. */
+export type ReadProfileFileResult =
+  { ok: true; records: RecordRead[]; migratedFrom?: number } | { ok: false; errors: string[] };
+
+/**
+ * Brings parsed JSON up to the current version, then validates each record on its own: one bad
+ * record (an unknown field, a bad port, a name used twice) is named and the others still read.
+ */
 export function readProfileFile(data: unknown): ReadProfileFileResult {
   const start = versionOf(data);
   if (typeof start !== 'number')
@@ -104,22 +109,31 @@ export function readProfileFile(data: unknown): ReadProfileFileResult {
   if (start < 0) return { ok: false, errors: [`version: ${String(start)} is not a version`] };
   const shape = fileShape.safeParse(migrateProfileFile(data, start));
   if (!shape.success) return { ok: false, errors: describeIssues(shape.error) };
-  const sources = shape.data.profiles;
-  const errors: string[] = [];
-  const profiles: ProfileRecord[] = [];
-  for (const [i, source] of sources.entries()) {
-    const record = parseProfileRecord(source, `profiles[${String(i)}]`);
-    if (record.ok) profiles.push(record.value);
-    else errors.push(...record.errors);
-  }
-  if (errors.length > 0) return { ok: false, errors };
-  const duplicate = findDuplicateNames(profiles);
-  if (duplicate) return { ok: false, errors: [duplicate] };
-  const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles };
+  const names = new Map<string, number>();
+  const ids = new Map<string, number>();
+  const records = shape.data.profiles.map((source, i): RecordRead => {
+    const at = `profiles[${String(i)}]`;
+    const record = parseProfileRecord(source, at);
+    if (!record.ok) return { ...record, source };
+    // Names (any case) and ids are unique: a later record that repeats one is the invalid one.
+    const { id, name } = record.value;
+    const seenName = names.get(name.toLowerCase());
+    const seenId = ids.get(id);
+    if (seenName !== undefined)
+      return { ok: false, errors: [`${at}.name: ${usedBy(name, seenName)}`], source };
+    if (seenId !== undefined)
+      return { ok: false, errors: [`${at}.id: ${usedBy(id, seenId)}`], source };
+    names.set(name.toLowerCase(), i);
+    ids.set(id, i);
+    return { ...record, source };
+  });
   return start === PROFILE_FILE_VERSION
-    ? { ok: true, value: file, sources }
-    : { ok: true, value: file, sources, migratedFrom: start };
+    ? { ok: true, records }
+    : { ok: true, records, migratedFrom: start };
 }
+
+const usedBy = (value: string, index: number) =>
+  `"${value}" is already used by profiles[${String(index)}]`;
 
 /** Validates one record of a file: sealed when it has a `sealed` key, else a plain profile. */
 export function parseProfileRecord(
@@ -142,12 +156,10 @@ export function findDuplicateNames(
   for (const [i, p] of profiles.entries()) {
     const key = p.name.toLowerCase();
     const seen = names.get(key);
-    if (seen !== undefined)
-      return `profiles[${String(i)}].name: "${p.name}" is already used by profiles[${String(seen)}]`;
+    if (seen !== undefined) return `profiles[${String(i)}].name: ${usedBy(p.name, seen)}`;
     names.set(key, i);
     const seenId = ids.get(p.id);
-    if (seenId !== undefined)
-      return `profiles[${String(i)}].id: "${p.id}" is already used by profiles[${String(seenId)}]`;
+    if (seenId !== undefined) return `profiles[${String(i)}].id: ${usedBy(p.id, seenId)}`;
     ids.set(p.id, i);
   }
   return undefined;

@@ -50,20 +50,23 @@ describe('ProfileStore reading bad files', () => {
     expect(!result.ok && result.error.message).toMatch(/Unexpected token 's'.* at line 1 column 1/);
   });
 
-  it('moves aside a file with an invalid profile, naming the field, and starts empty', () => {
+  it('keeps a file with an invalid profile, naming the field, and reads the others', () => {
     const bytes = JSON.stringify({
       version: 1,
       profiles: [storedProfile('a', 'ok'), storedProfile('b', 'bad', 'a;rm -rf /')],
     });
     writeRaw(bytes);
-    const result = openStore().load();
-    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
-    expect(!result.ok && result.error.problems).toEqual([
-      'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
-    ]);
-    expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
     const store = openStore();
-    expect(store.load()).toEqual({ ok: true, profiles: [] });
+    expect(store.load()).toMatchObject({ ok: true, profiles: [{ name: 'ok' }] });
+    expect(store.locked()).toMatchObject([
+      {
+        name: 'bad',
+        cause: 'invalid',
+        reason: 'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
+      },
+    ]);
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
   });
 
   it('leaves a file from a newer Sesame untouched and refuses every write', () => {
