@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as profileFile from '../../shared/profile/profile-file';
 import { moveFileAside, writeFileAtomic } from './atomic-file';
+import { lockFileSync, type LockFile } from './file-lock';
 import { parseJsonText } from './json-text';
 import type { Logger } from './logger';
 import {
@@ -40,7 +41,7 @@ export function profileStorePath(env: Env, platform: string, homedir: string): s
 /** Why the file could not be read or written: `problems` are `field: message` lines (corrupt),
  * `movedTo` is where a bad file went, `names` the profiles that could not be encrypted. */
 export interface ProfileFileError {
-  code: 'corrupt' | 'newer-version' | 'unreadable' | 'encrypt-failed' | 'io';
+  code: 'corrupt' | 'newer-version' | 'unreadable' | 'encrypt-failed' | 'io' | 'busy';
   message: string;
   problems?: string[];
   movedTo?: string;
@@ -92,6 +93,9 @@ export interface ProfileFileDeps {
   sealWrites?: () => boolean;
   /** Reads and writes the file; defaults to `profileFileBackend(path)`. */
   backend?: ProfileFileBackend;
+  /** Takes the lock every change holds from its read to its write; defaults to `lockFileSync`
+   * (`<path>.lock`, shared with every other Sesame process). */
+  lock?: LockFile;
 }
 
 /**
@@ -101,30 +105,58 @@ export interface ProfileFileDeps {
 export class ProfileStoreFile {
   private readonly warned = new Set<string>();
   private readonly backend: ProfileFileBackend;
+  private holding = false;
 
   constructor(private readonly deps: ProfileFileDeps) {
     this.backend = deps.backend ?? profileFileBackend(deps.path);
   }
 
+  /**
+   * Runs `work` holding the file's lock, so no other process (the CLI, the app) changes the file
+   * between the read and the write `work` makes. Reentrant; a lock kept by another process for the
+   * whole wait is a `busy` failure, and nothing is done.
+   */
+  exclusive<R>(work: () => R): R | FileFailure {
+    if (this.holding) return work();
+    const file = this.deps.path;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      return this.warn(fail('io', `cannot create the folder of ${file}: ${errorMessage(error)}`));
+    }
+    const lock = (this.deps.lock ?? lockFileSync)(file);
+    if (!lock.ok) return this.warn(fail(lock.held ? 'busy' : 'io', lock.error));
+    this.holding = true;
+    try {
+      return work();
+    } finally {
+      this.holding = false;
+      lock.release();
+    }
+  }
+
   /** Reads the file: missing is empty, broken is moved aside, newer is left alone (writes refused). */
   read(): ProfileFileResult<ProfileFileContents> {
     const { path: file, sealer, logger } = this.deps;
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      const bytes = this.backend.read();
-      if (bytes.length > MAX_PROFILE_FILE_BYTES) {
-        const limit = `${String(MAX_PROFILE_FILE_BYTES / 1024 / 1024)} MB`;
-        return this.moveAside(`is larger than ${limit} (${String(bytes.length)} bytes)`, []);
-      }
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      bytes = this.backend.read();
     } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT') return empty();
-      if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return this.moveAside('is not UTF-8', []);
+      if (errorCode(error) === 'ENOENT') return empty();
       return this.warn(fail('unreadable', `cannot read ${file}: ${errorMessage(error)}`));
     }
+    if (bytes.length > MAX_PROFILE_FILE_BYTES) {
+      const limit = `${String(MAX_PROFILE_FILE_BYTES / 1024 / 1024)} MB`;
+      return this.moveAside(bytes, `is larger than ${limit} (${String(bytes.length)} bytes)`, []);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return this.moveAside(bytes, 'is not UTF-8', []);
+    }
     const json = parseJsonText(text);
-    if (!json.ok) return this.moveAside('is not valid JSON', [json.error]);
+    if (!json.ok) return this.moveAside(bytes, 'is not valid JSON', [json.error]);
     const data = json.value;
     // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
     // creates it on first start): an empty profile file, not a broken one.
@@ -136,7 +168,7 @@ export class ProfileStoreFile {
       return this.warn(fail('newer-version', message));
     }
     const read = profileFile.readProfileFile(data);
-    if (!read.ok) return this.moveAside('is not a profile file', read.errors);
+    if (!read.ok) return this.moveAside(bytes, 'is not a profile file', read.errors);
     // A record that is not valid is kept as it was read, like one sealed with a key we lack.
     const entries = read.records.map((r, i) =>
       r.ok ? entryOf(r.value, r.source, sealer) : invalidEntry(r.source, i, r.errors),
@@ -193,7 +225,29 @@ export class ProfileStoreFile {
     return failure;
   }
 
-  private moveAside(what: string, problems: string[]): FileFailure {
+  /**
+   * Moves the file that held `bytes` aside, holding the lock: if another process replaced the file
+   * since it was read (its write is atomic), the new file is read instead and nothing is moved.
+   */
+  private moveAside(
+    bytes: Uint8Array,
+    what: string,
+    problems: string[],
+  ): ProfileFileResult<ProfileFileContents> {
+    if (this.holding) return this.moveAsideNow(what, problems);
+    return this.exclusive(() => {
+      let now: Uint8Array | undefined;
+      try {
+        now = this.backend.read();
+      } catch {
+        now = undefined; // gone or unreadable: read() below says which
+      }
+      const same = now !== undefined && Buffer.from(now).equals(Buffer.from(bytes));
+      return same ? this.moveAsideNow(what, problems) : this.read();
+    });
+  }
+
+  private moveAsideNow(what: string, problems: string[]): FileFailure {
     const report =
       problems.length === 0
         ? `${this.deps.path} ${what}.`

@@ -46,7 +46,8 @@ export type ProfileStoreDeps = ProfileFileDeps;
 
 /**
  * The profiles on disk, shared by the desktop app and the CLI: JSON `{ version, profiles }`.
- * Every change re-reads the file first (the app and the CLI may both write) and is written atomically.
+ * Every change re-reads the file first and writes it atomically, holding the file's lock from the
+ * read to the write (the app and several CLI processes may change it at once).
  * Sealed profiles this store cannot decrypt are "locked": never lost, written back exactly as read.
  * A profile is sealed or unsealed only when the file is next written (any change, or `resave()`).
  */
@@ -200,16 +201,20 @@ export class ProfileStore {
     return this.change((entries) => done(entries, undefined));
   }
 
+  /** Reads the file, applies a change and writes it, all holding the file's lock: another
+   * process's change (the CLI's, the app's re-seal) is never lost between the read and the write. */
   private change<T>(apply: (entries: StoredEntry[]) => StoreResult<Changed<T>>): StoreResult<T> {
-    const loaded = this.load();
-    if (!loaded.ok) return loaded;
-    const next = apply(this.entries);
-    if (!next.ok) return next;
-    const written = this.file.write(next.value.entries, this.extras);
-    if (!written.ok) return written;
-    this.entries = written.value;
-    this.migrated = false;
-    return { ok: true, value: next.value.result };
+    return this.file.exclusive((): StoreResult<T> => {
+      const loaded = this.load();
+      if (!loaded.ok) return loaded;
+      const next = apply(this.entries);
+      if (!next.ok) return next;
+      const written = this.file.write(next.value.entries, this.extras);
+      if (!written.ok) return written;
+      this.entries = written.value;
+      this.migrated = false;
+      return { ok: true, value: next.value.result };
+    });
   }
 }
 
