@@ -1,6 +1,7 @@
 // Problems with the fields of some input, kept structured from the schema that found them to the form
 // that shows them next to their fields; only the CLI and logs turn them into lines.
 import type { z } from 'zod';
+import { showHidden } from './profile/visible-text';
 
 /** A problem with one field of some input (`profile.open[2].port`); `field` is '' for the whole. */
 export interface FieldProblem {
@@ -17,11 +18,15 @@ export function fieldName(path: readonly PropertyKey[], prefix = ''): string {
   );
 }
 
-/** zod's issues, one problem each, naming its field from the issue's path under `prefix`. */
+/**
+ * zod's issues, one problem each, naming its field from the issue's path under `prefix`. Keys come
+ * from the data (an unknown key is quoted in the message): their control and format characters are
+ * shown escaped, so a message cannot be made to read as something else.
+ */
 export function fieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
   return error.issues.map((issue) => ({
-    field: fieldName(issue.path, prefix),
-    message: issue.message,
+    field: showHidden(fieldName(issue.path, prefix)),
+    message: showHidden(issue.message),
   }));
 }
 

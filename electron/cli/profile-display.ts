@@ -1,6 +1,7 @@
 import type { Profile } from '../../shared/profile/profile';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { formatTcpFlags } from '../../shared/sequence/tcp-flags';
+import { showHidden } from '../../shared/profile/visible-text';
 
 /** `sesame profiles show`: every field of one profile, one `label: value` line each. */
 export function describeProfile(p: Profile): string {
@@ -48,9 +49,8 @@ export function formatTable(rows: string[][]): string {
   return cells.map((r) => `${line(r).join('  ')}\n`).join('');
 }
 
-/** Control and bidi characters (say, from an imported file) are shown escaped, never obeyed. */
+/** Control and format characters (bidi overrides, zero-width ones) are shown escaped, never
+ * obeyed; line breaks and tabs stay. */
 function printable(value: string): string {
-  return value.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) =>
-    c === '\n' || c === '\t' ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
-  );
+  return value.replace(/[^\n\t]+/g, showHidden);
 }

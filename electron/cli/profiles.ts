@@ -37,10 +37,13 @@ Fields ('' removes an optional one):
   --ssh-user USER  --ssh-port PORT  --identity FILE  --notes TEXT
 
 Profiles are kept in ${storePath} (SESAME_CONFIG_DIR sets the folder).
-A file there that is not valid is never deleted: it is moved aside to profiles.json.corrupt-<UTC
-time> and the report goes to stderr; list and show then show no profiles and exit 1, export writes
-nothing and exits 1, add, edit, remove and import go on with an empty store. A file written by a
-newer Sesame is never changed: every subcommand exits 1.
+A file there that is not JSON, or not a profile file, is never deleted: it is moved aside to
+profiles.json.corrupt-<UTC time> and the report goes to stderr; list and show then show no profiles
+and exit 1, export writes nothing and exits 1, add, edit, remove and import go on with an empty
+store. A file written by a newer Sesame is never changed: every subcommand exits 1. A profile in the
+file that is not valid (an unknown field, say) is kept as it is and named on stderr with its field:
+list marks it and exits 1, export leaves it out and exits 1, remove removes it (by its name, id or
+place, profiles[N]), and the other profiles are used as usual.
 
 Profiles whose sequences the Sesame app encrypted (its "Encrypt sequences" setting) cannot be
 decrypted by this command: list shows them "(encrypted by the app)", show, edit, knock --profile and
@@ -104,14 +107,15 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const locked = opened.store.locked();
   const rows = [
     ...profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']),
-    ...locked.map((p) => [p.name, p.host, ENCRYPTED]),
+    ...locked.map((p) => [p.name, p.host, p.cause === 'invalid' ? INVALID : ENCRYPTED]),
   ];
   if (values.json === true) {
     io.out(toJson(profiles));
     for (const p of locked) io.err(`sesame: note: left out: ${lockedMessage(p)}\n`);
   } else if (rows.length === 0) io.out('No profiles saved (add one with: sesame profiles add).\n');
   else io.out(formatTable([['NAME', 'HOST', 'OPEN', 'CLOSE'], ...rows]));
-  return opened.degraded ? 1 : 0;
+  // A record that is not valid is bad input (reported on stderr as the file is read).
+  return opened.degraded || locked.some((p) => p.cause === 'invalid') ? 1 : 0;
 }
 
 function show(values: Values, name = '', io: CliIo): number {
@@ -200,7 +204,7 @@ function exportFile(_values: Values, file: string | undefined, io: CliIo): numbe
 
 /** Says that profiles just saved have plain sequences while the app encrypts the others. */
 function notePlain(io: CliIo, store: ps.ProfileStore, names: readonly string[]): void {
-  if (store.locked().length === 0 || names.length === 0) return;
+  if (!store.locked().some((p) => p.cause !== 'invalid') || names.length === 0) return;
   io.err(
     `sesame: note: the sequences of ${quoted([...names])} are saved in plain text (this sesame ` +
       'cannot encrypt them) until the Sesame app saves the profiles again.\n',
@@ -212,7 +216,11 @@ function openStore(io: CliIo): Opened {
   const store = openCliStore((line) => io.err(line));
   const loaded = store.load();
   if (loaded.ok && loaded.notice !== undefined) io.err(`sesame: note: ${loaded.notice}\n`);
-  if (loaded.ok) return { store, degraded: false };
+  if (loaded.ok) {
+    for (const p of store.locked())
+      if (p.cause === 'invalid') io.err(`sesame: ${store.path}: ${lockedMessage(p)}\n`);
+    return { store, degraded: false };
+  }
   io.err(`sesame: ${loaded.error.message}\n`);
   return loaded.error.code === 'corrupt' ? { store, degraded: true } : undefined;
 }
@@ -238,5 +246,6 @@ function failed(io: CliIo, message: string, prefix = ''): number {
 }
 
 const ENCRYPTED = '(encrypted by the app)';
+const INVALID = '(not valid: kept as it is, see above)';
 const quoted = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 const toJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

@@ -51,6 +51,10 @@ export class ElectronStoreProfileBackend implements ProfileFileBackend {
   watch(listener: () => void): () => void {
     let store: AnyStore;
     try {
+      // electron-store writes `{}` when it finds no file: that check-then-write could replace a
+      // file the CLI just wrote, so the empty file is made here, only if there is none (O_EXCL).
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      createIfMissing(this.filePath, serialize({}));
       store = this.open();
     } catch (error) {
       this.logger.warn(`cannot watch ${this.filePath}: ${String(error)}`);
@@ -79,6 +83,15 @@ export class ElectronStoreProfileBackend implements ProfileFileBackend {
       accessPropertiesByDotNotation: false,
     });
     return this.store;
+  }
+}
+
+/** Creates `file` with `text`, mode 0600, unless it exists (then nothing happens). */
+function createIfMissing(file: string, text: string): void {
+  try {
+    fs.writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
   }
 }
 

@@ -8,7 +8,8 @@ import {
   type SealedProfileRecord,
 } from '../../shared/profile/profile-file';
 import { parseJsonText } from './json-text';
-import { errorMessage } from '../../shared/basics';
+import { errorMessage, isRecord } from '../../shared/basics';
+import { showHidden } from '../../shared/profile/visible-text';
 
 /**
  * Encrypts and decrypts a profile's sequences. The app passes one built on Electron's safeStorage;
@@ -23,17 +24,21 @@ export interface SequenceSealer {
   unseal(data: string): string;
 }
 
-/** A profile whose sequences are sealed and cannot be decrypted here; it is kept as it is. */
+/** A record of the file that cannot be used here: sealed with sequences that cannot be decrypted
+ * here, or not valid. It is kept as it is, its name stays taken, and it can be removed. */
 export interface LockedProfile {
+  /** Its id; for an invalid record without a usable one, its place (`profiles[3]`). */
   id: string;
+  /** Its name; for an invalid record without a usable one, its place (`profiles[3]`). */
   name: string;
   host: string;
-  /** The backend that sealed it, as the file says. */
-  backend: string;
+  /** The backend that sealed it, as the file says (none for an invalid plain record). */
+  backend?: string;
   /** `no-sealer`: this program has no decryption (the plain CLI); `unseal-failed`: decryption threw
-   * (keyring changed); `bad-sequences`: it decrypted to something that is not two valid sequences. */
-  cause: 'no-sealer' | 'unseal-failed' | 'bad-sequences';
-  /** Why, in one line for the user. */
+   * (keyring changed); `bad-sequences`: it decrypted to something that is not two valid sequences;
+   * `invalid`: the record itself is not valid (an unknown field, a bad port, a name used twice). */
+  cause: 'no-sealer' | 'unseal-failed' | 'bad-sequences' | 'invalid';
+  /** Why, in one line for the user; for `invalid`, each problem as `profiles[3].field: message`. */
   reason: string;
 }
 
@@ -81,6 +86,27 @@ export function entryOf(
   const profile = parseStoredProfile({ ...rest, ...sequences.data });
   if (!profile.ok) return lock('bad-sequences', profile.problems.map(problemLine).join('; '));
   return { kind: 'readable', profile: profile.value, record };
+}
+
+/** A record that is not valid, kept as it was read (`source`) and named by what it holds. */
+export function invalidEntry(source: unknown, index: number, problems: string[]): StoredEntry {
+  const place = `profiles[${String(index)}]`;
+  const text = (key: string, max: number) => {
+    const value = isRecord(source) ? source[key] : undefined;
+    return typeof value === 'string' && value.trim() !== '' && value.length <= max
+      ? showHidden(value.trim())
+      : undefined;
+  };
+  const sealed = isRecord(source) && isRecord(source.sealed) ? source.sealed.backend : undefined;
+  const locked: LockedProfile = {
+    id: text('id', 64) ?? place,
+    name: text('name', 64) ?? place,
+    host: text('host', 253) ?? '-',
+    cause: 'invalid',
+    reason: problems.join('; '),
+    ...(typeof sealed === 'string' ? { backend: showHidden(sealed) } : {}),
+  };
+  return { kind: 'locked', locked, source };
 }
 
 /** How to write entries: sealed with `sealer` (every readable profile), or plain when undefined. */
@@ -144,8 +170,11 @@ export const readable = (profile: Profile): StoredEntry => ({ kind: 'readable', 
 export const summary = (e: StoredEntry): Profile | LockedProfile =>
   e.kind === 'readable' ? e.profile : e.locked;
 
+/** A name as names are compared: without case and surrounding space. */
+export const nameKey = (name: string) => name.trim().toLowerCase();
+
 /** Profile names are unique without case and surrounding space, locked ones included. */
-export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+export const sameName = (a: string, b: string) => nameKey(a) === nameKey(b);
 
 /** The entry with this name (any case). */
 export const findByName = (entries: readonly StoredEntry[], name: string) =>
@@ -165,14 +194,20 @@ export function sealProfile(profile: Profile, sealer: SequenceSealer): SealedPro
 /** What to tell the user about a locked profile: why it cannot be used here and what to do. */
 export function lockedMessage(p: LockedProfile): string {
   const name = JSON.stringify(p.name);
+  if (p.cause === 'invalid')
+    return (
+      `profile ${name} is not valid and is kept in the file as it is: ${p.reason}. Correct it ` +
+      `in the file, or remove it (sesame profiles remove ${JSON.stringify(p.id)}).`
+    );
+  const backend = p.backend ?? '?';
   if (p.cause === 'no-sealer')
     return (
-      `profile ${name} has its sequences encrypted by the Sesame app (${p.backend}); this sesame ` +
+      `profile ${name} has its sequences encrypted by the Sesame app (${backend}); this sesame ` +
       'cannot decrypt them. Use the sesame command that comes with the app, or turn off ' +
       '"Encrypt sequences" in the app\'s settings.'
     );
   return (
-    `profile ${name} has its sequences encrypted (${p.backend}) but they cannot be decrypted ` +
+    `profile ${name} has its sequences encrypted (${backend}) but they cannot be decrypted ` +
     `here: ${p.reason}. If the keyring or the user account changed since, remove the profile ` +
     'and add it again with its sequences.'
   );

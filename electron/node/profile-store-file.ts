@@ -6,11 +6,13 @@ import path from 'node:path';
 import { problemLine, type FieldProblem } from '../../shared/field-problems';
 import * as profileFile from '../../shared/profile/profile-file';
 import { moveFileAside, writeFileAtomic } from './atomic-file';
+import { lockFileSync, type LockFile } from './file-lock';
 import { parseJsonText } from './json-text';
 import type { Logger } from './logger';
 import {
   differsFromMode,
   entryOf,
+  invalidEntry,
   recordsOf,
   type SequenceSealer,
   type StoredEntry,
@@ -18,6 +20,10 @@ import {
 import { errorMessage, isRecord } from '../../shared/basics';
 
 const VERSION = profileFile.PROFILE_FILE_VERSION;
+
+/** The largest profile file read, in bytes: thousands of profiles. A bigger file is not one Sesame
+ * wrote, and parsing it on every view would keep the app's main thread busy for seconds. */
+export const MAX_PROFILE_FILE_BYTES = 4 * 1024 * 1024;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Where profiles live: Electron's userData folder for "Sesame" (pure, so every platform is testable). */
@@ -36,7 +42,7 @@ export function profileStorePath(env: Env, platform: string, homedir: string): s
 /** Why the file could not be read or written: `problems` name the bad fields (corrupt),
  * `movedTo` is where a bad file went, `names` the profiles that could not be encrypted. */
 export interface ProfileFileError {
-  code: 'corrupt' | 'newer-version' | 'unreadable' | 'encrypt-failed' | 'io';
+  code: 'corrupt' | 'newer-version' | 'unreadable' | 'encrypt-failed' | 'io' | 'busy';
   message: string;
   problems?: FieldProblem[];
   movedTo?: string;
@@ -88,6 +94,9 @@ export interface ProfileFileDeps {
   sealWrites?: () => boolean;
   /** Reads and writes the file; defaults to `profileFileBackend(path)`. */
   backend?: ProfileFileBackend;
+  /** Takes the lock every change holds from its read to its write; defaults to `lockFileSync`
+   * (`<path>.lock`, shared with every other Sesame process). */
+  lock?: LockFile;
 }
 
 /**
@@ -97,25 +106,59 @@ export interface ProfileFileDeps {
 export class ProfileStoreFile {
   private readonly warned = new Set<string>();
   private readonly backend: ProfileFileBackend;
+  private holding = false;
 
   constructor(private readonly deps: ProfileFileDeps) {
     this.backend = deps.backend ?? profileFileBackend(deps.path);
   }
 
+  /**
+   * Runs `work` holding the file's lock, so no other process (the CLI, the app) changes the file
+   * between the read and the write `work` makes. Reentrant; a lock kept by another process for the
+   * whole wait is a `busy` failure, and nothing is done.
+   */
+  exclusive<R>(work: () => R): R | FileFailure {
+    if (this.holding) return work();
+    const file = this.deps.path;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      return this.warn(fail('io', `cannot create the folder of ${file}: ${errorMessage(error)}`));
+    }
+    const lock = (this.deps.lock ?? lockFileSync)(file);
+    if (!lock.ok) return this.warn(fail(lock.held ? 'busy' : 'io', lock.error));
+    this.holding = true;
+    try {
+      return work();
+    } finally {
+      this.holding = false;
+      lock.release();
+    }
+  }
+
   /** Reads the file: missing is empty, broken is moved aside, newer is left alone (writes refused). */
   read(): ProfileFileResult<ProfileFileContents> {
     const { path: file, sealer, logger } = this.deps;
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(this.backend.read());
+      bytes = this.backend.read();
     } catch (error) {
-      const code = errorCode(error);
-      if (code === 'ENOENT') return empty();
-      if (code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return this.moveAside('is not UTF-8', []);
+      if (errorCode(error) === 'ENOENT') return empty();
       return this.warn(fail('unreadable', `cannot read ${file}: ${errorMessage(error)}`));
     }
+    if (bytes.length > MAX_PROFILE_FILE_BYTES) {
+      const limit = `${String(MAX_PROFILE_FILE_BYTES / 1024 / 1024)} MB`;
+      return this.moveAside(bytes, `is larger than ${limit} (${String(bytes.length)} bytes)`, []);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return this.moveAside(bytes, 'is not UTF-8', []);
+    }
     const json = parseJsonText(text);
-    if (!json.ok) return this.moveAside('is not valid JSON', [{ field: '', message: json.error }]);
+    if (!json.ok)
+      return this.moveAside(bytes, 'is not valid JSON', [{ field: '', message: json.error }]);
     const data = json.value;
     // `{}` is what electron-store writes for a store with nothing in it yet (the app's watcher
     // creates it on first start): an empty profile file, not a broken one.
@@ -127,8 +170,13 @@ export class ProfileStoreFile {
       return this.warn(fail('newer-version', message));
     }
     const read = profileFile.readProfileFile(data);
-    if (!read.ok) return this.moveAside('is not a valid profile file', read.problems);
-    const entries = read.value.profiles.map((r, i) => entryOf(r, read.sources[i], sealer));
+    if (!read.ok) return this.moveAside(bytes, 'is not a profile file', read.problems);
+    // A record that is not valid is kept as it was read, like one sealed with a key we lack.
+    const entries = read.records.map((r, i) =>
+      r.ok
+        ? entryOf(r.value, r.source, sealer)
+        : invalidEntry(r.source, i, r.problems.map(problemLine)),
+    );
     for (const e of entries) {
       if (e.kind !== 'locked') continue;
       const line = `profile "${e.locked.name}": ${e.locked.reason}`;
@@ -181,8 +229,33 @@ export class ProfileStoreFile {
     return failure;
   }
 
-  private moveAside(what: string, problems: FieldProblem[]): FileFailure {
-    const report = [`${this.deps.path} ${what}:`, ...problems.map(problemLine)].join('\n  ');
+  /**
+   * Moves the file that held `bytes` aside, holding the lock: if another process replaced the file
+   * since it was read (its write is atomic), the new file is read instead and nothing is moved.
+   */
+  private moveAside(
+    bytes: Uint8Array,
+    what: string,
+    problems: FieldProblem[],
+  ): ProfileFileResult<ProfileFileContents> {
+    if (this.holding) return this.moveAsideNow(what, problems);
+    return this.exclusive(() => {
+      let now: Uint8Array | undefined;
+      try {
+        now = this.backend.read();
+      } catch {
+        now = undefined; // gone or unreadable: read() below says which
+      }
+      const same = now !== undefined && Buffer.from(now).equals(Buffer.from(bytes));
+      return same ? this.moveAsideNow(what, problems) : this.read();
+    });
+  }
+
+  private moveAsideNow(what: string, problems: FieldProblem[]): FileFailure {
+    const report =
+      problems.length === 0
+        ? `${this.deps.path} ${what}.`
+        : [`${this.deps.path} ${what}:`, ...problems.map(problemLine)].join('\n  ');
     let movedTo: string;
     try {
       movedTo = moveFileAside(this.deps.path, this.deps.now());

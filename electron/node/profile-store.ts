@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile, type ProfileInput } from '../../shared/profile/profile';
 import { findDuplicateNames } from '../../shared/profile/profile-file';
+import { showHidden } from '../../shared/profile/visible-text';
 import {
   findByName,
   findEntry,
   lockedMessage,
+  nameKey,
   readable,
-  sameName,
   summary,
   type LockedProfile,
   type StoredEntry,
@@ -46,7 +47,8 @@ export type ProfileStoreDeps = ProfileFileDeps;
 
 /**
  * The profiles on disk, shared by the desktop app and the CLI: JSON `{ version, profiles }`.
- * Every change re-reads the file first (the app and the CLI may both write) and is written atomically.
+ * Every change re-reads the file first and writes it atomically, holding the file's lock from the
+ * read to the write (the app and several CLI processes may change it at once).
  * Sealed profiles this store cannot decrypt are "locked": never lost, written back exactly as read.
  * A profile is sealed or unsealed only when the file is next written (any change, or `resave()`).
  */
@@ -162,7 +164,7 @@ export class ProfileStore {
     for (const [i, item] of items.entries()) {
       const at = `profiles[${String(i)}]`;
       const named = isRecord(item) && typeof item.name === 'string';
-      const label = `${at}${named ? ` ${JSON.stringify(item.name)}` : ''}`;
+      const label = `${at}${named ? ` ${showHidden(JSON.stringify(item.name))}` : ''}`;
       if (isRecord(item) && 'sealed' in item) {
         problems.push({ field: at, message: SEALED_IMPORT });
         lines.push(`${label}: ${SEALED_IMPORT}`);
@@ -182,9 +184,11 @@ export class ProfileStore {
       lines.push(problemLine(duplicate));
     }
     if (problems.length > 0) return invalid(problems, lines);
+    const ids = new Set(incoming.map((q) => q.id));
+    const names = new Set(incoming.map((q) => nameKey(q.name)));
     const plan = (entries: StoredEntry[]) => {
-      const clashes = entries.filter((e) =>
-        incoming.some((q) => q.id === summary(e).id || sameName(summary(e).name, q.name)),
+      const clashes = entries.filter(
+        (e) => ids.has(summary(e).id) || names.has(nameKey(summary(e).name)),
       );
       if (clashes.length > 0 && options.replace !== true) return nameTaken(clashes);
       const locked = clashes.filter((e) => e.kind === 'locked');
@@ -207,16 +211,20 @@ export class ProfileStore {
     return this.change((entries) => done(entries, undefined));
   }
 
+  /** Reads the file, applies a change and writes it, all holding the file's lock: another
+   * process's change (the CLI's, the app's re-seal) is never lost between the read and the write. */
   private change<T>(apply: (entries: StoredEntry[]) => StoreResult<Changed<T>>): StoreResult<T> {
-    const loaded = this.load();
-    if (!loaded.ok) return loaded;
-    const next = apply(this.entries);
-    if (!next.ok) return next;
-    const written = this.file.write(next.value.entries, this.extras);
-    if (!written.ok) return written;
-    this.entries = written.value;
-    this.migrated = false;
-    return { ok: true, value: next.value.result };
+    return this.file.exclusive((): StoreResult<T> => {
+      const loaded = this.load();
+      if (!loaded.ok) return loaded;
+      const next = apply(this.entries);
+      if (!next.ok) return next;
+      const written = this.file.write(next.value.entries, this.extras);
+      if (!written.ok) return written;
+      this.entries = written.value;
+      this.migrated = false;
+      return { ok: true, value: next.value.result };
+    });
   }
 }
 

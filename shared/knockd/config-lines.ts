@@ -15,11 +15,21 @@ export interface ConfigLines {
   cutLine: number | undefined;
 }
 
-const C_SPACE = /^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g;
+/** C's isspace in the C locale: tab, new line, vertical tab, form feed, carriage return, space. */
+function isCSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
 
-/** Trims C's isspace set only: a BOM or a no-break space is text to knockd, not whitespace. */
+/**
+ * Trims C's isspace set only: a BOM or a no-break space is text to knockd, not whitespace. One scan
+ * from each end (a regex `[ ]+$` retries from every space of an inner run: quadratic).
+ */
 export function trimC(text: string): string {
-  return text.replace(C_SPACE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && isCSpace(text.charCodeAt(start))) start += 1;
+  while (end > start && isCSpace(text.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** Lower-cases ASCII letters only, like strcasecmp (JavaScript's toLowerCase folds more). */

@@ -43,17 +43,22 @@ function words(statement: string): string[] {
 function statementPorts(all: readonly string[]): number[] {
   const ports: number[] = [];
   const knockAdd = all.some((w) => /(?:^|\/)knock_add$/.test(w));
-  for (const [i, word] of all.entries()) {
+  for (let i = 0; i < all.length; i += 1) {
+    const word = all[i] ?? '';
     const next = all[i + 1] ?? '';
     const prev = (all[i - 1] ?? '').toLowerCase();
     const lower = word.toLowerCase();
     const eq = PORT_KEYS_EQ.exec(lower);
     if (eq) ports.push(...portsIn(eq[1] ?? ''));
     else if (PORT_KEYS.has(lower)) {
-      // nft sets: `dport { 22, 80 }`
-      const end = all.indexOf('}', i + 2);
-      const values = next === '{' ? all.slice(i + 2, end === -1 ? undefined : end) : [next];
-      for (const value of values) ports.push(...portsIn(value));
+      if (next !== '{') ports.push(...portsIn(next));
+      else {
+        // nft sets: `dport { 22, 80 }`, read once and skipped (a rescan per key is quadratic)
+        const end = all.indexOf('}', i + 2);
+        const stop = end === -1 ? all.length : end;
+        for (const value of all.slice(i + 2, stop)) ports.push(...portsIn(value));
+        i = stop;
+      }
     } else if (knockAdd && word === '-d') ports.push(...portsIn(next));
     else if (
       /^--(?:add|remove)-service=/.test(lower) ||
@@ -96,12 +101,12 @@ function statementDirection(all: readonly string[]): DoorDirection {
  */
 export function readDoorCommand(command: string | undefined): DoorCommandReading {
   let direction: DoorDirection = 'unknown';
-  const ports: number[] = [];
+  const ports = new Set<number>(); // in the order first named
   for (const statement of (command ?? '').split(/;|&&|\|\||\||\n/)) {
     const all = words(statement);
     const found = statementDirection(all);
     if (found !== 'unknown') direction = found;
-    for (const port of statementPorts(all)) if (!ports.includes(port)) ports.push(port);
+    for (const port of statementPorts(all)) ports.add(port);
   }
-  return { direction, ports };
+  return { direction, ports: [...ports] };
 }

@@ -2,9 +2,11 @@
 // says which port it opens or closes (door-command-reader.ts), and doors for one port pair into a
 // profile's open and close.
 import { parseKnockdConfig, type KnockdDoor } from './config';
+import { utf8Length } from './config-lines';
 import { readDoorCommand, type DoorDirection } from './door-command-reader';
 import { fieldProblems, problemLine } from '../field-problems';
 import { hostSchema, type ProfileInput } from '../profile/profile';
+import { blankHidden, showHidden } from '../profile/visible-text';
 import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
@@ -26,13 +28,26 @@ export interface KnockdImportOptions {
 export type KnockdImportResult =
   { ok: true; profiles: ImportedProfile[]; notes: string[] } | { ok: false; error: string };
 
+/** The largest knockd.conf imported, in UTF-8 bytes: real ones are a few KB, and a bigger text
+ * (a wrong file, a corrupt one) would only keep the app's main thread busy. */
+export const MAX_KNOCKD_CONF_BYTES = 64 * 1024;
+
 const MAX_NAME = 64;
 const MAX_PREFIX = 32;
 const DEFAULT_PORT = 22;
 const FLAG_ORDER: readonly TcpFlagName[] = ['syn', 'fin', 'rst', 'psh', 'ack', 'urg'];
 
 const ACTION_WORDS = ['open', 'close', 'start', 'stop', 'enable', 'disable', 'unlock', 'lock'];
-const SEPARATOR = /^[\s_.:-]+|[\s_.:-]+$/g;
+const SEPARATOR = /[\s_.:-]/;
+
+/** Drops separators (white space, `_ . : -`) from both ends, one scan from each end. */
+function trimSeparators(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && SEPARATOR.test(text.charAt(start))) start += 1;
+  while (end > start && SEPARATOR.test(text.charAt(end - 1))) end -= 1;
+  return text.slice(start, end);
+}
 
 /**
  * The part of a door name that names the service: `openSSH`, `SSH_close`, `sshOpen` -> `SSH`/`ssh`.
@@ -43,7 +58,7 @@ export function doorNameStem(name: string): string {
   for (const word of ACTION_WORDS) {
     const rest = stem.slice(word.length);
     if (stem.toLowerCase().startsWith(word) && /^(?:$|[\s_.:-]|[A-Z0-9])/.test(rest)) {
-      stem = rest.replace(SEPARATOR, '');
+      stem = trimSeparators(rest);
       break;
     }
   }
@@ -52,7 +67,7 @@ export function doorNameStem(name: string): string {
     const tail = stem.slice(before.length);
     const camel = /^[A-Z]/.test(tail) && /[a-z0-9]$/.test(before);
     if (tail.toLowerCase() === word && (before === '' || /[\s_.:-]$/.test(before) || camel)) {
-      stem = before.replace(SEPARATOR, '');
+      stem = trimSeparators(before);
       break;
     }
   }
@@ -68,7 +83,8 @@ interface Door {
   sequence: Knock[];
 }
 
-const where = (door: KnockdDoor) => `door "${door.name}" (line ${door.line})`;
+// Text from the file in notes and messages has its control and format characters escaped.
+const where = (door: KnockdDoor) => `door "${showHidden(door.name)}" (line ${door.line})`;
 
 /** The flags to send on the door's tcp hits, or why no TCP packet can pass its test. */
 function doorFlags(door: KnockdDoor, notes: string[]): { flags?: TcpFlagTest } | undefined {
@@ -91,7 +107,7 @@ function doorFlags(door: KnockdDoor, notes: string[]): { flags?: TcpFlagTest } |
 function readDoor(door: KnockdDoor, notes: string[]): Door | undefined {
   if (door.oneTimeSequences !== undefined) {
     notes.push(
-      `${where(door)} was skipped: it uses one_time_sequences (${door.oneTimeSequences}), so its sequence changes after every use.`,
+      `${where(door)} was skipped: it uses one_time_sequences (${showHidden(door.oneTimeSequences)}), so its sequence changes after every use.`,
     );
     return undefined;
   }
@@ -113,21 +129,49 @@ function readDoor(door: KnockdDoor, notes: string[]): Door | undefined {
   return { door, direction, port: ports[0], autoClose: timed && direction === 'open', sequence };
 }
 
-/** Whether a closer undoes an opener: the same port, or (no port known) the same name stem. */
-function undoes(closer: Door, opener: Door): boolean {
-  if (closer.port !== undefined || opener.port !== undefined) return closer.port === opener.port;
-  const stem = doorNameStem(closer.door.name).toLowerCase();
-  return stem !== '' && stem === doorNameStem(opener.door.name).toLowerCase();
-}
+// A closer undoes an opener of the same port; when neither names a port, of the same name stem.
 
-/** Pairs each closer with an opener it undoes, preferring the opener with the same name stem. */
+/**
+ * Pairs each closer with an opener it undoes, preferring the opener with the same
+ * name stem, else the first free one in file order. Openers are indexed by port and by port and
+ * stem, so pairing is linear in the number of doors.
+ */
 function pairDoors(doors: readonly Door[]): Map<Door, Door> {
   const closes = new Map<Door, Door>();
+  const stemOf = (door: Door) => doorNameStem(door.door.name).toLowerCase();
+  const portKey = (door: Door) => (door.port === undefined ? '-' : String(door.port));
+  // Each list holds its openers last first, so the next free one is at the end.
+  const byPort = new Map<string, Door[]>();
+  const byPortStem = new Map<string, Door[]>();
+  const add = (index: Map<string, Door[]>, key: string, door: Door) => {
+    const list = index.get(key);
+    if (list) list.push(door);
+    else index.set(key, [door]);
+  };
   const openers = doors.filter((d) => d.direction === 'open');
+  for (const opener of openers.reverse()) {
+    add(byPort, portKey(opener), opener);
+    add(byPortStem, `${portKey(opener)} ${stemOf(opener)}`, opener);
+  }
+  const firstFree = (list: Door[] | undefined): Door | undefined => {
+    while (list !== undefined && list.length > 0) {
+      const last = list[list.length - 1];
+      if (last !== undefined && !closes.has(last)) return last;
+      list.pop();
+    }
+    return undefined;
+  };
   for (const closer of doors.filter((d) => d.direction === 'close')) {
-    const free = openers.filter((o) => !closes.has(o) && undoes(closer, o));
-    const stem = doorNameStem(closer.door.name).toLowerCase();
-    const match = free.find((o) => doorNameStem(o.door.name).toLowerCase() === stem) ?? free[0];
+    const stem = stemOf(closer);
+    const port = portKey(closer);
+    const sameStem = firstFree(byPortStem.get(`${port} ${stem}`));
+    // Without a port on either side, only the same name stem says that a closer undoes an opener.
+    const match =
+      closer.port === undefined
+        ? stem === ''
+          ? undefined
+          : sameStem
+        : (sameStem ?? firstFree(byPort.get(port)));
     if (match) closes.set(match, closer);
   }
   return closes;
@@ -143,13 +187,26 @@ function cut(text: string, max: number): string {
   return out.trim();
 }
 
-/** Gives each name a ` (2)`, ` (3)`... suffix when it is taken, ignoring case, within 64 chars. */
-function uniqueName(base: string, taken: Set<string>): string {
-  let name = cut(base, MAX_NAME);
-  for (let n = 2; taken.has(name.toLowerCase()); n++) {
-    name = `${cut(base, MAX_NAME - ` (${n})`.length)} (${n})`;
-  }
-  taken.add(name.toLowerCase());
+/** Names in use, ignoring case, and for each base name the next suffix worth trying. */
+interface NameBook {
+  taken: Set<string>;
+  nextSuffix: Map<string, number>;
+}
+
+/**
+ * Gives each name a ` (2)`, ` (3)`... suffix when it is taken, ignoring case, within 64 chars.
+ * Tries start where the last one for the same name stopped (names once taken stay taken), so many
+ * doors of one name stay linear; the name returned is always one not taken.
+ */
+function uniqueName(base: string, book: NameBook): string {
+  const candidate = (n: number) =>
+    n === 1 ? cut(base, MAX_NAME) : `${cut(base, MAX_NAME - ` (${n})`.length)} (${n})`;
+  const key = candidate(1).toLowerCase();
+  let n = book.nextSuffix.get(key) ?? 1;
+  while (book.taken.has(candidate(n).toLowerCase())) n += 1;
+  const name = candidate(n);
+  book.nextSuffix.set(key, n + 1);
+  book.taken.add(name.toLowerCase());
   return name;
 }
 
@@ -205,15 +262,21 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
   const host = hostSchema.safeParse(options.host);
   if (!host.success)
     return { ok: false, error: fieldProblems(host.error, 'host').map(problemLine).join('; ') };
-  const prefix = (options.namePrefix ?? '').replace(/\p{Cc}/gu, ' ').trim();
+  const prefix = blankHidden(options.namePrefix ?? '').trim();
   if (prefix.length > MAX_PREFIX) {
     return { ok: false, error: `namePrefix: longer than ${MAX_PREFIX} characters` };
+  }
+  const size = utf8Length(text);
+  if (size > MAX_KNOCKD_CONF_BYTES) {
+    const error = `knockd.conf: ${String(size)} bytes is larger than the ${String(MAX_KNOCKD_CONF_BYTES / 1024)} KB an import takes (a knockd.conf is a few KB: is it the right file?)`;
+    return { ok: false, error };
   }
   const parsed = parseKnockdConfig(text);
   if (!parsed.ok) {
     const line = parsed.line;
     const named = line === undefined || new RegExp(`\\bline ${line}\\b`).test(parsed.error);
-    return { ok: false, error: named ? parsed.error : `${parsed.error} (line ${line})` };
+    const error = showHidden(parsed.error);
+    return { ok: false, error: named ? error : `${error} (line ${line})` };
   }
   if (parsed.value.doors.length === 0) {
     return { ok: false, error: 'the knockd.conf has no doors (only [options]): nothing to import' };
@@ -223,22 +286,23 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
   const closes = pairDoors(doors);
   const closers = new Set(closes.values());
   const taken = new Set((options.takenNames ?? []).map((n) => n.trim().toLowerCase()));
+  const names: NameBook = { taken, nextSuffix: new Map() };
   const profiles: ImportedProfile[] = [];
   for (const door of doors) {
     if (closers.has(door)) continue;
     const closer = closes.get(door);
     const stem = door.direction === 'open' ? doorNameStem(door.door.name) : '';
-    const clean = (stem || door.door.name)
-      .replace(/\p{Cc}/gu, ' ')
+    const clean = blankHidden(stem || door.door.name)
       .replace(/\s+/g, ' ')
       .trim();
     const base = clean || `door at line ${door.door.line}`;
-    const name = uniqueName(prefix ? `${prefix} ${base}` : base, taken);
+    const name = uniqueName(prefix ? `${prefix} ${base}` : base, names);
     const note = closer ? undefined : unpairedNote(door);
     if (note) notes.push(note);
     profiles.push(buildProfile(door, closer, { name, host: host.data }, notes));
     if (door.door.target !== undefined && door.door.target !== host.data) {
-      notes.push(`${where(door.door)} only counts knocks sent to ${door.door.target} (target).`);
+      const target = showHidden(door.door.target);
+      notes.push(`${where(door.door)} only counts knocks sent to ${target} (target).`);
     }
   }
   if (profiles.length === 0)

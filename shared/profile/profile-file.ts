@@ -70,35 +70,60 @@ const fileShape = z.object({
   profiles: z.array(z.unknown()),
 });
 
-/** A file read: `sources` are the records as they were in the file (after migration), in order, so
- * a record this reader cannot decrypt can be written back exactly as it was read. */
+/**
+ * One record of a file as read: valid, or not, with its problems (fields under `profiles[i]`).
+ * `source` is the record as it was in the file (after migration), so a record this reader cannot
+ * use (invalid, or sealed with a key it lacks) is written back exactly as it was read.
+ */
+export type RecordRead =
+  | { ok: true; value: ProfileRecord; source: unknown }
+  | { ok: false; problems: FieldProblem[]; source: unknown };
+
+/** A file read: its records in file order, each valid or not. Only a file that is not the file's
+ * shape (not `{ version, profiles: [...] }`, or of an unknown version) fails as a whole. */
 export type ReadProfileFileResult =
-  | { ok: true; value: ProfileFile; sources: unknown[]; migratedFrom?: number }
+  | { ok: true; records: RecordRead[]; migratedFrom?: number }
   | { ok: false; problems: FieldProblem[] };
 
-/** Brings parsed JSON up to the current version, then validates it; every problem is named. */
+/**
+ * Brings parsed JSON up to the current version, then validates each record on its own: one bad
+ * record (an unknown field, a bad port, a name used twice) is named and the others still read.
+ */
 export function readProfileFile(data: unknown): ReadProfileFileResult {
   const version = fileVersion(data, PROFILE_FILE_VERSION, Array.isArray);
   if (!version.ok) return { ok: false, problems: [version.problem] };
   const start = version.version;
   const shape = fileShape.safeParse(migrateProfileFile(data, start));
   if (!shape.success) return { ok: false, problems: fieldProblems(shape.error) };
-  const sources = shape.data.profiles;
-  const problems: FieldProblem[] = [];
-  const profiles: ProfileRecord[] = [];
-  for (const [i, source] of sources.entries()) {
-    const record = parseProfileRecord(source, `profiles[${String(i)}]`);
-    if (record.ok) profiles.push(record.value);
-    else problems.push(...record.problems);
-  }
-  if (problems.length > 0) return { ok: false, problems };
-  const duplicate = findDuplicateNames(profiles);
-  if (duplicate) return { ok: false, problems: [duplicate] };
-  const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles };
+  const names = new Map<string, number>();
+  const ids = new Map<string, number>();
+  const records = shape.data.profiles.map((source, i): RecordRead => {
+    const at = `profiles[${String(i)}]`;
+    const record = parseProfileRecord(source, at);
+    if (!record.ok) return { ...record, source };
+    // Names (any case) and ids are unique: a later record that repeats one is the invalid one.
+    const { id, name } = record.value;
+    const seenName = names.get(name.toLowerCase());
+    const seenId = ids.get(id);
+    if (seenName !== undefined)
+      return {
+        ok: false,
+        problems: [{ field: `${at}.name`, message: usedBy(name, seenName) }],
+        source,
+      };
+    if (seenId !== undefined)
+      return { ok: false, problems: [{ field: `${at}.id`, message: usedBy(id, seenId) }], source };
+    names.set(name.toLowerCase(), i);
+    ids.set(id, i);
+    return { ...record, source };
+  });
   return start === PROFILE_FILE_VERSION
-    ? { ok: true, value: file, sources }
-    : { ok: true, value: file, sources, migratedFrom: start };
+    ? { ok: true, records }
+    : { ok: true, records, migratedFrom: start };
 }
+
+const usedBy = (value: string, index: number) =>
+  `"${value}" is already used by profiles[${String(index)}]`;
 
 /** Validates one record of a file: sealed when it has a `sealed` key, else a plain profile; both
  * with the stored rules, so a profile an earlier version saved is never refused for a value it
@@ -124,17 +149,11 @@ export function findDuplicateNames(
     const key = p.name.toLowerCase();
     const seen = names.get(key);
     if (seen !== undefined)
-      return {
-        field: `profiles[${String(i)}].name`,
-        message: `"${p.name}" is already used by profiles[${String(seen)}]`,
-      };
+      return { field: `profiles[${String(i)}].name`, message: usedBy(p.name, seen) };
     names.set(key, i);
     const seenId = ids.get(p.id);
     if (seenId !== undefined)
-      return {
-        field: `profiles[${String(i)}].id`,
-        message: `"${p.id}" is already used by profiles[${String(seenId)}]`,
-      };
+      return { field: `profiles[${String(i)}].id`, message: usedBy(p.id, seenId) };
     ids.set(p.id, i);
   }
   return undefined;

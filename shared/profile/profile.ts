@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
+import { hasHiddenCharacters, hasHiddenCharactersInNotes, hiddenMessage } from './visible-text';
 
 /**
  * Profile values that reach a terminal (host, ssh user, identity file; the port is a number) may
@@ -143,7 +144,7 @@ function profileObject(rules: TerminalValueRules) {
       .trim()
       .min(1, 'name is empty')
       .max(64, 'name is longer than 64 characters')
-      .refine((v) => !/[\p{Cc}]/u.test(v), 'name must not contain control characters'),
+      .refine((v) => !hasHiddenCharacters(v), hiddenMessage('name')),
     host: rules.host,
     family: familySchema.default('auto'),
     open: sequenceSchema,
@@ -157,7 +158,14 @@ function profileObject(rules: TerminalValueRules) {
         identityFile: rules.identityFile.optional(),
       })
       .default({ port: 22 }),
-    notes: z.string().max(10_000, 'notes are longer than 10000 characters').optional(),
+    notes: z
+      .string()
+      .max(10_000, 'notes are longer than 10000 characters')
+      .refine(
+        (v) => !hasHiddenCharactersInNotes(v),
+        'notes must not contain control or format characters other than tabs and line breaks (such as U+202E, which reverses text)',
+      )
+      .optional(),
   });
 }
 
@@ -194,7 +202,8 @@ export const storedProfileSchema = profileObject({
     .string()
     .min(1, 'identity file is empty')
     .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
-    .refine((v) => !/[\p{Cc}]/u.test(v), 'identity file must not contain control characters'),
+    .max(4096, 'identity file is longer than 4096 characters')
+    .refine((v) => !hasHiddenCharacters(v), hiddenMessage('identity file')),
 });
 
 /** A validated profile. */

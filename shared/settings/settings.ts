@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isRecord } from '../basics';
 import { fieldName, fieldProblems, type FieldProblem } from '../field-problems';
+import { hasHiddenCharacters, hiddenMessage } from '../profile/visible-text';
 import { terminalIds } from './terminals';
 
 /** Which terminal "Open SSH" uses: the platform's search order, a named one, or a command of the user's. */
@@ -14,7 +15,7 @@ export const terminalSettingSchema = z.discriminatedUnion('kind', [
       .trim()
       .min(1, 'terminal command is empty')
       .refine((v) => !v.startsWith('-'), 'terminal command must not start with "-"')
-      .refine((v) => !/[\p{Cc}]/u.test(v), 'terminal command must not contain control characters'),
+      .refine((v) => !hasHiddenCharacters(v), hiddenMessage('terminal command')),
   }),
 ]);
 

@@ -2,9 +2,22 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
+import { describeProfile } from '../../../electron/cli/profile-display';
+import type { Profile } from '../../../shared/profile/profile';
 import { addWeb, config, sesame, stored, storeFile, useTempConfig } from './profiles-helpers';
 
 useTempConfig();
+
+const webProfile: Profile = {
+  id: 'w',
+  name: 'web',
+  host: 'web.example.com',
+  family: 'auto',
+  open: [{ port: 7000, protocol: 'tcp' }],
+  delayMs: 0,
+  servicePort: 22,
+  ssh: { port: 22 },
+};
 
 describe('sesame profiles: help and usage errors', () => {
   it('prints the usage of every subcommand, and is listed by sesame help', async () => {
@@ -166,10 +179,18 @@ describe('sesame profiles: add, list, show, edit, remove', () => {
     }
   });
 
-  it('escapes control characters from a profile instead of sending them to the terminal', async () => {
+  it('refuses control and format characters in a field, naming it, and shows them escaped', async () => {
     await addWeb();
-    await sesame('edit', 'web', '--notes', 'ok\u001b[2Jgone\u202e');
-    expect((await sesame('show', 'web')).out).toContain('ok\\u{1b}[2Jgone\\u{202e}');
+    const before = stored();
+    const edit = await sesame('edit', 'web', '--notes', 'ok\u001b[2Jgone\u202e');
+    expect(edit).toMatchObject({ code: 1, out: '' });
+    expect(edit.err).toMatch(/^sesame: profile field notes: notes must not contain control/);
+    expect((await sesame('add', '--name', 'a\u202eb', '--host', 'h', '--open', '1')).err).toBe(
+      'sesame: profile field name: name must not contain control or format characters (such as U+202E, which reverses text)\n',
+    );
+    expect(stored()).toBe(before);
+    const shown = describeProfile({ ...webProfile, notes: 'ok\u001b[2Jgone\u202e\n\tnext' });
+    expect(shown).toContain('ok\\u{1b}[2Jgone\\u{202e}\n                \tnext');
   });
 });
 

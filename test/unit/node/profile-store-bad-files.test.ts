@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonText } from '../../../electron/node/json-text';
+import { MAX_PROFILE_FILE_BYTES } from '../../../electron/node/profile-store-file';
 import {
   dir,
   file,
@@ -49,23 +50,23 @@ describe('ProfileStore reading bad files', () => {
     expect(!result.ok && result.error.message).toMatch(/Unexpected token 's'.* at line 1 column 1/);
   });
 
-  it('moves aside a file with an invalid profile, naming the field, and starts empty', () => {
+  it('keeps a file with an invalid profile, naming the field, and reads the others', () => {
     const bytes = JSON.stringify({
       version: 1,
       profiles: [storedProfile('a', 'ok'), storedProfile('b', 'bad', 'a;rm -rf /')],
     });
     writeRaw(bytes);
-    const result = openStore().load();
-    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
-    expect(!result.ok && result.error.problems).toEqual([
+    const store = openStore();
+    expect(store.load()).toMatchObject({ ok: true, profiles: [{ name: 'ok' }] });
+    expect(store.locked()).toMatchObject([
       {
-        field: 'profiles[1].host',
-        message: 'host may hold only letters, digits and . _ : % + [ ] -',
+        name: 'bad',
+        cause: 'invalid',
+        reason: 'profiles[1].host: host may hold only letters, digits and . _ : % + [ ] -',
       },
     ]);
-    expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
-    const store = openStore();
-    expect(store.load()).toEqual({ ok: true, profiles: [] });
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual(['profiles.json']);
   });
 
   it('leaves a file from a newer Sesame untouched and refuses every write', () => {
@@ -94,6 +95,21 @@ describe('ProfileStore reading bad files', () => {
     expect(data.version).toBe(2);
     expect(data.profiles).toHaveLength(2);
     expect(openStore().load()).not.toHaveProperty('notice');
+  });
+
+  it('moves aside a file larger than 4 MB unparsed, saying how large it is', () => {
+    const data = JSON.stringify({ version: 2, profiles: [storedProfile('a', 'big')] });
+    const bytes = `${data}${' '.repeat(MAX_PROFILE_FILE_BYTES - data.length + 1)}`;
+    writeRaw(bytes);
+    const result = openStore().load();
+    const moved = `${file}.corrupt-20250102-030405`;
+    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt', movedTo: moved } });
+    expect(!result.ok && result.error.message).toBe(
+      `${file} is larger than 4 MB (${String(bytes.length)} bytes).\nIt was moved to ${moved} (kept for you to repair and import); Sesame starts with no profiles.`,
+    );
+    expect(readFileSync(moved, 'utf8')).toBe(bytes);
+    writeRaw(`${data}${' '.repeat(MAX_PROFILE_FILE_BYTES - data.length)}`);
+    expect(openStore().load()).toMatchObject({ ok: true, profiles: [{ name: 'big' }] });
   });
 
   it('moves aside a file that is not UTF-8', () => {

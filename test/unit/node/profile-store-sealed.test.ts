@@ -205,7 +205,7 @@ describe('ProfileStore when a sealed record cannot be decrypted', () => {
     ]);
   });
 
-  it('moves aside a file whose sealed record has an invalid field in clear', () => {
+  it('keeps a sealed record with an invalid field in clear as it is, naming the field', () => {
     mkdirSync(join(dir, 'Sesame'));
     const { open: _open, ...rest } = storedProfile('a', 'bad', '-oProxyCommand');
     const bytes = JSON.stringify({
@@ -213,12 +213,19 @@ describe('ProfileStore when a sealed record cannot be decrypted', () => {
       profiles: [{ ...rest, sealed: { backend: 'fake_keyring', data: 'QUJD' } }],
     });
     writeFileSync(file, bytes);
-    const result = sealingStore(file, logs).load();
-    expect(result).toMatchObject({ ok: false, error: { code: 'corrupt' } });
-    expect(!result.ok && result.error.problems).toEqual([
-      { field: 'profiles[0].host', message: 'host must not start with "-"' },
+    const store = sealingStore(file, logs);
+    expect(store.load()).toEqual({ ok: true, profiles: [] });
+    expect(store.locked()).toEqual([
+      {
+        id: 'a',
+        name: 'bad',
+        host: '-oProxyCommand',
+        backend: 'fake_keyring',
+        cause: 'invalid',
+        reason: 'profiles[0].host: host must not start with "-"',
+      },
     ]);
-    expect(readFileSync(`${file}.corrupt-20250102-030405`, 'utf8')).toBe(bytes);
+    expect(readFileSync(file, 'utf8')).toBe(bytes);
   });
 });
 
@@ -241,7 +248,8 @@ describe('ProfileStore file backend', () => {
     expect(store.load()).toEqual({ ok: true, profiles: [] });
     expect(store.add(vault).ok).toBe(true);
     expect(stored).toMatchObject({ version: 2, profiles: [{ name: 'vault', sealed: {} }] });
-    expect(readdirSync(dir)).toEqual([]);
+    // Only the folder of the file's lock is made there, and the lock is gone again.
+    expect(readdirSync(join(dir, 'Sesame'))).toEqual([]);
     broken = true;
     expect(store.add(web)).toMatchObject({
       ok: false,

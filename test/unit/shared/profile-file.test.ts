@@ -45,45 +45,56 @@ describe('profile file migrations', () => {
     const input = frozen({ version: 1, profiles: [plain], __internal__: { a: 1 } });
     expect(migrateProfileFile(input, 1)).toEqual({ ...input, version: 2 });
     const read = readProfileFile(input);
-    expect(read).toMatchObject({ ok: true, migratedFrom: 1, sources: [plain] });
-    expect(read.ok && read.value).toEqual({
-      version: 2,
-      profiles: [{ ...plain, family: 'auto', delayMs: 0, servicePort: 22, ssh: { port: 22 } }],
+    expect(read).toEqual({
+      ok: true,
+      migratedFrom: 1,
+      records: [
+        {
+          ok: true,
+          value: { ...plain, family: 'auto', delayMs: 0, servicePort: 22, ssh: { port: 22 } },
+          source: plain,
+        },
+      ],
     });
   });
 
   it('leaves a current file alone and names no migration', () => {
     const read = readProfileFile({ version: 2, profiles: [] });
-    expect(read).toEqual({ ok: true, value: { version: 2, profiles: [] }, sources: [] });
+    expect(read).toEqual({ ok: true, records: [] });
   });
 });
 
 describe('readProfileFile (version 2)', () => {
+  const read = (profiles: unknown[]) => {
+    const result = readProfileFile({ version: 2, profiles });
+    if (!result.ok) throw new Error(result.problems.map(problemLine).join('\n'));
+    return result.records;
+  };
+  const problems = (profiles: unknown[]) =>
+    read(profiles).map((r) => (r.ok ? 'ok' : r.problems.map(problemLine)));
+
   it('reads plain and sealed records side by side, keeping each source as it was', () => {
-    const read = readProfileFile({ version: 2, profiles: [plain, sealed] });
-    if (!read.ok) throw new Error(read.problems.map(problemLine).join('\n'));
-    expect(read.value.profiles.map(isSealedRecord)).toEqual([false, true]);
-    expect(read.value.profiles[1]).toEqual({
-      ...sealed,
-      family: 'auto',
-      delayMs: 0,
-      servicePort: 22,
-      ssh: { port: 22 },
+    const records = read([plain, sealed]);
+    expect(records.map((r) => r.ok && isSealedRecord(r.value))).toEqual([false, true]);
+    expect(records[1]).toEqual({
+      ok: true,
+      value: { ...sealed, family: 'auto', delayMs: 0, servicePort: 22, ssh: { port: 22 } },
+      source: sealed,
     });
-    expect(read.sources).toEqual([plain, sealed]);
-    expect(read.sources[1]).toBe(sealed);
+    expect(records[1]?.source).toBe(sealed);
   });
 
-  it('validates the fields of a sealed record in clear, naming each', () => {
+  it('validates the fields of a sealed record in clear, naming each, and reads the others', () => {
     const bad = {
       ...sealed,
       host: '-oProxyCommand',
       open: plain.open,
       sealed: { backend: 'two words', data: 'not base64!' },
     };
-    const read = readProfileFile({ version: 2, profiles: [plain, bad] });
-    expect(read.ok).toBe(false);
-    expect(!read.ok && read.problems.map(problemLine)).toEqual([
+    const records = read([plain, bad]);
+    expect(records[0]?.ok).toBe(true);
+    expect(records[1]).toMatchObject({ ok: false, source: bad });
+    expect(problems([plain, bad])[1]).toEqual([
       'profiles[1].host: host must not start with "-"',
       'profiles[1].sealed.backend: backend may hold only letters, digits, _ . and -',
       'profiles[1].sealed.data: data must be base64',
@@ -92,20 +103,39 @@ describe('readProfileFile (version 2)', () => {
   });
 
   it('names a record that is not an object, and a missing sealed data', () => {
-    const read = readProfileFile({ version: 2, profiles: ['web', { ...sealed, sealed: {} }] });
-    expect(!read.ok && read.problems.map(problemLine)).toEqual([
-      expect.stringMatching(/^profiles\[0\]: .*expected object/),
-      expect.stringMatching(/^profiles\[1\]\.sealed\.backend: /),
-      expect.stringMatching(/^profiles\[1\]\.sealed\.data: /),
+    expect(problems(['web', { ...sealed, sealed: {} }])).toEqual([
+      [expect.stringMatching(/^profiles\[0\]: .*expected object/)],
+      [
+        expect.stringMatching(/^profiles\[1\]\.sealed\.backend: /),
+        expect.stringMatching(/^profiles\[1\]\.sealed\.data: /),
+      ],
     ]);
   });
 
-  it('keeps names unique across plain and sealed records', () => {
-    const read = readProfileFile({ version: 2, profiles: [plain, { ...sealed, name: 'WEB' }] });
-    expect(read).toEqual({
-      ok: false,
-      problems: [{ field: 'profiles[1].name', message: '"WEB" is already used by profiles[0]' }],
-    });
+  it('names an unknown field, and reads the records around it', () => {
+    expect(
+      problems([plain, { ...sealed, color: 'red' }, { ...plain, id: 'p2', name: 'b' }]),
+    ).toEqual(['ok', ['profiles[1]: Unrecognized key: "color"'], 'ok']);
+  });
+
+  it('keeps names and ids unique across plain and sealed records: the later one is not valid', () => {
+    expect(problems([plain, { ...sealed, name: 'WEB' }, { ...plain, name: 'x' }])).toEqual([
+      'ok',
+      ['profiles[1].name: "WEB" is already used by profiles[0]'],
+      ['profiles[2].id: "p1" is already used by profiles[0]'],
+    ]);
+  });
+
+  it('fails as a whole only when the file is not the shape of a profile file', () => {
+    const notList = readProfileFile({ version: 2, profiles: {} });
+    expect(!notList.ok && notList.problems.map(problemLine)).toEqual([
+      expect.stringMatching(/^profiles: .*expected array/),
+    ]);
+    expect(readProfileFile({ version: 2 })).toMatchObject({ ok: false });
+    const text = readProfileFile('text');
+    expect(!text.ok && text.problems.map(problemLine)).toEqual([
+      expect.stringMatching(/^version: /),
+    ]);
   });
 
   it('stops at a newer version before validating, as a version-1 reader does with version 2', () => {

@@ -122,7 +122,7 @@ describe('a profile saved by an earlier version with a value now refused', () =>
   it('still loads from the file, unchanged, so no profile is lost', () => {
     const read = readProfileFile({ version: 2, profiles: [earlier] });
     expect(read.ok).toBe(true);
-    expect(read.ok && read.value.profiles[0]).toMatchObject({
+    expect(read.ok && read.records[0]?.ok && read.records[0].value).toMatchObject({
       host: '[2001:db8::1]',
       ssh: { identityFile: '/home/a/my keys/id' },
     });
