@@ -1,3 +1,4 @@
+import { DOOR_TIMING } from '../node/door-engine';
 import { parsePort } from '../../shared/sequence/sequence';
 import { probePort } from '../node/probe';
 import { resolveHost } from '../node/resolve';
@@ -8,7 +9,7 @@ import { EXIT_DOOR_UNCHANGED, EXIT_UNREACHABLE } from './knock';
 /** The help text of `sesame probe`. */
 export const probeUsage = `Usage: sesame probe [-4|-6] [--timeout ms] HOST PORT
 
-Checks whether a TCP port answers (is the door open?), retrying until the timeout (default 5000).
+Checks whether a TCP port answers (is the door open?), retrying until the timeout (default ${DOOR_TIMING.openProbeMs}).
 Exit: 0 open, 1 bad usage or error, ${EXIT_DOOR_UNCHANGED} closed, ${EXIT_UNREACHABLE} unreachable.
 `;
 
@@ -28,7 +29,7 @@ export async function probeCommand(args: readonly string[], io: CliIo): Promise<
   if (!host || !portText || extra.length > 0) throw new UsageError('probe: expected HOST and PORT');
   const port = parsePort(portText);
   if (!port.ok) throw new UsageError(`probe: ${port.error}`);
-  const timeoutMs = milliseconds('probe', 'timeout', values.timeout, 5000);
+  const timeoutMs = milliseconds('probe', 'timeout', values.timeout, DOOR_TIMING.openProbeMs);
   if (values.ipv4 && values.ipv6) throw new UsageError('probe: -4 and -6 cannot be used together');
   const resolved = await resolveHost(host, values.ipv4 ? 'ipv4' : values.ipv6 ? 'ipv6' : 'auto');
   if (!resolved.ok) {

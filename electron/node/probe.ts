@@ -15,7 +15,8 @@ export interface ProbeResult {
 export interface ProbeOptions {
   address: string;
   port: number;
-  timeoutMs?: number;
+  /** How long to keep trying (the door engine's DOOR_TIMING holds the values callers use). */
+  timeoutMs: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -58,12 +59,11 @@ function attempt(address: string, port: number, timeoutMs: number): Promise<Atte
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * TCP-connects to the service port until it answers or `timeoutMs` (default 5 s) passes. A knock's
+ * TCP-connects to the service port until it answers or `timeoutMs` passes. A knock's
  * firewall rule can take a moment to appear, so refusals and silence are retried until the end.
  */
 export async function probePort(options: ProbeOptions): Promise<ProbeResult> {
-  const { address, port, signal } = options;
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const { address, port, signal, timeoutMs } = options;
   const start = performance.now();
   let attempts = 0;
   let last: Attempt = { kind: 'timeout', detail: 'not tried' };
