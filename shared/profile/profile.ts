@@ -176,6 +176,19 @@ export const profileSchema = profileObject({
   identityFile: identityFileSchema,
 });
 
+/**
+ * An identity file as versions before the terminal-safe rules accepted it (a space, a quote): still
+ * fine where no terminal re-reads it, such as an IdentityFile line of ssh_config, quoted.
+ */
+export function storedIdentityFileSchema() {
+  return z
+    .string()
+    .min(1, 'identity file is empty')
+    .max(4096, 'identity file is longer than 4096 characters')
+    .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
+    .refine((v) => !hasHiddenCharacters(v), hiddenMessage('identity file'));
+}
+
 /** Host and user as versions before the terminal-safe rules accepted them (`[ ]` too). */
 function earlierArgument(what: string) {
   return z
@@ -198,12 +211,7 @@ function earlierArgument(what: string) {
 export const storedProfileSchema = profileObject({
   host: earlierArgument('host'),
   user: earlierArgument('ssh user'),
-  identityFile: z
-    .string()
-    .min(1, 'identity file is empty')
-    .refine((v) => !v.startsWith('-'), 'identity file must not start with "-"')
-    .max(4096, 'identity file is longer than 4096 characters')
-    .refine((v) => !hasHiddenCharacters(v), hiddenMessage('identity file')),
+  identityFile: storedIdentityFileSchema(),
 });
 
 /** A validated profile. */

@@ -4,8 +4,8 @@ import type { ZodType } from 'zod';
 import type { Parsed } from '../basics';
 import {
   hostSchema,
-  identityFileSchema,
   portSchema,
+  storedIdentityFileSchema,
   sshUserSchema,
   type Profile,
 } from '../profile/profile';
@@ -124,7 +124,8 @@ export function hostBlock(
   }
   lines.push(`    Port ${String(port.value)}`);
   if (profile.ssh.identityFile !== undefined) {
-    const file = check(identityFileSchema, profile.ssh.identityFile);
+    // ssh reads IdentityFile itself (no terminal re-splits it): the earlier rules hold, quoted.
+    const file = check(storedIdentityFileSchema(), profile.ssh.identityFile);
     if (!file.ok) return file;
     const token = pathToken(file.value);
     if (!token.ok) return token;

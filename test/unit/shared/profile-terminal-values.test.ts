@@ -131,10 +131,20 @@ describe('a profile saved by an earlier version with a value now refused', () =>
 
   it('is still refused where an earlier version refused it too', () => {
     const option = withSsh({ identityFile: '-oProxyCommand=x' });
+    // The record is read as not valid (kept as it was, not usable), naming the field.
     expect(readProfileFile({ version: 2, profiles: [option] })).toEqual({
-      ok: false,
-      problems: [
-        { field: 'profiles[0].ssh.identityFile', message: 'identity file must not start with "-"' },
+      ok: true,
+      records: [
+        {
+          ok: false,
+          problems: [
+            {
+              field: 'profiles[0].ssh.identityFile',
+              message: 'identity file must not start with "-"',
+            },
+          ],
+          source: option,
+        },
       ],
     });
     expect(parseStoredProfile(withSsh({ identityFile: 'a\nb' })).ok).toBe(false);

@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
+import {
+  profileSchema,
+  storedProfileSchema,
+  type Profile,
+  type ProfileInput,
+} from '../../../shared/profile/profile';
 import { hostBlock, proxyCommandLine, sshAlias } from '../../../shared/ssh-config/host-block';
 import {
   dropHostBlock,
@@ -17,8 +22,9 @@ import {
 
 const SESAME = ['/usr/bin/node', '/opt/sesame/sesame.js'];
 
+/** A profile as the file may hold it (earlier versions allowed a space or a quote in a key path). */
 function profile(overrides: Partial<ProfileInput> = {}, ssh: ProfileInput['ssh'] = {}): Profile {
-  return profileSchema.parse({
+  return storedProfileSchema.parse({
     id: 'p1',
     name: 'lab',
     host: '10.77.0.1',
@@ -85,8 +91,13 @@ describe('the Host block', () => {
     ]);
   });
 
-  it('writes an IPv6 host bare and doubles a zone id %, which HostName would expand', () => {
-    expect(block(profile({ host: '[fd53:5e5a::1]' }))[1]).toBe('    HostName fd53:5e5a::1');
+  it('writes an IPv6 host as it is and doubles a zone id %, which HostName would expand', () => {
+    expect(block(profile({ host: 'fd53:5e5a::1' }))[1]).toBe('    HostName fd53:5e5a::1');
+    // A bracketed address from an earlier version's file is refused, naming the host.
+    expect(hostBlock(profile({ host: '[fd53:5e5a::1]' }), SESAME, 'posix')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^host may hold only/) as string,
+    });
     expect(block(profile({ host: 'fe80::1%eth0' }))[1]).toBe('    HostName fe80::1%%eth0');
   });
 
@@ -118,7 +129,11 @@ describe('the Host block', () => {
   it('revalidates values with the profile schema: no line break reaches the file', () => {
     const bad = { ...profile(), ssh: { port: 22, identityFile: '/key\n    ProxyCommand evil' } };
     const made = hostBlock(bad, SESAME, 'posix');
-    expect(made).toEqual({ ok: false, error: 'identity file must not contain control characters' });
+    expect(made).toEqual({
+      ok: false,
+      error:
+        'identity file must not contain control or format characters (such as U+202E, which reverses text)',
+    });
     const host = hostBlock({ ...profile(), host: 'a b' }, SESAME, 'posix');
     expect(host.ok).toBe(false);
   });
