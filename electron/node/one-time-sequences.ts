@@ -53,11 +53,6 @@ export class OneTimeSequences {
     return { ok: true, value: first?.sequence ?? [] };
   }
 
-  /** True when the door's file had no usable sequence left. */
-  exhausted(door: KnockdDoor): boolean {
-    return this.position.has(door) && this.position.get(door) === undefined;
-  }
-
   /**
    * Every port the door may still listen on (the current and all later usable lines), so the
    * kernel filter of the capture already lets the next sequence through after a rotation.

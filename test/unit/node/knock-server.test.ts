@@ -12,7 +12,7 @@ function config(text: string): KnockdConfig {
 
 function harness(
   files: Record<string, string> = {},
-  opts: { openFails?: string; ipv4Only?: boolean } = {},
+  opts: { openFails?: string; openThrowsAfter?: number; ipv4Only?: boolean } = {},
 ) {
   const lines: string[] = [];
   const ran: string[] = [];
@@ -21,6 +21,8 @@ function harness(
   const deps: KnockServerDeps = {
     openCapture: (options: CaptureOptions) => {
       filters.push(options.filter);
+      if (opts.openThrowsAfter !== undefined && filters.length > opts.openThrowsAfter)
+        throw new Error('unexpected failure in capture');
       if (opts.openFails) return { ok: false, error: opts.openFails };
       return { ok: true, value: { linkType: 'ethernet', close: () => (closed += 1) } };
     },
@@ -158,6 +160,55 @@ describe('KnockServer', () => {
     expect(h.closed()).toBe(1);
     h.send(1234);
     expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+  });
+
+  it('starts with an exhausted one-time door disabled, serving the other doors', () => {
+    const h = harness({ '/etc/once': '#001,3002\n' });
+    const result = h.server.start(
+      config('[once]\n  one_time_sequences = /etc/once\n[p]\n  sequence = 1234\n'),
+    );
+    expect(result).toEqual({ ok: true });
+    expect(h.lines).toContain(
+      'no more sequences left in the one time sequences file for door once --> disabling the door',
+    );
+    expect(h.filters[0]).toBe('(ip or ip6) and ((tcp dst port 1234))');
+    h.send(1234);
+    expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+  });
+
+  it('takes a reload whose one-time door is exhausted, keeping that door disabled', () => {
+    const h = harness({ '/etc/once': '#001,3002\n' });
+    h.server.start(config(C1));
+    h.server.reload('/etc/knockd.conf', {
+      ok: true,
+      value: config('[once]\n  one_time_sequences = /etc/once\n[p]\n  sequence = 1234\n'),
+    });
+    h.send(1234);
+    expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+    h.send(3001, 3002);
+    expect(h.lines.filter((l) => l.includes('once: Stage'))).toEqual([]);
+  });
+
+  it('keeps the running config when a reload fails unexpectedly', () => {
+    const h = harness({}, { openThrowsAfter: 1 });
+    h.server.start(config(C1));
+    expect(() => {
+      h.server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
+    }).not.toThrow();
+    expect(h.lines.at(-1)).toBe(
+      'unexpected failure in capture (keeping the previous configuration)',
+    );
+    expect(h.closed()).toBe(0);
+    h.send(7000, 8000, 9000);
+    expect(h.lines).toContain('198.18.0.2: o: OPEN SESAME');
+  });
+
+  it('reports an unexpected failure at start as a value', () => {
+    const h = harness({}, { openThrowsAfter: 0 });
+    expect(h.server.start(config(C1))).toEqual({
+      ok: false,
+      error: 'unexpected failure in capture',
+    });
   });
 
   it('logs a timeout when it is due, without waiting for another packet', async () => {
