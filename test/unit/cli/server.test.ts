@@ -48,6 +48,10 @@ describe('sesame check-config', () => {
     ['[a]\n  sequence = 1:icmp\n', 'config: section a: unknown protocol in knock sequence'],
     ['[a]\n  tcpflags = syn, ack\n  sequence = 1\n', 'config: line 2: unrecognized flag " ACK"'],
     ['sequence = 1\n', 'config: line 1: all directives must belong to a section'],
+    [
+      '[a]\n  sequence = 1\n  command = /bin/echo open\0; reboot\n',
+      'config: line 3: line holds a NUL byte (knockd would read only the text before it)',
+    ],
   ])("refuses %j with knockd's first line and exit 1", async (text, message) => {
     const path = file('bad.conf', text);
     expect(await cli('check-config', path)).toEqual({

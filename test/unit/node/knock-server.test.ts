@@ -12,7 +12,12 @@ function config(text: string): KnockdConfig {
 
 function harness(
   files: Record<string, string> = {},
-  opts: { openFails?: string; openThrowsAfter?: number; ipv4Only?: boolean } = {},
+  opts: {
+    openFails?: string;
+    openThrowsAfter?: number;
+    ipv4Only?: boolean;
+    unstartable?: string;
+  } = {},
 ) {
   const lines: string[] = [];
   const ran: string[] = [];
@@ -29,6 +34,7 @@ function harness(
     localAddresses: () => new Set(['198.18.0.1', 'fd53:5e5a::1']),
     shell: (command) => {
       ran.push(command);
+      if (command === opts.unstartable) return Promise.reject(new Error('spawn /bin/sh EAGAIN'));
       return Promise.resolve(command.startsWith('false') ? 1 : 0);
     },
     files: {
@@ -235,6 +241,21 @@ describe('KnockServer', () => {
 });
 
 describe('KnockServer commands, as knockd runs them', () => {
+  it('keeps serving when a start command cannot be started, and runs its stop command', async () => {
+    const h = harness({}, { unstartable: 'open' });
+    h.server.start(
+      config('[o]\n  sequence = 1\n  command = open\n  stop_command = close\n  cmd_timeout = 0\n'),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual(['open', 'close']);
+    expect(h.lines).toContain('o: command returned non-zero status code (127)');
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual(['open', 'close', 'open', 'close']);
+    await h.server.stop();
+  });
+
   it('runs no stop command without a start command', async () => {
     const h = harness();
     h.server.start(config('[o]\n  sequence = 1\n  stop_command = close %IP%\n  cmd_timeout = 0\n'));

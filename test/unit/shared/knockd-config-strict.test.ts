@@ -184,3 +184,18 @@ describe('section names', () => {
     );
   });
 });
+
+describe('NUL bytes', () => {
+  it('refuses a line with a NUL byte, naming the line (knockd would read only the text before it)', () => {
+    const text = '[a]\nsequence = 1\ncommand = /bin/echo open\0; reboot\n';
+    expect(failure(text)).toEqual({
+      error: 'config: line 3: line holds a NUL byte (knockd would read only the text before it)',
+      line: 3,
+    });
+  });
+
+  it("gives knockd's error for what knockd reads before the NUL", () => {
+    expect(failure('[a]\nsequence = 1\nbogus\0 = 1\n').error).toBe('config: line 3: syntax error');
+    expect(failure('[a]\nsequence = 1\n#\0bogus\n').error).toContain('config: line 3: line holds');
+  });
+});
