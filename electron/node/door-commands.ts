@@ -52,8 +52,9 @@ export interface CommandLog {
  * `D: command returned non-zero status code (N)` (a command that cannot be started: `D: cannot start
  * command: WHY`, then status 127); if a stop command is set, `cmdTimeout` seconds after the start
  * command finished (or failed), `S: D: command timeout` and the stop command. `done` settles when
- * everything ran and never rejects; `runStopNow` skips the rest of the wait (the server calls it on
- * shutdown, so a door it opened with an auto-close is closed rather than left open).
+ * everything ran and never rejects; `runStopNow` skips the rest of the wait, or the whole wait if
+ * the start command is still running (the server calls it on shutdown, so a door it opened with an
+ * auto-close is closed rather than left open).
  */
 export function runDoorCommands(
   commands: DoorCommands,
@@ -63,6 +64,9 @@ export function runDoorCommands(
 ): { done: Promise<void>; runStopNow: () => void } {
   let stopTimer: ReturnType<typeof setTimeout> | undefined;
   let fireStop: (() => void) | undefined;
+  // Set by runStopNow: from then on there is no wait, even if the start command is still running
+  // (a SIGTERM then must not wait cmd_timeout, or systemd's SIGKILL leaves the door open).
+  const shutdown = { begun: false };
   const run = async (command: string) => {
     const filled = fillCommand(command, commands.source);
     log.log(`${commands.door}: running command: ${filled}`);
@@ -80,10 +84,12 @@ export function runDoorCommands(
     if (commands.start) await run(commands.start);
     const stop = commands.stop;
     if (stop === undefined) return;
-    await new Promise<void>((resolve) => {
-      fireStop = resolve;
-      stopTimer = timers.setTimeout(resolve, commands.cmdTimeoutMs);
-    });
+    if (!shutdown.begun) {
+      await new Promise<void>((resolve) => {
+        fireStop = resolve;
+        stopTimer = timers.setTimeout(resolve, commands.cmdTimeoutMs);
+      });
+    }
     log.log(`${commands.source}: ${commands.door}: command timeout`);
     await run(stop);
   })().catch((error: unknown) => {
@@ -92,6 +98,7 @@ export function runDoorCommands(
   return {
     done,
     runStopNow: () => {
+      shutdown.begun = true;
       if (stopTimer !== undefined) timers.clearTimeout(stopTimer);
       fireStop?.();
     },

@@ -58,6 +58,33 @@ describe('runDoorCommands', () => {
     expect(ran).toEqual(['open', 'close']);
   });
 
+  it('runs the stop command as soon as a start command still running at shutdown ends', async () => {
+    const ran: string[] = [];
+    let endStart: (code: number) => void = () => undefined;
+    const timers = {
+      setTimeout: (() => 0) as unknown as typeof setTimeout, // never fires: only runStopNow ends the wait
+      clearTimeout: () => undefined,
+    };
+    const { done, runStopNow } = runDoorCommands(
+      { door: 'd', source: '198.18.0.2', start: 'open', stop: 'close', cmdTimeoutMs: 3_600_000 },
+      { log: () => undefined },
+      (command) => {
+        ran.push(command);
+        return command === 'open'
+          ? new Promise((resolve) => (endStart = resolve))
+          : Promise.resolve(0);
+      },
+      timers,
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    runStopNow();
+    expect(ran).toEqual(['open']);
+    endStart(0);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(ran).toEqual(['open', 'close']);
+    await done;
+  });
+
   it('logs a command that cannot be started as a failed one, and still runs the stop command', async () => {
     const lines: string[] = [];
     const ran: string[] = [];

@@ -17,11 +17,13 @@ function harness(
     openThrowsAfter?: number;
     ipv4Only?: boolean;
     unstartable?: string;
+    slow?: string;
   } = {},
 ) {
   const lines: string[] = [];
   const ran: string[] = [];
   const filters: string[] = [];
+  const slowEnds: ((code: number) => void)[] = [];
   let closed = 0;
   const deps: KnockServerDeps = {
     openCapture: (options: CaptureOptions) => {
@@ -35,6 +37,7 @@ function harness(
     shell: (command) => {
       ran.push(command);
       if (command === opts.unstartable) return Promise.reject(new Error('spawn /bin/sh EAGAIN'));
+      if (command === opts.slow) return new Promise((resolve) => slowEnds.push(resolve));
       return Promise.resolve(command.startsWith('false') ? 1 : 0);
     },
     files: {
@@ -71,6 +74,9 @@ function harness(
     send,
     syn,
     closed: () => closed,
+    endSlow: () => {
+      for (const end of slowEnds.splice(0)) end(0);
+    },
     tick: () => (time += 10),
   };
 }
@@ -215,6 +221,22 @@ describe('KnockServer', () => {
       ok: false,
       error: 'unexpected failure in capture',
     });
+  });
+
+  it('on shutdown, runs the stop command as soon as a start command still running ends', async () => {
+    const h = harness({}, { slow: 'open' });
+    h.server.start(
+      config(
+        '[s]\n  sequence = 1\n  start_command = open\n  cmd_timeout = 3600\n  stop_command = close %IP%\n',
+      ),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const stopped = h.server.stop();
+    h.endSlow();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(h.ran).toEqual(['open', 'close 198.18.0.2']);
+    await stopped;
   });
 
   it('logs a timeout when it is due, without waiting for another packet', async () => {

@@ -22,6 +22,7 @@ describe('build/sesame-server.service', () => {
       CapabilityBoundingSet: 'CAP_NET_RAW CAP_NET_ADMIN',
       NoNewPrivileges: 'yes',
       ExecReload: '/bin/kill -HUP $MAINPID',
+      KillMode: 'mixed',
     });
     expect(settings.ExecStart).toMatch(/sesame server -c \/etc\/knockd\.conf$/);
   });
