@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
 import { KnockServer } from '../node/knock-server';
+import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
 import { createServerLog } from '../node/server-log';
 import { version } from '../../package.json';
 import { parseCommandArgs } from './args';
@@ -131,7 +132,7 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     {
       openCapture,
       localAddresses: interfaceAddresses,
-      files: { read: (p) => readFileSync(p, 'utf8'), write: (p, t) => writeFileSync(p, t) },
+      files: oneTimeFilesOnDisk,
       log,
       ...(debug ? { debug } : {}),
     },

@@ -4,7 +4,7 @@ import { captureFilter } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
 import { runDoorCommands, type ShellRunner } from './door-commands';
-import { OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import type { ServerLog } from './server-log';
 import { assertNever, errorMessage, type Parsed } from '../../shared/basics';
 
@@ -250,11 +250,6 @@ export class KnockServer {
     );
     this.expiryTimer.unref();
   }
-}
-
-/** knockd's words for a one-time door whose file has no sequence left. */
-function noSequenceLeft(door: KnockdDoor): string {
-  return `no more sequences left in the one time sequences file for door ${door.name} --> disabling the door`;
 }
 
 function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): MatcherDoor {

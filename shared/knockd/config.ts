@@ -25,8 +25,10 @@ export { parseKnockdSequence } from './config-values';
 export { checkKnockdConfigWritable, writeKnockdConfig } from './config-writer';
 export type { OneTimeSequence } from './config-one-time';
 export {
+  findOneTimeLine,
   markOneTimeSequenceUsed,
   nextOneTimeSequence,
+  oneTimeMarkOffset,
   parseOneTimeSequences,
   startsOnOneTimeSequence,
 } from './config-one-time';

@@ -46,8 +46,10 @@ function harness(
         if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
         return text;
       },
-      write: (path, text) => {
-        files[path] = text;
+      writable: (path: string) => (path.startsWith('/ro/') ? 'EROFS' : undefined),
+      mark: (path: string, offset: number) => {
+        const text = files[path] ?? '';
+        files[path] = `${text.slice(0, offset)}#${text.slice(offset + 1)}`;
       },
     },
     log: { log: (m) => lines.push(m), close: () => Promise.resolve() },
@@ -148,6 +150,37 @@ describe('KnockServer', () => {
     expect(h.lines).toContain(
       'no more sequences left in the one time sequences file for door once --> disabling the door',
     );
+  });
+
+  it('marks the used line by its content after an edit, so a used sequence never opens again', () => {
+    const h = harness({ '/etc/once': '3001,3002\n4001,4002\n' });
+    h.server.start(config('[once]\n  one_time_sequences = /etc/once\n'));
+    h.files['/etc/once'] = '# added by the admin\n5001,5002\n3001,3002\n4001,4002\n';
+    h.send(3001, 3002);
+    expect(h.files['/etc/once']).toBe('# added by the admin\n5001,5002\n#001,3002\n4001,4002\n');
+    h.send(3001, 3002);
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(1);
+    h.send(5001, 5002); // the first usable line of the edited file is next
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(2);
+  });
+
+  it('marks nothing when the admin removed the used line, and moves on', () => {
+    const h = harness({ '/etc/once': '3001,3002\n4001,4002\n' });
+    h.server.start(config('[once]\n  one_time_sequences = /etc/once\n'));
+    h.files['/etc/once'] = '4001,4002\n';
+    h.send(3001, 3002);
+    expect(h.files['/etc/once']).toBe('4001,4002\n');
+    h.send(4001, 4002);
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(2);
+  });
+
+  it('refuses to start a one-time door whose file it cannot write, saying why', () => {
+    const h = harness({ '/ro/once': '3001,3002\n' });
+    expect(h.server.start(config('[once]\n  one_time_sequences = /ro/once\n'))).toEqual({
+      ok: false,
+      error:
+        'cannot write one time sequences file /ro/once for door once (EROFS): a used sequence is marked there, or it would open again after a restart',
+    });
   });
 
   it('refuses to start when a one-time file cannot be read', () => {

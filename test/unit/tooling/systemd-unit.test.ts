@@ -23,6 +23,9 @@ describe('build/sesame-server.service', () => {
       NoNewPrivileges: 'yes',
       ExecReload: '/bin/kill -HUP $MAINPID',
       KillMode: 'mixed',
+      // One-time sequence files are marked in place: the server must be able to write them.
+      StateDirectory: 'sesame',
+      ReadWritePaths: '/var/log/sesame /var/lib/sesame',
     });
     expect(settings.ExecStart).toMatch(/sesame server -c \/etc\/knockd\.conf$/);
   });
