@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
 import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
 import { captureFilter } from '../../shared/matcher/capture-filter';
@@ -20,6 +21,8 @@ export interface KnockServerDeps {
   debug?: (message: string) => void;
   now?: () => number;
   maxAttempts?: number;
+  /** Seeds the matcher's source hash (default: random, from the OS; see shared/matcher/int-map.ts). */
+  hashSeed?: () => number;
 }
 
 /** The interface and protocol choices of one run (command line over file, as knockd does). */
@@ -142,6 +145,7 @@ export class KnockServer {
     const local = this.deps.localAddresses(this.settings.iface);
     const matcher = new Matcher(matcherDoors, {
       isLocalAddress: (address) => local.has(address),
+      hashSeed: (this.deps.hashSeed ?? randomSeed)(),
       ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
     });
     const listened = doors.flatMap((door, i) =>
@@ -250,6 +254,11 @@ export class KnockServer {
     );
     this.expiryTimer.unref();
   }
+}
+
+/** 32 random bits from the OS: a fresh seed for each matcher (start and every reload). */
+function randomSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
 }
 
 function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): MatcherDoor {

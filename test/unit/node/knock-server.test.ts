@@ -69,6 +69,7 @@ function harness(
   };
   return {
     server,
+    deps,
     lines,
     ran,
     filters,
@@ -128,6 +129,18 @@ describe('KnockServer', () => {
     expect(h.lines.filter((l) => l.includes('Stage'))).toEqual([]);
     h.send(7000);
     expect(h.lines).toContain('198.18.0.2: o: Stage 1');
+  });
+
+  it('seeds the source hash of each matcher it builds (start and reload) from hashSeed', () => {
+    const h = harness();
+    let seeds = 0;
+    const server = new KnockServer(
+      { ...h.deps, hashSeed: () => ((seeds += 1), 0x1234) },
+      { iface: 'veth0', ipv4Only: false },
+    );
+    server.start(config(C1));
+    server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
+    expect(seeds).toBe(2);
   });
 
   it('reports a capture that cannot open', () => {

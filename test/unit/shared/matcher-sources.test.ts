@@ -1,7 +1,7 @@
 // The source table's pieces: IPv4 keys must be exact (one string, one number), and the int map must
 // behave like a Map under churn, growth and colliding probes.
 import { describe, expect, it } from 'vitest';
-import { IntMap } from '../../../shared/matcher/int-map';
+import { hashMultiplier, IntMap } from '../../../shared/matcher/int-map';
 import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher/source-key';
 import { Bed, C1, LOCAL } from './matcher-bed';
 
@@ -62,7 +62,7 @@ describe('IntMap', () => {
     };
     // Keys that differ only in low bits or only in high bits, so probe runs collide and wrap.
     const keyOf = (n: number) => (n % 2 ? n : (n << 20) | 0);
-    const map = new IntMap<number>();
+    const map = new IntMap<number>(12345);
     const reference = new Map<number, number>();
     for (let op = 0; op < 200_000; op += 1) {
       const key = keyOf(next(op < 100_000 ? 5_000 : 500));
@@ -84,8 +84,39 @@ describe('IntMap', () => {
     }
   });
 
+  it('spreads keys chosen to collide under an unseeded hash (no hash flooding)', () => {
+    // 16,384 sources whose product with the golden-ratio multiplier (the unseeded hash) is 0..16383:
+    // that hash sends all of them to slot 0, one probe run 16,384 long, and every lookup walks it.
+    const inverse = 0x0e8b2f51; // 0x9e3779b1 * 0x0e8b2f51 = 1 (mod 2^32)
+    expect(Math.imul(0x9e3779b1, inverse)).toBe(1);
+    const chosen = Array.from({ length: 16_384 }, (_, j) => Math.imul(j, inverse));
+    for (const seed of [0, 1, 0x9e3779b9, 0xdeadbeef, 0xffffffff]) {
+      const map = new IntMap<number>(seed);
+      for (const key of chosen) map.set(key, key);
+      const longest = Math.max(...chosen.map((key) => map.probes(key)));
+      const misses = Array.from({ length: 1000 }, (_, j) => Math.imul(16_384 + j, inverse));
+      const longestMiss = Math.max(...misses.map((key) => map.probes(key)));
+      // At load 1/2 a random hash gives runs of a few dozen at most; the unseeded one, 16,384.
+      expect(longest, `longest run with seed ${seed}`).toBeLessThan(100);
+      expect(longestMiss, `longest miss with seed ${seed}`).toBeLessThan(100);
+    }
+  });
+
+  it('derives an odd multiplier with well-spread bits from any seed, a different one for nearly every seed', () => {
+    const seeds = [0, 1, 2, 0x9e3779b9, 0xffffffff, -1, 2 ** 31];
+    const multipliers = seeds.map(hashMultiplier);
+    for (const multiplier of multipliers) {
+      expect(multiplier % 2).toBe(1);
+      const bits = multiplier.toString(2).replaceAll('0', '').length;
+      expect(bits).toBeGreaterThanOrEqual(8);
+      expect(bits).toBeLessThanOrEqual(24);
+    }
+    const many = Array.from({ length: 1000 }, (_, seed) => hashMultiplier(seed));
+    expect(new Set(many).size).toBeGreaterThan(990);
+  });
+
   it('stores 0 and -1 like any other key, and ignores deleting a missing key', () => {
-    const map = new IntMap<string>();
+    const map = new IntMap<string>(7);
     map.set(0, 'zero');
     map.set(-1, 'all ones');
     map.delete(12345);
