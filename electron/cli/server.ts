@@ -20,12 +20,13 @@ export const serverUsage = `Usage: sesame server [options]   (a drop-in for knoc
   -l, --lookup           accepted for knockd compatibility; sources are never resolved (a spoofed
                          flood must not turn into a DNS flood)
   -p, --pidfile FILE     pid file in daemon mode (PidFile in the config wins; default /var/run/knockd.pid)
-  -g, --logfile FILE     log file (LogFile in the config wins)
+  -g, --logfile FILE     log file (LogFile in the config wins; a symlink is not followed)
   -4, --only-ip-v4       ignore IPv6 packets
   -V, --version          print the version
   -h, --help             this help
-Signals: HUP re-reads the config (a bad one is logged and the running one kept); TERM and INT
-log "shutting down", run pending stop commands at once and exit 0.
+Signals: HUP reopens the log file and re-reads the config (a bad one is logged and the running one
+kept); USR1 reopens the log file (logrotate); TERM and INT log "shutting down", run pending stop
+commands at once and exit 0.
 Needs packet capture: root, or CAP_NET_RAW and CAP_NET_ADMIN (build/sesame-server.service).
 `;
 
@@ -150,7 +151,13 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
       ? (fileOptions.pidFile ?? values.pidfile ?? '/var/run/knockd.pid')
       : undefined;
   if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
-  process.on('SIGHUP', () => server.reload(configPath, loadConfig(configPath)));
+  process.on('SIGHUP', () => {
+    log.reopen();
+    server.reload(configPath, loadConfig(configPath));
+  });
+  process.on('SIGUSR1', () => {
+    log.reopen();
+  });
   return new Promise((resolve) => {
     const shutdown = () => {
       void server

@@ -17,7 +17,7 @@ export interface KnockServerDeps {
   localAddresses: (iface: string) => Set<string>;
   shell?: ShellRunner;
   files: OneTimeFiles;
-  log: ServerLog;
+  log: Pick<ServerLog, 'log'>;
   debug?: (message: string) => void;
   now?: () => number;
   maxAttempts?: number;

@@ -52,7 +52,7 @@ function harness(
         files[path] = `${text.slice(0, offset)}#${text.slice(offset + 1)}`;
       },
     },
-    log: { log: (m) => lines.push(m), close: () => Promise.resolve() },
+    log: { log: (m) => lines.push(m) },
   };
   const server = new KnockServer(deps, { iface: 'veth0', ipv4Only: opts.ipv4Only ?? false });
   let time = 0;
