@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd/config';
+import {
+  describeConfigError,
+  parseKnockdConfig,
+  type KnockdConfig,
+} from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
 import { KnockServer } from '../node/knock-server';
 import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
@@ -46,7 +50,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Reads and parses a knockd.conf; the error is knockd's first line plus the file. */
+/** Reads and parses a knockd.conf; the error is knockd's first line plus the file (and line). */
 export function loadConfig(
   path: string,
 ): { ok: true; value: KnockdConfig } | { ok: false; error: string } {
@@ -60,7 +64,7 @@ export function loadConfig(
     };
   }
   const parsed = parseKnockdConfig(text);
-  return parsed.ok ? parsed : { ok: false, error: `${parsed.error} (in ${path})` };
+  return parsed.ok ? parsed : { ok: false, error: describeConfigError(parsed, path) };
 }
 
 /** The addresses of an interface (all interfaces for `any`), as the matcher's "local" test. */

@@ -144,6 +144,23 @@ function readSection(
 }
 
 /**
+ * A parse error as the CLI prints it: knockd's own line, then where: ` (in FILE)` when knockd's text
+ * names the line already (`config: line 3: syntax error`), else ` (in FILE, line N)` (knockd's
+ * `config: section D: ...` names only the door). Without a file: ` (line N)` or nothing.
+ */
+export function describeConfigError(
+  failure: { error: string; line: number },
+  file?: string,
+): string {
+  const named = new RegExp(`\\bline ${failure.line}\\b`).test(failure.error);
+  const where = [
+    ...(file === undefined ? [] : [`in ${file}`]),
+    ...(named ? [] : [`line ${failure.line}`]),
+  ];
+  return where.length === 0 ? failure.error : `${failure.error} (${where.join(', ')})`;
+}
+
+/**
  * Parses a knockd.conf. A config knockd refuses gets knockd's own first error line (`config: line 3:
  * syntax error`, `config: section D: port P is invalid`, `error: section 'D' has an empty knock
  * sequence`); one that knockd would misread (port `abc`, `seq_timeout = 5s`) gets Sesame's error.

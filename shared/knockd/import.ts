@@ -1,6 +1,6 @@
 // knockd.conf -> Sesame profiles. The config is read with the existing parser; each door's command
 // says which port it opens or closes, and doors for one port pair into a profile's open and close.
-import { parseKnockdConfig, type KnockdDoor } from './config';
+import { describeConfigError, parseKnockdConfig, type KnockdDoor } from './config';
 import { describeIssues, hostSchema, type ProfileInput } from '../profile/profile';
 import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
@@ -310,11 +310,7 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
     return { ok: false, error: `namePrefix: longer than ${MAX_PREFIX} characters` };
   }
   const parsed = parseKnockdConfig(text);
-  if (!parsed.ok) {
-    const line = parsed.line;
-    const named = line === undefined || new RegExp(`\\bline ${line}\\b`).test(parsed.error);
-    return { ok: false, error: named ? parsed.error : `${parsed.error} (line ${line})` };
-  }
+  if (!parsed.ok) return { ok: false, error: describeConfigError(parsed) };
   if (parsed.value.doors.length === 0) {
     return { ok: false, error: 'the knockd.conf has no doors (only [options]): nothing to import' };
   }
