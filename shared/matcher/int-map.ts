@@ -3,10 +3,13 @@
 // nothing until the table doubles. Probes read only the key array; the value array is read on a hit.
 // Under the matcher's churn it is 2-4 times faster than Map<number, V>.
 //
-// The keys are source addresses an attacker can spoof at will, so the hash is seeded: multiply-shift
-// with a multiplier drawn from the caller's seed (a universal family: for two keys, a random odd
-// multiplier makes them share a slot with probability at most 2/capacity). A fixed multiplier let
-// 16,384 chosen sources share one probe run and cut the matcher from 489,000 to 10,000 packets/s.
+// The keys are source addresses an attacker can spoof at will, so the hash is keyed: simple
+// tabulation hashing (one random 32-bit word per byte value and byte position, XORed), its tables
+// drawn from the caller's seed. Without the tables an attacker cannot choose colliding sources, and
+// unlike a multiplicative hash it keeps linear probing at its expected O(1) on any key set,
+// contiguous address ranges included (Patrascu and Thorup, "The Power of Simple Tabulation
+// Hashing", 2011). The fixed Fibonacci hash this replaces let 16,384 chosen sources share one probe
+// run, and the matcher fell to about 2 % of its speed (docs/benchmarks.md).
 
 /** A slot with no key (no int32 equals it). */
 const FREE = 2 ** 32;
@@ -20,23 +23,15 @@ function mix32(value: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-function bitCount(value: number): number {
-  let x = value >>> 0;
-  let count = 0;
-  for (; x !== 0; x &= x - 1) count += 1;
-  return count;
-}
-
-/**
- * The odd multiplier of the hash for `seed`. Multipliers with very few or very many set bits (1,
- * say) would keep the address octets apart and are skipped, so no seed gives a weak hash.
- */
-export function hashMultiplier(seed: number): number {
-  let multiplier = (mix32(seed) | 1) >>> 0;
-  while (bitCount(multiplier) < 8 || bitCount(multiplier) > 24) {
-    multiplier = (mix32(multiplier + 1) | 1) >>> 0;
+/** The four 256-word tables (one per byte of the key) for `seed`: a counter through the mixer. */
+export function tabulationTables(seed: number): Int32Array {
+  const tables = new Int32Array(4 * 256);
+  let state = mix32(seed);
+  for (let i = 0; i < tables.length; i += 1) {
+    state = (state + 0x9e3779b9) >>> 0;
+    tables[i] = mix32(state);
   }
-  return multiplier;
+  return tables;
 }
 
 /** int32 -> value map for the matcher's per-source lookup (the hottest step per packet). */
@@ -46,11 +41,11 @@ export class IntMap<V> {
   #mask = MIN_CAPACITY - 1;
   #shift = 32 - Math.log2(MIN_CAPACITY);
   #size = 0;
-  readonly #multiplier: number;
+  readonly #tables: Int32Array;
 
   /** `seed` picks the hash: give each process (or matcher) an unpredictable one. */
   constructor(seed: number) {
-    this.#multiplier = hashMultiplier(seed);
+    this.#tables = tabulationTables(seed);
   }
 
   /** The value stored for `key` (an int32), or undefined. */
@@ -120,9 +115,15 @@ export class IntMap<V> {
     return this.#size;
   }
 
-  /** Multiply-shift hashing: the top bits of key * multiplier (mod 2^32). */
+  /** Simple tabulation: the top bits of the XOR of one table word per byte of the key. */
   #slot(key: number): number {
-    return Math.imul(key, this.#multiplier) >>> this.#shift;
+    const t = this.#tables;
+    const hash =
+      (t[key & 0xff] ?? 0) ^
+      (t[256 | ((key >>> 8) & 0xff)] ?? 0) ^
+      (t[512 | ((key >>> 16) & 0xff)] ?? 0) ^
+      (t[768 | (key >>> 24)] ?? 0);
+    return hash >>> this.#shift;
   }
 
   #grow(): void {

@@ -38,8 +38,12 @@ interface Scenario {
   name: string;
   family: 4 | 6;
   spoofed: number;
-  /** Spoofed IPv4 sources chosen so that key * 0x9e3779b1 (the unseeded hash) is 0, 1, 2, ... */
-  chosen?: boolean;
+  /**
+   * IPv4 spoofed sources: `chosen` so that key * 0x9e3779b1 (the unseeded hash) is 0, 1, 2, ...;
+   * `scattered` at random over the whole address space (the same text lengths, for comparison).
+   * Otherwise they count up from 100.64.0.0.
+   */
+  sources?: 'chosen' | 'scattered';
   /** Timed and warm-up batches, when not the defaults. */
   batches?: number;
   warmUp?: number;
@@ -55,6 +59,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'IPv4, 16,384 random spoofed sources',
     family: 4,
     spoofed: 16_384,
+    sources: 'scattered',
     batches: FLOOD_BATCHES,
     warmUp: 100,
   },
@@ -62,7 +67,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'IPv4, 16,384 chosen sources (one probe run if unseeded)',
     family: 4,
     spoofed: 16_384,
-    chosen: true,
+    sources: 'chosen',
     batches: FLOOD_BATCHES,
     warmUp: 100,
   },
@@ -96,14 +101,23 @@ function random(seed: number): (n: number) => number {
   };
 }
 
+/** A fixed bijection of 32-bit numbers that looks random (for scattered sources). */
+function scatter(n: number): number {
+  const x = Math.imul(n ^ (n >>> 16), 0x7feb352d);
+  const y = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return y ^ (y >>> 16);
+}
+
 function addresses(scenario: Scenario) {
   return scenario.family === 4
     ? {
         local: '10.0.0.1',
         target: '10.0.0.50',
-        spoofed: scenario.chosen
-          ? (n: number) => formatSourceKey(Math.imul(n, UNSEEDED_INVERSE))
-          : (n: number) => `100.${64 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`,
+        spoofed: {
+          chosen: (n: number) => formatSourceKey(Math.imul(n, UNSEEDED_INVERSE)),
+          scattered: (n: number) => formatSourceKey(scatter(n)),
+          counting: (n: number) => `100.${64 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`,
+        }[scenario.sources ?? 'counting'],
         legit: (n: number) => `192.168.${n >> 8}.${n & 255}`,
       }
     : {

@@ -1,7 +1,7 @@
 // The source table's pieces: IPv4 keys must be exact (one string, one number), and the int map must
 // behave like a Map under churn, growth and colliding probes.
 import { describe, expect, it } from 'vitest';
-import { hashMultiplier, IntMap } from '../../../shared/matcher/int-map';
+import { IntMap, tabulationTables } from '../../../shared/matcher/int-map';
 import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher/source-key';
 import { Bed, C1, LOCAL } from './matcher-bed';
 
@@ -102,17 +102,26 @@ describe('IntMap', () => {
     }
   });
 
-  it('derives an odd multiplier with well-spread bits from any seed, a different one for nearly every seed', () => {
-    const seeds = [0, 1, 2, 0x9e3779b9, 0xffffffff, -1, 2 ** 31];
-    const multipliers = seeds.map(hashMultiplier);
-    for (const multiplier of multipliers) {
-      expect(multiplier % 2).toBe(1);
-      const bits = multiplier.toString(2).replaceAll('0', '').length;
-      expect(bits).toBeGreaterThanOrEqual(8);
-      expect(bits).toBeLessThanOrEqual(24);
+  it('keeps probe runs short on contiguous and strided address ranges too, whatever the seed', () => {
+    const ranges = {
+      contiguous: (j: number) => (0x64400000 + j) | 0, // 100.64.0.0 onwards
+      '/24 apart': (j: number) => (0x0a000000 + j * 256) | 0, // 10.0.0.1, 10.0.1.1, ...
+    };
+    for (const [name, keyOf] of Object.entries(ranges)) {
+      for (let seed = 0; seed < 20; seed += 1) {
+        const map = new IntMap<number>(seed);
+        const keys = Array.from({ length: 16_384 }, (_, j) => keyOf(j));
+        for (const key of keys) map.set(key, 1);
+        const total = keys.reduce((sum, key) => sum + map.probes(key), 0);
+        expect(total / keys.length, `${name}, seed ${seed}: mean probes`).toBeLessThan(3);
+      }
     }
-    const many = Array.from({ length: 1000 }, (_, seed) => hashMultiplier(seed));
-    expect(new Set(many).size).toBeGreaterThan(990);
+  });
+
+  it('draws its tables from the seed: the same seed gives the same tables, another seed others', () => {
+    expect(tabulationTables(7)).toEqual(tabulationTables(7));
+    const many = new Set(Array.from({ length: 100 }, (_, seed) => tabulationTables(seed)[0]));
+    expect(many.size).toBe(100);
   });
 
   it('stores 0 and -1 like any other key, and ignores deleting a missing key', () => {
