@@ -177,32 +177,35 @@ function serve(
   releasePidFile: () => void,
 ): Promise<number> {
   return new Promise((resolve) => {
+    // The handlers stay until the very end: a second SIGTERM or a SIGHUP while the stop commands
+    // run must not kill the server half-way (both would, by default, without a handler).
+    let finishing = false;
     const onHup = () => {
+      if (finishing) return;
       log.reopen();
       server.reload(configPath, loadConfig(configPath));
     };
     const onUsr1 = () => {
-      log.reopen();
+      if (!finishing) log.reopen();
     };
-    let finishing = false;
+    const onTerm = () => {
+      finish(0);
+    };
     const finish = (code: number) => {
       if (finishing) return;
       finishing = true;
-      process.off('SIGHUP', onHup);
-      process.off('SIGUSR1', onUsr1);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onTerm);
       void server
         .stop()
         .then(() => log.close())
         .then(() => {
           releasePidFile();
+          process.off('SIGHUP', onHup);
+          process.off('SIGUSR1', onUsr1);
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onTerm);
           unguard();
           resolve(code);
         });
-    };
-    const onTerm = () => {
-      finish(0);
     };
     const unguard = guardCrashes((error) => {
       log.log(
@@ -210,8 +213,9 @@ function serve(
       );
       log.log('running pending stop commands and exiting');
       finish(70);
-      // Whatever failed may hold the event loop open: exit once the doors had their time.
-      setTimeout(() => process.exit(70), 10_000).unref();
+      // Whatever failed may hold the event loop open: exit once the doors had their time (systemd
+      // kills after 90 s).
+      setTimeout(() => process.exit(70), 60_000).unref();
     });
     process.on('SIGHUP', onHup);
     process.on('SIGUSR1', onUsr1);
