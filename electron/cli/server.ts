@@ -1,13 +1,19 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { parseKnockdConfig, type KnockdConfig } from '../../shared/knockd/config';
+import {
+  describeConfigError,
+  parseKnockdConfig,
+  type KnockdConfig,
+} from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
 import { KnockServer } from '../node/knock-server';
-import { createServerLog } from '../node/server-log';
+import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
+import { takePidFile } from '../node/pid-file';
+import { createServerLog, type ServerLog } from '../node/server-log';
 import { version } from '../../package.json';
 import { parseCommandArgs } from './args';
 import type { CliIo } from './io';
+import { DAEMON_ENV, daemonize, guardCrashes, reportToParent } from './server-daemon';
 
 /** The help text of `sesame server`: knockd's options with knockd's meanings. */
 export const serverUsage = `Usage: sesame server [options]   (a drop-in for knockd, reading the same knockd.conf)
@@ -18,13 +24,15 @@ export const serverUsage = `Usage: sesame server [options]   (a drop-in for knoc
   -D, --debug            print debug messages (the capture filter, dropped attempts)
   -l, --lookup           accepted for knockd compatibility; sources are never resolved (a spoofed
                          flood must not turn into a DNS flood)
-  -p, --pidfile FILE     pid file in daemon mode (PidFile in the config wins; default /var/run/knockd.pid)
-  -g, --logfile FILE     log file (LogFile in the config wins)
+  -p, --pidfile FILE     pid file in daemon mode (PidFile in the config wins; default /var/run/knockd.pid);
+                         a second server on the same pid file refuses to start
+  -g, --logfile FILE     log file (LogFile in the config wins; a symlink is not followed)
   -4, --only-ip-v4       ignore IPv6 packets
   -V, --version          print the version
   -h, --help             this help
-Signals: HUP re-reads the config (a bad one is logged and the running one kept); TERM and INT
-log "shutting down", run pending stop commands at once and exit 0.
+Signals: HUP reopens the log file and re-reads the config (a bad one is logged and the running one
+kept); USR1 reopens the log file (logrotate); TERM and INT log "shutting down", run pending stop
+commands at once and exit 0. An unexpected error also runs them, then exits 70.
 Needs packet capture: root, or CAP_NET_RAW and CAP_NET_ADMIN (build/sesame-server.service).
 `;
 
@@ -42,7 +50,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Reads and parses a knockd.conf; the error is knockd's first line plus the file. */
+/** Reads and parses a knockd.conf; the error is knockd's first line plus the file (and line). */
 export function loadConfig(
   path: string,
 ): { ok: true; value: KnockdConfig } | { ok: false; error: string } {
@@ -56,7 +64,7 @@ export function loadConfig(
     };
   }
   const parsed = parseKnockdConfig(text);
-  return parsed.ok ? parsed : { ok: false, error: `${parsed.error} (in ${path})` };
+  return parsed.ok ? parsed : { ok: false, error: describeConfigError(parsed, path) };
 }
 
 /** The addresses of an interface (all interfaces for `any`), as the matcher's "local" test. */
@@ -110,14 +118,23 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     io.out(`sesame server ${version} (knockd 0.8 compatible)\n`);
     return 0;
   }
+  const isDaemon = process.env[DAEMON_ENV] === '1';
+  const refuse = (error: string) => {
+    io.err(`${error}\n`);
+    if (isDaemon) reportToParent({ ok: false, error });
+    return 1;
+  };
   const configPath = values.config ?? '/etc/knockd.conf';
   const config = loadConfig(configPath);
-  if (!config.ok) {
-    io.err(`${config.error}\n`);
-    return 1;
-  }
+  if (!config.ok) return refuse(config.error);
   const fileOptions = config.value.options;
-  if (values.daemon && process.env.SESAME_SERVER_DAEMON !== '1') return daemonize(args, io);
+  if (values.daemon && !isDaemon) return daemonize(args, io);
+
+  const pidPath = isDaemon
+    ? (fileOptions.pidFile ?? values.pidfile ?? '/var/run/knockd.pid')
+    : undefined;
+  const pidFile = pidPath === undefined ? undefined : takePidFile(pidPath);
+  if (pidFile && !pidFile.ok) return refuse(`sesame server: ${pidFile.error}`);
 
   const iface = values.interface ?? fileOptions.interface ?? 'eth0';
   const log = createServerLog({
@@ -131,7 +148,7 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     {
       openCapture,
       localAddresses: interfaceAddresses,
-      files: { read: (p) => readFileSync(p, 'utf8'), write: (p, t) => writeFileSync(p, t) },
+      files: oneTimeFilesOnDisk,
       log,
       ...(debug ? { debug } : {}),
     },
@@ -139,44 +156,70 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   );
   const started = server.start(config.value);
   if (!started.ok) {
-    io.err(`sesame server: ${started.error}\n`);
     log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped
     await log.close();
-    return 1;
+    pidFile?.value.release();
+    return refuse(`sesame server: ${started.error}`);
   }
-  const pidFile =
-    process.env.SESAME_SERVER_DAEMON === '1'
-      ? (fileOptions.pidFile ?? values.pidfile ?? '/var/run/knockd.pid')
-      : undefined;
-  if (pidFile) writeFileSync(pidFile, `${process.pid}\n`);
-  process.on('SIGHUP', () => server.reload(configPath, loadConfig(configPath)));
+  if (isDaemon) reportToParent({ ok: true });
+  return serve(server, log, configPath, () => pidFile?.value.release());
+}
+
+/**
+ * Runs until SIGTERM or SIGINT (exit 0) or an unexpected error (exit 70): either way the pending
+ * stop commands run first. SIGHUP reopens the log file and re-reads the config; SIGUSR1 reopens the
+ * log file only (logrotate's postrotate).
+ */
+function serve(
+  server: KnockServer,
+  log: ServerLog,
+  configPath: string,
+  releasePidFile: () => void,
+): Promise<number> {
   return new Promise((resolve) => {
-    const shutdown = () => {
+    // The handlers stay until the very end: a second SIGTERM or a SIGHUP while the stop commands
+    // run must not kill the server half-way (both would, by default, without a handler).
+    let finishing = false;
+    const onHup = () => {
+      if (finishing) return;
+      log.reopen();
+      server.reload(configPath, loadConfig(configPath));
+    };
+    const onUsr1 = () => {
+      if (!finishing) log.reopen();
+    };
+    const onTerm = () => {
+      finish(0);
+    };
+    const finish = (code: number) => {
+      if (finishing) return;
+      finishing = true;
       void server
         .stop()
         .then(() => log.close())
         .then(() => {
-          if (pidFile) rmSync(pidFile, { force: true });
-          resolve(0);
+          releasePidFile();
+          process.off('SIGHUP', onHup);
+          process.off('SIGUSR1', onUsr1);
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onTerm);
+          unguard();
+          resolve(code);
         });
     };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
+    const unguard = guardCrashes((error) => {
+      log.log(
+        `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      log.log('running pending stop commands and exiting');
+      finish(70);
+      // Whatever failed may hold the event loop open: exit once the doors had their time (systemd
+      // kills after 90 s).
+      setTimeout(() => process.exit(70), 60_000).unref();
+    });
+    process.on('SIGHUP', onHup);
+    process.on('SIGUSR1', onUsr1);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onTerm);
   });
-}
-
-/** -d: the same command without a terminal, detached; the parent returns once it is started. */
-function daemonize(args: readonly string[], io: CliIo): number {
-  const script = process.argv[1];
-  if (!script) {
-    io.err('sesame server: cannot find my own script to start the daemon\n');
-    return 1;
-  }
-  const child = spawn(process.execPath, [script, 'server', ...args], {
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, SESAME_SERVER_DAEMON: '1' },
-  });
-  child.unref();
-  return 0;
 }

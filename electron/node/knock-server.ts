@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
 import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
 import { captureFilter } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
 import { runDoorCommands, type ShellRunner } from './door-commands';
-import { OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import type { ServerLog } from './server-log';
-import { assertNever } from '../../shared/basics';
+import { assertNever, errorMessage, type Parsed } from '../../shared/basics';
 
 /** What the server is wired to; the CLI passes the real ones, tests pass fakes. */
 export interface KnockServerDeps {
@@ -16,10 +17,12 @@ export interface KnockServerDeps {
   localAddresses: (iface: string) => Set<string>;
   shell?: ShellRunner;
   files: OneTimeFiles;
-  log: ServerLog;
+  log: Pick<ServerLog, 'log'>;
   debug?: (message: string) => void;
   now?: () => number;
   maxAttempts?: number;
+  /** Seeds the matcher's source hash (default: random, from the OS; see shared/matcher/int-map.ts). */
+  hashSeed?: () => number;
 }
 
 /** The interface and protocol choices of one run (command line over file, as knockd does). */
@@ -30,6 +33,8 @@ export interface ServerSettings {
 
 interface Running {
   config: KnockdConfig;
+  /** The config door behind each matcher door (a one-time door with no sequence left has none). */
+  doors: KnockdDoor[];
   matcher: Matcher;
   capture: Capture;
   oneTime: OneTimeSequences;
@@ -58,8 +63,9 @@ export class KnockServer {
   start(config: KnockdConfig): { ok: true } | { ok: false; error: string } {
     const result = this.open(config);
     if (!result.ok) return result;
-    this.running = result.value;
+    this.running = result.value.running;
     this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
+    for (const line of result.value.notes) this.deps.log.log(line);
     return { ok: true };
   }
 
@@ -78,10 +84,11 @@ export class KnockServer {
       this.deps.log.log(`${next.error} (keeping the previous configuration)`);
       return;
     }
-    this.running?.capture.close();
+    this.closeCapture();
     clearTimeout(this.expiryTimer);
     this.expiryAt = undefined;
-    this.running = next.value;
+    this.running = next.value.running;
+    for (const line of next.value.notes) this.deps.log.log(line);
   }
 
   /** SIGTERM/SIGINT: stop capturing, run pending stop commands now, wait for commands to finish. */
@@ -89,7 +96,7 @@ export class KnockServer {
     this.deps.log.log('shutting down');
     clearTimeout(this.expiryTimer);
     this.expiryAt = undefined;
-    this.running?.capture.close();
+    this.closeCapture();
     this.running = undefined;
     for (const p of this.pending) p.runStopNow();
     await Promise.all([...this.pending].map((p) => p.done));
@@ -104,25 +111,45 @@ export class KnockServer {
     this.scheduleExpiry(running);
   }
 
-  private open(config: KnockdConfig): { ok: true; value: Running } | { ok: false; error: string } {
+  /**
+   * Builds everything a configuration needs, or says why it cannot run. Never throws: an unexpected
+   * failure here must not take down a running server (its doors' stop commands would never run).
+   * `notes` are log lines for the caller to write once the configuration is in use.
+   */
+  private open(config: KnockdConfig): Parsed<{ running: Running; notes: string[] }> {
+    try {
+      return this.openOrFail(config);
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  private openOrFail(config: KnockdConfig): Parsed<{ running: Running; notes: string[] }> {
     const oneTime = new OneTimeSequences(this.deps.files);
-    const doors: MatcherDoor[] = [];
+    const doors: KnockdDoor[] = [];
+    const matcherDoors: MatcherDoor[] = [];
+    const notes: string[] = [];
     for (const door of config.doors) {
       const sequence = door.oneTimeSequences
         ? oneTime.load(door)
         : { ok: true as const, value: door.sequence };
       if (!sequence.ok) return sequence;
-      doors.push(matcherDoor(door, sequence.value));
+      // A one-time door with no sequence left stays disabled: it gets no matcher door at all.
+      if (sequence.value.length === 0) {
+        notes.push(noSequenceLeft(door));
+        continue;
+      }
+      doors.push(door);
+      matcherDoors.push(matcherDoor(door, sequence.value));
     }
     const local = this.deps.localAddresses(this.settings.iface);
-    const matcher = new Matcher(doors, {
+    const matcher = new Matcher(matcherDoors, {
       isLocalAddress: (address) => local.has(address),
+      hashSeed: (this.deps.hashSeed ?? randomSeed)(),
       ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
     });
-    for (const [index, door] of config.doors.entries())
-      if (oneTime.exhausted(door)) matcher.disableDoor(index);
-    const listened = config.doors.flatMap((door, i) =>
-      door.oneTimeSequences ? oneTime.upcoming(door) : (doors[i]?.sequence ?? []),
+    const listened = doors.flatMap((door, i) =>
+      door.oneTimeSequences ? oneTime.upcoming(door) : (matcherDoors[i]?.sequence ?? []),
     );
     const filter = captureFilter(listened, this.settings.ipv4Only);
     this.deps.debug?.(`capture filter: ${filter}`);
@@ -132,12 +159,23 @@ export class KnockServer {
       onPacket: (packet, time) => this.handlePacket(packet, time),
     });
     if (!capture.ok) return capture;
-    return { ok: true, value: { config, matcher, capture: capture.value, oneTime } };
+    return {
+      ok: true,
+      value: { running: { config, doors, matcher, capture: capture.value, oneTime }, notes },
+    };
+  }
+
+  private closeCapture(): void {
+    try {
+      this.running?.capture.close();
+    } catch (error) {
+      this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
+    }
   }
 
   private handleEvents(running: Running, events: MatcherEvent[]): void {
     for (const event of events) {
-      const door = running.config.doors[event.door];
+      const door = running.doors[event.door];
       if (!door) continue;
       switch (event.type) {
         case 'stage':
@@ -216,6 +254,11 @@ export class KnockServer {
     );
     this.expiryTimer.unref();
   }
+}
+
+/** 32 random bits from the OS: a fresh seed for each matcher (start and every reload). */
+function randomSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
 }
 
 function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): MatcherDoor {

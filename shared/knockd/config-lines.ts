@@ -9,10 +9,14 @@ export interface ConfigLine {
   text: string;
 }
 
-/** The lines knockd sees, and the first line it would cut in two (knockd reads the rest as a line). */
+/**
+ * The lines knockd sees, the first line it would cut in two (knockd reads the rest as a line), and
+ * the first line holding a NUL byte (knockd's C strings end there: it reads only the text before).
+ */
 export interface ConfigLines {
   lines: ConfigLine[];
   cutLine: number | undefined;
+  nulLine: number | undefined;
 }
 
 /** C's isspace in the C locale: tab, new line, vertical tab, form feed, carriage return, space. */
@@ -82,11 +86,13 @@ function reads(physical: string): string[] {
 
 /**
  * Reads a config the way knockd does: lines end at `\n` (so CRLF works, a lone CR does not), each
- * read is trimmed of C whitespace, and a line over 4095 bytes becomes several numbered lines.
+ * read ends at a NUL byte and is trimmed of C whitespace, and a line over 4095 bytes becomes several
+ * numbered lines.
  */
 export function readConfigLines(text: string): ConfigLines {
   const lines: ConfigLine[] = [];
   let cutLine: number | undefined;
+  let nulLine: number | undefined;
   let number = 0;
   const physical = text.split('\n');
   for (const [index, line] of physical.entries()) {
@@ -96,10 +102,12 @@ export function readConfigLines(text: string): ConfigLines {
     const first = number + 1;
     for (const [part, piece] of pieces.entries()) {
       number += 1;
-      const trimmed = trimC(piece);
+      const nul = piece.indexOf('\0');
+      if (nul !== -1) nulLine ??= number;
+      const trimmed = trimC(nul === -1 ? piece : piece.slice(0, nul));
       lines.push({ number, text: trimmed });
       if (part > 0 && trimmed !== '' && cutLine === undefined) cutLine = first;
     }
   }
-  return { lines, cutLine };
+  return { lines, cutLine, nulLine };
 }

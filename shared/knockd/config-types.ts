@@ -50,7 +50,7 @@ export interface KnockdConfig {
 
 /** Parse result; `error` is knockd's first error line, `line` the line it names (or the section's). */
 export type ConfigResult =
-  { ok: true; value: KnockdConfig } | { ok: false; error: string; line?: number };
+  { ok: true; value: KnockdConfig } | { ok: false; error: string; line: number };
 
 /** A door field that a key sets, so aliases and the writer share one table. */
 export type DoorField =

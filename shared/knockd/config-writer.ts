@@ -96,6 +96,7 @@ function writeOptions(options: KnockdOptions): string[] {
 function valueProblem(what: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (value.includes('\n')) return `${what} contains a line break`;
+  if (value.includes('\0')) return `${what} contains a NUL byte`;
   if (trimC(value) !== value) return `${what} starts or ends with whitespace (knockd trims it)`;
   return undefined;
 }
@@ -129,6 +130,7 @@ function doorProblem(door: KnockdDoor): string | undefined {
   if (door.name === '' || door.name === 'options')
     return `${what} cannot be written as a door name`;
   if (door.name.includes('\n')) return `${what} contains a line break`;
+  if (door.name.includes('\0')) return `${what} contains a NUL byte`;
   if (utf8Length(door.name) > KNOCKD_MAX_NAME_BYTES)
     return `${what} is longer than ${KNOCKD_MAX_NAME_BYTES} bytes`;
   const strings = [
@@ -172,8 +174,8 @@ function sections(config: KnockdConfig): string[][] {
 }
 
 /**
- * Why a config cannot be written so that it reads back the same (a value with a line break or
- * edge whitespace, a door named `options`, a port out of range, a line over 4095 bytes), or
+ * Why a config cannot be written so that it reads back the same (a value with a line break, a NUL
+ * byte or edge whitespace, a door named `options`, a port out of range, a line over 4095 bytes), or
  * undefined when it can. Every config that parseKnockdConfig returns can be written.
  */
 export function checkKnockdConfigWritable(config: KnockdConfig): string | undefined {

@@ -4,8 +4,9 @@
 // - ports: `abc`, `0`, `-1`, an empty element and numbers that wrap (`4294967297` is port 1 to
 //   knockd) are refused, as is `1:tcp:udp` (knockd ignores everything after the second colon);
 // - `seq_timeout`/`cmd_timeout` must be whole seconds (knockd's atoi makes `5s` 5 and `abc` 0);
-// - a line over 4095 bytes (knockd reads the rest as another line) and a section name over 127 bytes
-//   (knockd cuts it) are refused.
+// - a line over 4095 bytes (knockd reads the rest as another line), a line holding a NUL byte (knockd
+//   reads only the text before it; a NUL in a command would also stop /bin/sh from being started) and
+//   a section name over 127 bytes (knockd cuts it) are refused.
 import { asciiLower, cutUtf8, readConfigLines, trimC, utf8Length } from './config-lines';
 import {
   DEFAULT_CMD_TIMEOUT,
@@ -24,8 +25,10 @@ export { parseKnockdSequence } from './config-values';
 export { checkKnockdConfigWritable, writeKnockdConfig } from './config-writer';
 export type { OneTimeSequence } from './config-one-time';
 export {
+  findOneTimeLine,
   markOneTimeSequenceUsed,
   nextOneTimeSequence,
+  oneTimeMarkOffset,
   parseOneTimeSequences,
   startsOnOneTimeSequence,
 } from './config-one-time';
@@ -141,12 +144,29 @@ function readSection(
 }
 
 /**
+ * A parse error as the CLI prints it: knockd's own line, then where: ` (in FILE)` when knockd's text
+ * names the line already (`config: line 3: syntax error`), else ` (in FILE, line N)` (knockd's
+ * `config: section D: ...` names only the door). Without a file: ` (line N)` or nothing.
+ */
+export function describeConfigError(
+  failure: { error: string; line: number },
+  file?: string,
+): string {
+  const named = new RegExp(`\\bline ${failure.line}\\b`).test(failure.error);
+  const where = [
+    ...(file === undefined ? [] : [`in ${file}`]),
+    ...(named ? [] : [`line ${failure.line}`]),
+  ];
+  return where.length === 0 ? failure.error : `${failure.error} (${where.join(', ')})`;
+}
+
+/**
  * Parses a knockd.conf. A config knockd refuses gets knockd's own first error line (`config: line 3:
  * syntax error`, `config: section D: port P is invalid`, `error: section 'D' has an empty knock
  * sequence`); one that knockd would misread (port `abc`, `seq_timeout = 5s`) gets Sesame's error.
  */
 export function parseKnockdConfig(text: string): ConfigResult {
-  const { lines, cutLine } = readConfigLines(text);
+  const { lines, cutLine, nulLine } = readConfigLines(text);
   const options: KnockdOptions = { useSyslog: false };
   const drafts: Draft[] = [];
   let section: 'options' | Draft | undefined;
@@ -155,6 +175,12 @@ export function parseKnockdConfig(text: string): ConfigResult {
     if (number === cutLine) {
       strict ??= fail(
         `config: line ${number}: line is longer than 4095 bytes (knockd would cut it)`,
+        number,
+      );
+    }
+    if (number === nulLine) {
+      strict ??= fail(
+        `config: line ${number}: line holds a NUL byte (knockd would read only the text before it)`,
         number,
       );
     }

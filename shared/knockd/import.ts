@@ -1,7 +1,7 @@
 // knockd.conf -> Sesame profiles. The config is read with the existing parser; each door's command
 // says which port it opens or closes (door-command-reader.ts), and doors for one port pair into a
 // profile's open and close.
-import { parseKnockdConfig, type KnockdDoor } from './config';
+import { describeConfigError, parseKnockdConfig, type KnockdDoor } from './config';
 import { utf8Length } from './config-lines';
 import { readDoorCommand, type DoorDirection } from './door-command-reader';
 import { fieldProblems, problemLine } from '../field-problems';
@@ -272,12 +272,7 @@ export function importKnockdConfig(text: string, options: KnockdImportOptions): 
     return { ok: false, error };
   }
   const parsed = parseKnockdConfig(text);
-  if (!parsed.ok) {
-    const line = parsed.line;
-    const named = line === undefined || new RegExp(`\\bline ${line}\\b`).test(parsed.error);
-    const error = showHidden(parsed.error);
-    return { ok: false, error: named ? error : `${error} (line ${line})` };
-  }
+  if (!parsed.ok) return { ok: false, error: showHidden(describeConfigError(parsed)) };
   if (parsed.value.doors.length === 0) {
     return { ok: false, error: 'the knockd.conf has no doors (only [options]): nothing to import' };
   }

@@ -10,8 +10,9 @@
 //   attempt (earliest start, any source or door) and reports it. A legitimate knock therefore survives
 //   a flood of spoofed first hits as long as fewer than `maxAttempts` attempts start between its first
 //   and last knock: with the default 100,000 and a 20,000 packets/s flood, 5 s.
-// - Work per packet is constant: attempts are found by source (a hash table), doors by (protocol,
-//   port), and expiry pops the front of per-timeout lanes instead of scanning every attempt.
+// - Work per packet is constant: attempts are found by source (a hash table whose hash the caller
+//   seeds, so spoofed sources cannot be chosen to collide), doors by (protocol, port), and expiry
+//   pops the front of per-timeout lanes instead of scanning every attempt.
 // - A one-time door's sequence change (or disable) retires its attempts in progress: progress made on a
 //   used sequence never counts towards the next one.
 import {
@@ -43,7 +44,7 @@ export class Matcher {
   readonly #doors: DoorState[] = [];
   readonly #lanes: Lane[] = [];
   readonly #index = new DoorIndex();
-  readonly #sources = new SourceTable();
+  readonly #sources: SourceTable;
   readonly #pool = new AttemptPool();
   readonly #isLocalAddress: (address: string) => boolean;
   readonly #maxAttempts: number;
@@ -66,6 +67,7 @@ export class Matcher {
     }
     this.#maxAttempts = maxAttempts;
     this.#isLocalAddress = options.isLocalAddress;
+    this.#sources = new SourceTable(options.hashSeed);
     const lanes = new Map<number, Lane>();
     for (const [index, door] of doors.entries()) {
       const timeout = door.seqTimeoutMs;

@@ -52,34 +52,46 @@ export function ipv6Text(b: Uint8Array, at: number): string {
 
 const u16 = (b: Uint8Array, at: number) => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 
+/** The smallest TCP header (no options) and the UDP header, in bytes. */
+const TCP_HEADER = 20;
+const UDP_HEADER = 8;
+
+/** Reads the transport header at `at`, which must lie whole before `end` (the IP packet's end). */
 function transport(
   b: Uint8Array,
-  length: number,
+  end: number,
   at: number,
   protocol: number,
 ): { protocol: 'tcp' | 'udp'; port: number; tcpFlags: number } | undefined {
-  if (protocol === IPPROTO_TCP && at + 14 <= length) {
+  if (protocol === IPPROTO_TCP && at + TCP_HEADER <= end) {
     return { protocol: 'tcp', port: u16(b, at + 2), tcpFlags: (b[at + 13] ?? 0) & 0x3f };
   }
-  if (protocol === IPPROTO_UDP && at + 4 <= length)
+  if (protocol === IPPROTO_UDP && at + UDP_HEADER <= end)
     return { protocol: 'udp', port: u16(b, at + 2), tcpFlags: 0 };
   return undefined;
 }
 
-/** Decodes an IP packet starting at `at`; IPv6 with extension headers is ignored, as knockd does. */
+/**
+ * Decodes an IP packet starting at `at`; IPv6 with extension headers is ignored, as knockd does.
+ * Only the bytes the IP header's length field covers are the packet's: what follows in the frame
+ * (Ethernet pads short frames to 60 bytes) is never read as a header.
+ */
 function decodeIp(b: Uint8Array, length: number, at: number): DecodedPacket | undefined {
   const version = (b[at] ?? 0) >> 4;
   if (version === 4 && at + 20 <= length) {
     const headerLength = ((b[at] ?? 0) & 0x0f) * 4;
+    const totalLength = u16(b, at + 2);
     const fragmentOffset = u16(b, at + 6) & 0x1fff;
-    if (headerLength < 20 || fragmentOffset !== 0) return undefined;
-    const t = transport(b, length, at + headerLength, b[at + 9] ?? 0);
+    if (headerLength < 20 || totalLength < headerLength || fragmentOffset !== 0) return undefined;
+    const end = Math.min(length, at + totalLength);
+    const t = transport(b, end, at + headerLength, b[at + 9] ?? 0);
     return (
       t && { family: 4, source: ipv4Text(b, at + 12), destination: ipv4Text(b, at + 16), ...t }
     );
   }
   if (version === 6 && at + 40 <= length) {
-    const t = transport(b, length, at + 40, b[at + 6] ?? 0);
+    const end = Math.min(length, at + 40 + u16(b, at + 4));
+    const t = transport(b, end, at + 40, b[at + 6] ?? 0);
     return t && { family: 6, source: ipv6Text(b, at + 8), destination: ipv6Text(b, at + 24), ...t };
   }
   return undefined;

@@ -9,8 +9,13 @@ import { TEXT_KEY } from './source-key';
  * order comes from the lanes.
  */
 export class SourceTable {
-  readonly #byNumber = new IntMap<Attempt>();
+  readonly #byNumber: IntMap<Attempt>;
   readonly #byText = new Map<string, Attempt>();
+
+  /** `hashSeed` seeds the IPv4 table's hash (spoofed sources must not be able to pick collisions). */
+  constructor(hashSeed: number) {
+    this.#byNumber = new IntMap<Attempt>(hashSeed);
+  }
 
   /** The source's first attempt (`key` is sourceKey(source), `text` the source if that is TEXT_KEY). */
   first(key: number, text: string | undefined): Attempt | undefined {

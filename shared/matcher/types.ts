@@ -45,4 +45,9 @@ export interface MatcherOptions {
   isLocalAddress: (address: string) => boolean;
   /** Most live attempts held at once; the oldest is evicted to start another. */
   maxAttempts?: number | undefined;
+  /**
+   * Seeds the hash of the source table. The daemon passes a random one per process, so that spoofed
+   * sources cannot be chosen to collide (hash flooding); shared/ has no random source of its own.
+   */
+  hashSeed: number;
 }

@@ -4,8 +4,14 @@
 // Packets are built in batches of 1,000 outside the timed loop, each with its own fresh address
 // string, as the capture layer would hand over a ring-buffer block. Each scenario runs in its own
 // process so its RSS is its own. Goal: 2 million packets/s.
-// Run: `npm run bench -- matcher` (SESAME_BENCH_BATCHES sets the length; 6,000 batches by default).
+// Two chosen-source floods measure hash flooding: 16,384 spoofed sources that an unseeded hash of
+// the source table would put in one probe run, next to 16,384 random ones.
+// Run: `npm run bench -- matcher` (SESAME_BENCH_BATCHES sets the length: 6,000 batches by default,
+// a tenth of that for the 16,384-source floods; SESAME_BENCH_SCENARIOS=3,4 picks scenarios by
+// number; SESAME_BENCH_TRIALS=5 runs each that many times, each in a fresh process with a fresh seed,
+// and prints the median and the spread).
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
@@ -14,12 +20,16 @@ import {
   type MatcherDoor,
   type MatcherKnock,
 } from '../../shared/matcher/matcher';
+import { formatSourceKey } from '../../shared/matcher/source-key';
 
 const GOAL = 2_000_000;
 const LEGIT = 1_000;
 const BATCH = 1_000;
 const WARM_UP = 500;
 const BATCHES = Number(process.env.SESAME_BENCH_BATCHES ?? '6000');
+const TRIALS = Number(process.env.SESAME_BENCH_TRIALS ?? '1');
+/** The inverse of the golden-ratio multiplier the source table's hash used before it was seeded. */
+const UNSEEDED_INVERSE = 0x0e8b2f51;
 const SYN = 0x02;
 const FIN = 0x01;
 const ACK = 0x10;
@@ -28,12 +38,39 @@ interface Scenario {
   name: string;
   family: 4 | 6;
   spoofed: number;
+  /**
+   * IPv4 spoofed sources: `chosen` so that key * 0x9e3779b1 (the unseeded hash) is 0, 1, 2, ...;
+   * `scattered` at random over the whole address space (the same text lengths, for comparison).
+   * Otherwise they count up from 100.64.0.0.
+   */
+  sources?: 'chosen' | 'scattered';
+  /** Timed and warm-up batches, when not the defaults. */
+  batches?: number;
+  warmUp?: number;
 }
+
+const FLOOD_BATCHES = Math.max(1, Math.round(BATCHES / 10));
 
 const SCENARIOS: readonly Scenario[] = [
   { name: 'IPv4, 100,000 spoofed sources', family: 4, spoofed: 100_000 },
   { name: 'IPv4, 1,000,000 spoofed sources (evicting)', family: 4, spoofed: 1_000_000 },
   { name: 'IPv6, 100,000 spoofed sources', family: 6, spoofed: 100_000 },
+  {
+    name: 'IPv4, 16,384 random spoofed sources',
+    family: 4,
+    spoofed: 16_384,
+    sources: 'scattered',
+    batches: FLOOD_BATCHES,
+    warmUp: 100,
+  },
+  {
+    name: 'IPv4, 16,384 chosen sources (one probe run if unseeded)',
+    family: 4,
+    spoofed: 16_384,
+    sources: 'chosen',
+    batches: FLOOD_BATCHES,
+    warmUp: 100,
+  },
 ];
 
 interface Row {
@@ -64,12 +101,23 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-function addresses(family: 4 | 6) {
-  return family === 4
+/** A fixed bijection of 32-bit numbers that looks random (for scattered sources). */
+function scatter(n: number): number {
+  const x = Math.imul(n ^ (n >>> 16), 0x7feb352d);
+  const y = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return y ^ (y >>> 16);
+}
+
+function addresses(scenario: Scenario) {
+  return scenario.family === 4
     ? {
         local: '10.0.0.1',
         target: '10.0.0.50',
-        spoofed: (n: number) => `100.${64 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`,
+        spoofed: {
+          chosen: (n: number) => formatSourceKey(Math.imul(n, UNSEEDED_INVERSE)),
+          scattered: (n: number) => formatSourceKey(scatter(n)),
+          counting: (n: number) => `100.${64 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`,
+        }[scenario.sources ?? 'counting'],
         legit: (n: number) => `192.168.${n >> 8}.${n & 255}`,
       }
     : {
@@ -101,7 +149,7 @@ function makeBatch(
   next: (n: number) => number,
   start: number,
 ): { packets: KnockPacket[]; sequences: number } {
-  const at = addresses(scenario.family);
+  const at = addresses(scenario);
   const packets: KnockPacket[] = [];
   let sequences = 0;
   const listed = doors.flatMap((door) => door.sequence.map((knock) => ({ door, knock })));
@@ -140,9 +188,15 @@ function makeBatch(
 }
 
 function measure(scenario: Scenario): Row {
-  const at = addresses(scenario.family);
+  const at = addresses(scenario);
   const doors = makeDoors(at.target);
-  const matcher = new Matcher(doors, { isLocalAddress: (address) => address === at.local });
+  const warmUp = scenario.warmUp ?? WARM_UP;
+  const batches = scenario.batches ?? BATCHES;
+  // Seeded as the server seeds it: 32 random bits per process.
+  const matcher = new Matcher(doors, {
+    isLocalAddress: (address) => address === at.local,
+    hashSeed: randomBytes(4).readUInt32LE(0),
+  });
   const next = random(42);
   let opens = 0;
   let evicted = 0;
@@ -150,7 +204,7 @@ function measure(scenario: Scenario): Row {
   let fed = 0;
   let timed = 0;
   let seconds = 0;
-  for (let batch = 0; batch < WARM_UP + BATCHES; batch += 1) {
+  for (let batch = 0; batch < warmUp + batches; batch += 1) {
     const work = makeBatch(scenario, doors, next, fed);
     const begin = performance.now();
     for (const packet of work.packets) {
@@ -162,7 +216,7 @@ function measure(scenario: Scenario): Row {
     const elapsed = (performance.now() - begin) / 1000;
     fed += work.packets.length;
     sequences += work.sequences;
-    if (batch < WARM_UP) continue; // warm-up: JIT, and the first 100,000 attempts
+    if (batch < warmUp) continue; // warm-up: JIT, and the first 100,000 attempts
     seconds += elapsed;
     timed += work.packets.length;
   }
@@ -191,28 +245,39 @@ function main(): void {
     return;
   }
   const n = (value: number) => Math.round(value).toLocaleString('en');
+  const picked = process.env.SESAME_BENCH_SCENARIOS?.split(',').map(Number) ?? [
+    ...SCENARIOS.keys(),
+  ];
   const lines: string[] = [];
-  let timed = 0;
-  for (const [index, scenario] of SCENARIOS.entries()) {
-    const child = spawnSync(process.execPath, [process.argv[1] ?? '', String(index)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (child.status !== 0) throw new Error(`scenario "${scenario.name}" failed`);
-    const row = JSON.parse(child.stdout) as Row;
-    timed = row.timed;
+  for (const index of picked) {
+    const scenario = SCENARIOS[index];
+    if (!scenario) throw new Error(`no scenario ${index}`);
+    const rows: Row[] = [];
+    for (let trial = 0; trial < TRIALS; trial += 1) {
+      const child = spawnSync(process.execPath, [process.argv[1] ?? '', String(index)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      if (child.status !== 0) throw new Error(`scenario "${scenario.name}" failed`);
+      rows.push(JSON.parse(child.stdout) as Row);
+    }
+    const rates = rows.map((r) => r.rate).sort((a, b) => a - b);
+    const median = rates[Math.floor((rates.length - 1) / 2)] ?? 0;
+    const spread = rates.length > 1 ? `${n(rates[0] ?? 0)}-${n(rates.at(-1) ?? 0)}` : '(one trial)';
+    const row = rows.at(-1) ?? pick(rows, 0);
     lines.push(
-      `| ${scenario.name} | ${n(row.rate)} | ${(row.rate / GOAL).toFixed(2)} | ` +
+      `| ${scenario.name} | ${n(row.timed)} | ${n(median)} | ${spread} | ${(median / GOAL).toFixed(2)} | ` +
         `${n(row.opens)} / ${n(row.sequences)} | ${n(row.evicted)} | ${n(row.held)} | ` +
         `${row.rssMb.toFixed(0)} | ${row.heapMb.toFixed(0)} |`,
     );
   }
   process.stdout.write(
-    `\nmatcher throughput: 10 doors, ${n(timed)} packets timed per scenario after ${n(WARM_UP * BATCH)} ` +
-      `of warm-up, node ${process.version}; goal ${n(GOAL)} packets/s.\n` +
-      "knockd's matcher cannot run in-process, so there is no knockd ratio: the goal is the reference.\n\n" +
-      '| scenario | packets/s | ratio to goal | opens / whole sequences | evicted | attempts held | RSS after (MB) | heap after GC (MB) |\n' +
-      '|---|---|---|---|---|---|---|---|\n' +
+    `\nmatcher throughput: 10 doors, ${n(WARM_UP * BATCH)} packets of warm-up (100,000 for the ` +
+      `16,384-source floods), ${TRIALS} trial(s) per scenario, node ${process.version}; goal ${n(GOAL)} packets/s.\n` +
+      "knockd's matcher cannot run in-process, so there is no knockd ratio: the goal is the reference.\n" +
+      'Counts and memory are those of the last trial.\n\n' +
+      '| scenario | packets timed | packets/s (median) | spread (min-max) | ratio to goal | opens / whole sequences | evicted | attempts held | RSS after (MB) | heap after GC (MB) |\n' +
+      '|---|---|---|---|---|---|---|---|---|---|\n' +
       `${lines.join('\n')}\n`,
   );
 }

@@ -186,7 +186,10 @@ function floodRead(
     seqTimeoutMs: door.seqTimeout * 1000,
     tcpFlags: door.tcpFlags,
   }));
-  const matcher = new Matcher(doors, { isLocalAddress: (address) => address === destination });
+  const matcher = new Matcher(doors, {
+    isLocalAddress: (address) => address === destination,
+    hashSeed: 1,
+  });
   let firstHits = 0;
   for (let i = 0; i < sent; i += 1) {
     const j = i % flood.ports.length;

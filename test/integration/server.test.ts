@@ -1,9 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCli, sesameServer } from '../support/cli';
 import type { DoorServerProgram, Knockd } from '../support/knockd';
+import { readSyncIfPresent } from '../support/processes';
 import { describeRoot } from '../support/root';
 import { createTestBed, type TestBed } from '../support/testbed';
 
@@ -152,6 +162,61 @@ describeRoot(
         .poll(async () => (await server.log()).match(/once: OPEN SESAME/g)?.length)
         .toBe(3);
       await server.stop();
+    });
+
+    it('runs one daemon per pid file: a second one refuses, a symlink is refused, a stale file is taken over', async () => {
+      const config = join(dir, 'daemon.conf');
+      writeFileSync(config, '[d]\n  sequence = 7701\n  command = /bin/echo d-open %IP%\n');
+      const log = join(dir, 'daemon.log');
+      const pidFile = join(dir, 'daemon.pid');
+      const daemon = (pidPath: string) =>
+        bed.run(bed.server, [
+          process.execPath,
+          cli,
+          'server',
+          '-d',
+          '-i',
+          bed.server.ifname,
+          '-c',
+          config,
+          '-p',
+          pidPath,
+          '-g',
+          log,
+        ]);
+      const opens = () => readSyncIfPresent(log).match(/d: running command/g)?.length ?? 0;
+      const stop = async (pid: number) => {
+        process.kill(pid, 'SIGTERM');
+        await expect.poll(() => existsSync(pidFile), { timeout: 5000 }).toBe(false);
+      };
+
+      expect(await daemon(pidFile)).toMatchObject({ code: 0, stderr: '' });
+      await expect.poll(() => readSyncIfPresent(pidFile)).toMatch(/^\d+\n$/);
+      const running = Number(readFileSync(pidFile, 'utf8'));
+      const second = await daemon(pidFile);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(
+        `another sesame server is running (pid ${running}, pid file ${pidFile})`,
+      );
+      await knock([bed.server.ipv4, '7701']);
+      await expect.poll(opens).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(opens()).toBe(1); // one daemon, one command
+      await stop(running);
+
+      const target = join(dir, 'precious');
+      writeFileSync(target, 'keep me\n');
+      symlinkSync(target, join(dir, 'link.pid'));
+      const linked = await daemon(join(dir, 'link.pid'));
+      expect(linked.code).toBe(1);
+      expect(linked.stderr).toContain('is a symbolic link');
+      expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+
+      const dead = spawnSync('/bin/true').pid;
+      writeFileSync(pidFile, `${dead}\n`);
+      expect((await daemon(pidFile)).code).toBe(0);
+      await expect.poll(() => readSyncIfPresent(pidFile)).not.toBe(`${dead}\n`);
+      await stop(Number(readFileSync(pidFile, 'utf8')));
     });
 
     it('keeps the old config on a bad SIGHUP, takes a good one, and logs shutting down on SIGTERM', async () => {

@@ -45,17 +45,25 @@ describe('sesame check-config', () => {
 
   it.each([
     ['[Options]\n  logfile = /x\n', 'config: line 2: syntax error'],
-    ['[a]\n  sequence = 1:icmp\n', 'config: section a: unknown protocol in knock sequence'],
+    ['[a]\n  sequence = 1:icmp\n', 'config: section a: unknown protocol in knock sequence', 1],
     ['[a]\n  tcpflags = syn, ack\n  sequence = 1\n', 'config: line 2: unrecognized flag " ACK"'],
     ['sequence = 1\n', 'config: line 1: all directives must belong to a section'],
-  ])("refuses %j with knockd's first line and exit 1", async (text, message) => {
-    const path = file('bad.conf', text);
-    expect(await cli('check-config', path)).toEqual({
-      code: 1,
-      out: '',
-      err: `${message} (in ${path})\n`,
-    });
-  });
+    [
+      '[a]\n  sequence = 1\n  command = /bin/echo open\0; reboot\n',
+      'config: line 3: line holds a NUL byte (knockd would read only the text before it)',
+    ],
+  ])(
+    "refuses %j with knockd's first line, the file and the line, and exit 1",
+    async (text, message, line?: number) => {
+      // knockd's `config: line N:` names the line; its `config: section D:` does not, so Sesame adds it.
+      const path = file('bad.conf', text);
+      expect(await cli('check-config', path)).toEqual({
+        code: 1,
+        out: '',
+        err: `${message} (in ${path}${line === undefined ? '' : `, line ${line}`})\n`,
+      });
+    },
+  );
 
   it('says when the file cannot be read', async () => {
     const result = await cli('check-config', join(dir, 'missing.conf'));
@@ -75,7 +83,7 @@ describe('sesame server', () => {
     expect(await cli('server', '-c', path, '-i', 'lo')).toEqual({
       code: 1,
       out: '',
-      err: `config: section a: port 65536 is invalid (in ${path})\n`,
+      err: `config: section a: port 65536 is invalid (in ${path}, line 1)\n`,
     });
   });
 

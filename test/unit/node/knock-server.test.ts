@@ -12,21 +12,32 @@ function config(text: string): KnockdConfig {
 
 function harness(
   files: Record<string, string> = {},
-  opts: { openFails?: string; ipv4Only?: boolean } = {},
+  opts: {
+    openFails?: string;
+    openThrowsAfter?: number;
+    ipv4Only?: boolean;
+    unstartable?: string;
+    slow?: string;
+  } = {},
 ) {
   const lines: string[] = [];
   const ran: string[] = [];
   const filters: string[] = [];
+  const slowEnds: ((code: number) => void)[] = [];
   let closed = 0;
   const deps: KnockServerDeps = {
     openCapture: (options: CaptureOptions) => {
       filters.push(options.filter);
+      if (opts.openThrowsAfter !== undefined && filters.length > opts.openThrowsAfter)
+        throw new Error('unexpected failure in capture');
       if (opts.openFails) return { ok: false, error: opts.openFails };
       return { ok: true, value: { linkType: 'ethernet', close: () => (closed += 1) } };
     },
     localAddresses: () => new Set(['198.18.0.1', 'fd53:5e5a::1']),
     shell: (command) => {
       ran.push(command);
+      if (command === opts.unstartable) return Promise.reject(new Error('spawn /bin/sh EAGAIN'));
+      if (command === opts.slow) return new Promise((resolve) => slowEnds.push(resolve));
       return Promise.resolve(command.startsWith('false') ? 1 : 0);
     },
     files: {
@@ -35,11 +46,13 @@ function harness(
         if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
         return text;
       },
-      write: (path, text) => {
-        files[path] = text;
+      writable: (path: string) => (path.startsWith('/ro/') ? 'EROFS' : undefined),
+      mark: (path: string, offset: number) => {
+        const text = files[path] ?? '';
+        files[path] = `${text.slice(0, offset)}#${text.slice(offset + 1)}`;
       },
     },
-    log: { log: (m) => lines.push(m), close: () => Promise.resolve() },
+    log: { log: (m) => lines.push(m) },
   };
   const server = new KnockServer(deps, { iface: 'veth0', ipv4Only: opts.ipv4Only ?? false });
   let time = 0;
@@ -56,6 +69,7 @@ function harness(
   };
   return {
     server,
+    deps,
     lines,
     ran,
     filters,
@@ -63,6 +77,9 @@ function harness(
     send,
     syn,
     closed: () => closed,
+    endSlow: () => {
+      for (const end of slowEnds.splice(0)) end(0);
+    },
     tick: () => (time += 10),
   };
 }
@@ -114,6 +131,18 @@ describe('KnockServer', () => {
     expect(h.lines).toContain('198.18.0.2: o: Stage 1');
   });
 
+  it('seeds the source hash of each matcher it builds (start and reload) from hashSeed', () => {
+    const h = harness();
+    let seeds = 0;
+    const server = new KnockServer(
+      { ...h.deps, hashSeed: () => ((seeds += 1), 0x1234) },
+      { iface: 'veth0', ipv4Only: false },
+    );
+    server.start(config(C1));
+    server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
+    expect(seeds).toBe(2);
+  });
+
   it('reports a capture that cannot open', () => {
     const h = harness({}, { openFails: 'no permission to capture on veth0' });
     expect(h.server.start(config(C1))).toEqual({
@@ -134,6 +163,37 @@ describe('KnockServer', () => {
     expect(h.lines).toContain(
       'no more sequences left in the one time sequences file for door once --> disabling the door',
     );
+  });
+
+  it('marks the used line by its content after an edit, so a used sequence never opens again', () => {
+    const h = harness({ '/etc/once': '3001,3002\n4001,4002\n' });
+    h.server.start(config('[once]\n  one_time_sequences = /etc/once\n'));
+    h.files['/etc/once'] = '# added by the admin\n5001,5002\n3001,3002\n4001,4002\n';
+    h.send(3001, 3002);
+    expect(h.files['/etc/once']).toBe('# added by the admin\n5001,5002\n#001,3002\n4001,4002\n');
+    h.send(3001, 3002);
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(1);
+    h.send(5001, 5002); // the first usable line of the edited file is next
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(2);
+  });
+
+  it('marks nothing when the admin removed the used line, and moves on', () => {
+    const h = harness({ '/etc/once': '3001,3002\n4001,4002\n' });
+    h.server.start(config('[once]\n  one_time_sequences = /etc/once\n'));
+    h.files['/etc/once'] = '4001,4002\n';
+    h.send(3001, 3002);
+    expect(h.files['/etc/once']).toBe('4001,4002\n');
+    h.send(4001, 4002);
+    expect(h.lines.filter((l) => l.includes('OPEN SESAME'))).toHaveLength(2);
+  });
+
+  it('refuses to start a one-time door whose file it cannot write, saying why', () => {
+    const h = harness({ '/ro/once': '3001,3002\n' });
+    expect(h.server.start(config('[once]\n  one_time_sequences = /ro/once\n'))).toEqual({
+      ok: false,
+      error:
+        'cannot write one time sequences file /ro/once for door once (EROFS): a used sequence is marked there, or it would open again after a restart',
+    });
   });
 
   it('refuses to start when a one-time file cannot be read', () => {
@@ -160,6 +220,71 @@ describe('KnockServer', () => {
     expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
   });
 
+  it('starts with an exhausted one-time door disabled, serving the other doors', () => {
+    const h = harness({ '/etc/once': '#001,3002\n' });
+    const result = h.server.start(
+      config('[once]\n  one_time_sequences = /etc/once\n[p]\n  sequence = 1234\n'),
+    );
+    expect(result).toEqual({ ok: true });
+    expect(h.lines).toContain(
+      'no more sequences left in the one time sequences file for door once --> disabling the door',
+    );
+    expect(h.filters[0]).toBe('(ip or ip6) and ((tcp dst port 1234))');
+    h.send(1234);
+    expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+  });
+
+  it('takes a reload whose one-time door is exhausted, keeping that door disabled', () => {
+    const h = harness({ '/etc/once': '#001,3002\n' });
+    h.server.start(config(C1));
+    h.server.reload('/etc/knockd.conf', {
+      ok: true,
+      value: config('[once]\n  one_time_sequences = /etc/once\n[p]\n  sequence = 1234\n'),
+    });
+    h.send(1234);
+    expect(h.lines).toContain('198.18.0.2: p: OPEN SESAME');
+    h.send(3001, 3002);
+    expect(h.lines.filter((l) => l.includes('once: Stage'))).toEqual([]);
+  });
+
+  it('keeps the running config when a reload fails unexpectedly', () => {
+    const h = harness({}, { openThrowsAfter: 1 });
+    h.server.start(config(C1));
+    expect(() => {
+      h.server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
+    }).not.toThrow();
+    expect(h.lines.at(-1)).toBe(
+      'unexpected failure in capture (keeping the previous configuration)',
+    );
+    expect(h.closed()).toBe(0);
+    h.send(7000, 8000, 9000);
+    expect(h.lines).toContain('198.18.0.2: o: OPEN SESAME');
+  });
+
+  it('reports an unexpected failure at start as a value', () => {
+    const h = harness({}, { openThrowsAfter: 0 });
+    expect(h.server.start(config(C1))).toEqual({
+      ok: false,
+      error: 'unexpected failure in capture',
+    });
+  });
+
+  it('on shutdown, runs the stop command as soon as a start command still running ends', async () => {
+    const h = harness({}, { slow: 'open' });
+    h.server.start(
+      config(
+        '[s]\n  sequence = 1\n  start_command = open\n  cmd_timeout = 3600\n  stop_command = close %IP%\n',
+      ),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 5));
+    const stopped = h.server.stop();
+    h.endSlow();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(h.ran).toEqual(['open', 'close 198.18.0.2']);
+    await stopped;
+  });
+
   it('logs a timeout when it is due, without waiting for another packet', async () => {
     const h = harness();
     h.server.start(config('[t]\n  sequence = 1,2\n  seq_timeout = 0\n'));
@@ -184,6 +309,21 @@ describe('KnockServer', () => {
 });
 
 describe('KnockServer commands, as knockd runs them', () => {
+  it('keeps serving when a start command cannot be started, and runs its stop command', async () => {
+    const h = harness({}, { unstartable: 'open' });
+    h.server.start(
+      config('[o]\n  sequence = 1\n  command = open\n  stop_command = close\n  cmd_timeout = 0\n'),
+    );
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual(['open', 'close']);
+    expect(h.lines).toContain('o: command returned non-zero status code (127)');
+    h.send(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.ran).toEqual(['open', 'close', 'open', 'close']);
+    await h.server.stop();
+  });
+
   it('runs no stop command without a start command', async () => {
     const h = harness();
     h.server.start(config('[o]\n  sequence = 1\n  stop_command = close %IP%\n  cmd_timeout = 0\n'));

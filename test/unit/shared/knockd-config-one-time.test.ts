@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  findOneTimeLine,
   markOneTimeSequenceUsed,
   nextOneTimeSequence,
   parseKnockdConfig,
@@ -25,6 +26,7 @@ describe('parseOneTimeSequences', () => {
       ],
       current: {
         index: 6,
+        line: ' 3001, 3002:UDP ',
         sequence: [
           { port: 3001, protocol: 'tcp' },
           { port: 3002, protocol: 'udp' },
@@ -43,6 +45,7 @@ describe('parseOneTimeSequences', () => {
       lines: ['# c', '', '3001,3002'],
       current: {
         index: 2,
+        line: '3001,3002',
         sequence: [
           { port: 3001, protocol: 'tcp' },
           { port: 3002, protocol: 'tcp' },
@@ -58,10 +61,21 @@ describe('nextOneTimeSequence', () => {
   it('finds the next usable line after the one just used', () => {
     expect(nextOneTimeSequence(FILE, 'd', 6)).toEqual({
       index: 7,
+      line: '4001',
       sequence: [{ port: 4001, protocol: 'tcp' }],
     });
     expect(nextOneTimeSequence(FILE, 'd', 7)).toBeUndefined();
     expect(nextOneTimeSequence(FILE, 'd', -1)?.index).toBe(6);
+  });
+});
+
+describe('findOneTimeLine', () => {
+  it('finds the used line by its text, where it was or where an edit moved it', () => {
+    const used = { index: 0, line: '3001,3002' };
+    expect(findOneTimeLine('3001,3002\n4001\n', used)).toBe(0);
+    expect(findOneTimeLine('5001\n3001,3002\r\n4001\n', used)).toBe(1);
+    expect(findOneTimeLine('#001,3002\n4001\n', used)).toBeUndefined();
+    expect(findOneTimeLine('', used)).toBeUndefined();
   });
 });
 

@@ -10,10 +10,10 @@ function sequenceOf(value: string): Knock[] {
   return result.value.doors[0]?.sequence ?? [];
 }
 
-function failure(text: string): { error: string; line?: number } {
+function failure(text: string): { error: string; line: number } {
   const result = parseKnockdConfig(text);
   if (result.ok) throw new Error('expected an error');
-  return { error: result.error, ...(result.line === undefined ? {} : { line: result.line }) };
+  return { error: result.error, line: result.line };
 }
 
 function sequenceError(value: string): string {
@@ -182,5 +182,20 @@ describe('section names', () => {
     expect(failure(`[${name}xyz]\n`).error).toBe(
       `error: section '${name}' has an empty knock sequence`,
     );
+  });
+});
+
+describe('NUL bytes', () => {
+  it('refuses a line with a NUL byte, naming the line (knockd would read only the text before it)', () => {
+    const text = '[a]\nsequence = 1\ncommand = /bin/echo open\0; reboot\n';
+    expect(failure(text)).toEqual({
+      error: 'config: line 3: line holds a NUL byte (knockd would read only the text before it)',
+      line: 3,
+    });
+  });
+
+  it("gives knockd's error for what knockd reads before the NUL", () => {
+    expect(failure('[a]\nsequence = 1\nbogus\0 = 1\n').error).toBe('config: line 3: syntax error');
+    expect(failure('[a]\nsequence = 1\n#\0bogus\n').error).toContain('config: line 3: line holds');
   });
 });

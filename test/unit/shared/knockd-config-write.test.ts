@@ -17,7 +17,7 @@ const EXAMPLES = fileURLToPath(new URL('../../fixtures/knockd/', import.meta.url
 
 function parsed(text: string): KnockdConfig {
   const result = parseKnockdConfig(text);
-  if (!result.ok) throw new Error(`${result.error} (line ${result.line ?? '-'})`);
+  if (!result.ok) throw new Error(`${result.error} (line ${String(result.line)})`);
   return result.value;
 }
 
@@ -258,6 +258,8 @@ describe('writeKnockdConfig', () => {
       [{ name: '' }, 'cannot be written as a door name'],
       [{ name: 'n'.repeat(128) }, 'longer than 127 bytes'],
       [{ startCommand: 'a\nb' }, 'startCommand contains a line break'],
+      [{ stopCommand: 'close\0; reboot' }, 'stopCommand contains a NUL byte'],
+      [{ name: 'a\0b' }, 'contains a NUL byte'],
       [{ target: ' 10.0.0.1' }, 'target starts or ends with whitespace'],
       [{ sequence: [] }, 'has an empty knock sequence'],
       [{ sequence: tcp(0) }, 'has an invalid knock'],

@@ -19,10 +19,10 @@ function door(text: string, index = 0): KnockdDoor {
   return found;
 }
 
-function failure(text: string): { error: string; line?: number } {
+function failure(text: string): { error: string; line: number } {
   const result = parseKnockdConfig(text);
   if (result.ok) throw new Error('expected an error');
-  return { error: result.error, ...(result.line === undefined ? {} : { line: result.line }) };
+  return { error: result.error, line: result.line };
 }
 
 describe('parseKnockdConfig: knockd errors (semantics section 1 and section 7 row 21)', () => {

@@ -76,6 +76,7 @@ export class Bed {
   ) {
     this.matcher = new Matcher(doors, {
       isLocalAddress: (address) => LOCALS.has(address),
+      hashSeed: 1,
       maxAttempts: options.maxAttempts,
     });
   }

@@ -79,7 +79,7 @@ describe('bounded memory: at most maxAttempts live attempts, the oldest evicted 
 
   it('rejects a bound that is not a positive integer', () => {
     const make = (maxAttempts: number) =>
-      new Matcher([C1], { isLocalAddress: () => true, maxAttempts });
+      new Matcher([C1], { isLocalAddress: () => true, maxAttempts, hashSeed: 1 });
     expect(() => make(0)).toThrow(RangeError);
     expect(() => make(1.5)).toThrow(RangeError);
     expect(make(1).attemptCount()).toBe(0);
@@ -119,9 +119,9 @@ describe('one-time sequences', () => {
     expect(() => bed.matcher.setDoorSequence(1, C1.sequence)).toThrow(RangeError);
     expect(() => bed.matcher.setDoorSequence(0, [])).toThrow(RangeError);
     expect(() => bed.matcher.disableDoor(-1)).toThrow(RangeError);
-    expect(() => new Matcher([{ ...C1, sequence: [] }], { isLocalAddress: () => true })).toThrow(
-      /empty knock sequence/,
-    );
+    expect(
+      () => new Matcher([{ ...C1, sequence: [] }], { isLocalAddress: () => true, hashSeed: 1 }),
+    ).toThrow(/empty knock sequence/);
   });
 });
 
@@ -158,7 +158,11 @@ describe('IPv6 sources and determinism', () => {
   it('gives the same events for the same packets, and stays within its bound', () => {
     const doors = [C1, door('s', '1000,2000', { seqTimeout: 0.05 }), door('u', '7777:udp')];
     const run = () => {
-      const matcher = new Matcher(doors, { isLocalAddress: () => true, maxAttempts: 8 });
+      const matcher = new Matcher(doors, {
+        isLocalAddress: () => true,
+        maxAttempts: 8,
+        hashSeed: 1,
+      });
       const events: MatcherEvent[] = [];
       for (const p of stream()) {
         events.push(...matcher.feed(p));

@@ -143,12 +143,12 @@ describe('the matcher agrees with a plain model of section 3', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`on random stream ${seed}`, () => {
       const packets = stream(seed, 5000);
-      const matcher = new Matcher(DOORS, { isLocalAddress: isLocal });
+      const matcher = new Matcher(DOORS, { isLocalAddress: isLocal, hashSeed: 1 });
       const events = packets.flatMap((p) => matcher.feed(p));
       const expected = model(DOORS, isLocal, packets);
       expect(events).toEqual(expected);
       // A daemon timer calling expire() between packets reports the same timeouts, only sooner.
-      const timed = new Matcher(DOORS, { isLocalAddress: isLocal });
+      const timed = new Matcher(DOORS, { isLocalAddress: isLocal, hashSeed: 1 });
       const timedEvents = packets.flatMap((p, i) => [
         ...(i % 3 === 0 ? timed.expire(p.time) : []),
         ...timed.feed(p),

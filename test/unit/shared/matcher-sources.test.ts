@@ -1,7 +1,7 @@
 // The source table's pieces: IPv4 keys must be exact (one string, one number), and the int map must
 // behave like a Map under churn, growth and colliding probes.
 import { describe, expect, it } from 'vitest';
-import { IntMap } from '../../../shared/matcher/int-map';
+import { IntMap, tabulationTables } from '../../../shared/matcher/int-map';
 import { formatSourceKey, sourceKey, TEXT_KEY } from '../../../shared/matcher/source-key';
 import { Bed, C1, LOCAL } from './matcher-bed';
 
@@ -62,7 +62,7 @@ describe('IntMap', () => {
     };
     // Keys that differ only in low bits or only in high bits, so probe runs collide and wrap.
     const keyOf = (n: number) => (n % 2 ? n : (n << 20) | 0);
-    const map = new IntMap<number>();
+    const map = new IntMap<number>(12345);
     const reference = new Map<number, number>();
     for (let op = 0; op < 200_000; op += 1) {
       const key = keyOf(next(op < 100_000 ? 5_000 : 500));
@@ -84,8 +84,48 @@ describe('IntMap', () => {
     }
   });
 
+  it('spreads keys chosen to collide under an unseeded hash (no hash flooding)', () => {
+    // 16,384 sources whose product with the golden-ratio multiplier (the unseeded hash) is 0..16383:
+    // that hash sends all of them to slot 0, one probe run 16,384 long, and every lookup walks it.
+    const inverse = 0x0e8b2f51; // 0x9e3779b1 * 0x0e8b2f51 = 1 (mod 2^32)
+    expect(Math.imul(0x9e3779b1, inverse)).toBe(1);
+    const chosen = Array.from({ length: 16_384 }, (_, j) => Math.imul(j, inverse));
+    for (const seed of [0, 1, 0x9e3779b9, 0xdeadbeef, 0xffffffff]) {
+      const map = new IntMap<number>(seed);
+      for (const key of chosen) map.set(key, key);
+      const longest = Math.max(...chosen.map((key) => map.probes(key)));
+      const misses = Array.from({ length: 1000 }, (_, j) => Math.imul(16_384 + j, inverse));
+      const longestMiss = Math.max(...misses.map((key) => map.probes(key)));
+      // At load 1/2 a random hash gives runs of a few dozen at most; the unseeded one, 16,384.
+      expect(longest, `longest run with seed ${seed}`).toBeLessThan(100);
+      expect(longestMiss, `longest miss with seed ${seed}`).toBeLessThan(100);
+    }
+  });
+
+  it('keeps probe runs short on contiguous and strided address ranges too, whatever the seed', () => {
+    const ranges = {
+      contiguous: (j: number) => (0x64400000 + j) | 0, // 100.64.0.0 onwards
+      '/24 apart': (j: number) => (0x0a000000 + j * 256) | 0, // 10.0.0.1, 10.0.1.1, ...
+    };
+    for (const [name, keyOf] of Object.entries(ranges)) {
+      for (let seed = 0; seed < 20; seed += 1) {
+        const map = new IntMap<number>(seed);
+        const keys = Array.from({ length: 16_384 }, (_, j) => keyOf(j));
+        for (const key of keys) map.set(key, 1);
+        const total = keys.reduce((sum, key) => sum + map.probes(key), 0);
+        expect(total / keys.length, `${name}, seed ${seed}: mean probes`).toBeLessThan(3);
+      }
+    }
+  });
+
+  it('draws its tables from the seed: the same seed gives the same tables, another seed others', () => {
+    expect(tabulationTables(7)).toEqual(tabulationTables(7));
+    const many = new Set(Array.from({ length: 100 }, (_, seed) => tabulationTables(seed)[0]));
+    expect(many.size).toBe(100);
+  });
+
   it('stores 0 and -1 like any other key, and ignores deleting a missing key', () => {
-    const map = new IntMap<string>();
+    const map = new IntMap<string>(7);
     map.set(0, 'zero');
     map.set(-1, 'all ones');
     map.delete(12345);

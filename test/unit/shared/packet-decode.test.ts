@@ -58,6 +58,27 @@ describe('decodeFrame', () => {
     expect(decodeFrame('linux-sll2', sll2)?.port).toBe(7000);
   });
 
+  it('reads no further than the IP length: Ethernet padding is never taken for a header', () => {
+    // An IPv4 header alone (total length 20) that says TCP, with 40 more bytes that look like a SYN
+    // to port 7000: Ethernet pads short frames, and the padding is not the packet's.
+    const headerOnly = Uint8Array.from(ipv4Syn);
+    headerOnly[3] = 20;
+    expect(decodeFrame('ethernet', ethernet('08 00', headerOnly))).toBeUndefined();
+    const cutTcp = Uint8Array.from(ipv4Syn);
+    cutTcp[3] = 20 + 14; // the flags byte, but not the whole 20-byte TCP header
+    expect(decodeFrame('raw', cutTcp)).toBeUndefined();
+    const tooShort = Uint8Array.from(ipv4Syn);
+    tooShort[3] = 16; // shorter than its own header
+    expect(decodeFrame('raw', tooShort)).toBeUndefined();
+    const cutUdp = Uint8Array.from(ipv6Udp);
+    cutUdp[5] = 4; // IPv6 payload of 4 bytes: half a UDP header
+    expect(decodeFrame('raw', cutUdp)).toBeUndefined();
+    // A whole packet followed by padding still decodes.
+    const padded = Uint8Array.from([...ipv4Syn, ...new Uint8Array(6).fill(0xff)]);
+    expect(decodeFrame('ethernet', ethernet('08 00', padded))?.port).toBe(7000);
+    expect(decodeFrame('raw', Uint8Array.from([...ipv6Udp, 1, 2, 3]))?.port).toBe(8000);
+  });
+
   it('ignores what cannot be a knock: fragments, truncation, IPv6 extension headers, other protocols', () => {
     const fragment = Uint8Array.from(ipv4Syn);
     fragment[7] = 0x10; // fragment offset 16

@@ -22,6 +22,10 @@ describe('build/sesame-server.service', () => {
       CapabilityBoundingSet: 'CAP_NET_RAW CAP_NET_ADMIN',
       NoNewPrivileges: 'yes',
       ExecReload: '/bin/kill -HUP $MAINPID',
+      KillMode: 'mixed',
+      // One-time sequence files are marked in place: the server must be able to write them.
+      StateDirectory: 'sesame',
+      ReadWritePaths: '/var/log/sesame /var/lib/sesame',
     });
     expect(settings.ExecStart).toMatch(/sesame server -c \/etc\/knockd\.conf$/);
   });
