@@ -1,15 +1,17 @@
 // A lock on a file shared by processes (the `sesame` CLI and the app), so that a read-modify-write
-// of the file is never interleaved with another one. proper-lockfile makes `<file>.lock` (a folder:
-// mkdir is atomic on every platform and file system) and takes over a lock whose time stamp is older
-// than `staleMs`, so a process that crashed while holding it blocks the others for that long at most
-// (https://github.com/moxystudio/node-proper-lockfile). Its sync API does not retry, so this waits
-// here with short sleeps (the store is synchronous; Atomics.wait blocks without spinning).
-import lockfile from 'proper-lockfile';
+// of the file is never interleaved with another one. The lock is the folder `<file>.lock` (mkdir is
+// atomic on every platform and file system), taken over when its time stamp is older than `staleMs`,
+// so a process that crashed while holding it blocks the others for that long at most: the scheme of
+// proper-lockfile, which was used first and dropped because loading it hooks the whole process
+// (signal-exit replaces process.emit, graceful-fs patches fs), and in the bundled CLI that made
+// `sesame knock --tcp-flags` exit 0 having sent nothing. Holds are synchronous and milliseconds long,
+// so no refresh timer is needed. Waits are short sleeps (Atomics.wait blocks without spinning).
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { errorMessage, isRecord } from '../../shared/basics';
 
 /** How long to wait for a lock, and when a lock counts as left behind by a crashed process. */
 export interface FileLockTiming {
-  /** A lock untouched for this long is taken over (proper-lockfile's `stale`; at least 2000). */
+  /** A lock untouched for this long is taken over (its holder died). */
   staleMs: number;
   /** How long to wait for a lock another process holds before giving up. */
   waitMs: number;
@@ -49,18 +51,19 @@ export function lockFileSync(
 ): LockResult {
   const deadline = Date.now() + timing.waitMs;
   for (let attempt = 0; ; attempt += 1) {
+    const lockDir = `${file}.lock`;
     let release: () => void;
     try {
-      release = lockfile.lockSync(file, {
-        realpath: false, // the file itself may not exist yet
-        stale: timing.staleMs,
-        // Our holds are synchronous and short, so the lock's refresh timer never runs while held;
-        // the default handler would throw from a timer if it ever found the lock taken over.
-        onCompromised: () => undefined,
-      });
+      mkdirSync(lockDir);
+      const made = statSync(lockDir).mtimeMs;
+      release = () => {
+        // A lock taken over as stale is another process's now: leave it.
+        if (statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs === made) rmdirSync(lockDir);
+      };
     } catch (error) {
-      if (!isRecord(error) || error.code !== 'ELOCKED')
+      if (!isRecord(error) || error.code !== 'EEXIST')
         return { ok: false, error: `cannot lock ${file}: ${errorMessage(error)}`, held: false };
+      if (takeOverStale(lockDir, timing.staleMs)) continue;
       if (Date.now() >= deadline) {
         const { waitMs } = timing;
         const waited = waitMs < 1000 ? `${String(waitMs)} ms` : `${String(waitMs / 1000)} s`;
@@ -74,6 +77,19 @@ export function lockFileSync(
   }
 }
 
+/** Removes a lock left by a process that died holding it; true when it was (or is now) gone. */
+function takeOverStale(lockDir: string, staleMs: number): boolean {
+  try {
+    const age = Date.now() - statSync(lockDir).mtimeMs;
+    if (age < staleMs) return false;
+    rmdirSync(lockDir);
+    return true;
+  } catch (error) {
+    // Gone in between (released, or another process took it over first): try again at once.
+    return isRecord(error) && error.code === 'ENOENT';
+  }
+}
+
 /** Releases once; a lock already gone (taken over as stale) is not an error worth failing for. */
 function releaser(release: () => void): () => void {
   let done = false;
@@ -83,7 +99,7 @@ function releaser(release: () => void): () => void {
     try {
       release();
     } catch {
-      // ERELEASED / ENOTACQUIRED: another process took the lock over; it is not ours to remove
+      // already gone: another process took the lock over as stale; it is not ours to remove
     }
   };
 }
