@@ -109,6 +109,10 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
   const hits: KnockHit[] = [];
   let cancelled = false;
   let reported: Promise<void> = Promise.resolve();
+  // A raw socket's pending send holds no reference on the event loop: without this, a CLI whose
+  // only work is a crafted-packet knock could find the loop empty and exit 0 having sent nothing
+  // (seen on the test bed with stdout a pipe).
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     try {
       await transport.prepare?.(sequence, family);
@@ -157,6 +161,7 @@ export async function sendKnocks(options: SendKnocksOptions): Promise<KnockResul
     }
     await reported;
   } finally {
+    clearInterval(keepAlive);
     transport.close();
   }
   return { address, family, hits, cancelled };
