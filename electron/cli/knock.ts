@@ -175,10 +175,7 @@ async function knockProfile(
   if (values.close) {
     const closed = await door.close(profile, { onHit });
     if (!closed.ok) return reportDoorFailure(profile, closed, io);
-    const sequence = doorSequence(profile, 'close') ?? [];
-    io.out(
-      `${profile.name}: sent close sequence ${formatSequence(sequence)} to ${closed.target.address}\n`,
-    );
+    io.out(`${profile.name}: ${closeSent(profile, closed.target.address)}\n`);
     return reportProbe(profile, 'close', closed.probe, io);
   }
   const opened = await door.open(profile, {
@@ -191,6 +188,16 @@ async function knockProfile(
   });
   if (!opened.ok) return reportDoorFailure(profile, opened, io);
   return reportProbe(profile, 'open', opened.probe, io);
+}
+
+/** What the CLI says once a close sequence went out: `sent close sequence 9000,7000 to ADDR`. */
+export function closeSent(profile: Profile, address: string): string {
+  return `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${address}`;
+}
+
+/** What the CLI says when the service port still answers after the close sequence. */
+export function stillAnswers(profile: Profile, address: string): string {
+  return `port ${String(profile.servicePort)} on ${address} still answers after the close sequence`;
 }
 
 /** A door run that stopped before its probe: a send error is exit 1, as is an unresolvable host. */

@@ -1,12 +1,11 @@
 import type { Profile } from '../../shared/profile/profile';
 import { profileAnswersTo } from '../../shared/profile/profile-match';
-import { formatSequence } from '../../shared/sequence/sequence';
-import { createDoorEngine, DOOR_TIMING, doorSequence, type DoorEngine } from '../node/door-engine';
+import { createDoorEngine, DOOR_TIMING, type DoorEngine } from '../node/door-engine';
 import type { ResolvedAddress } from '../node/resolve';
 import { connectTcp, relay, type RelayStreams } from '../node/tcp-relay';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
-import { EXIT_DOOR_UNCHANGED, EXIT_UNREACHABLE, hitLine } from './knock';
+import { closeSent, EXIT_DOOR_UNCHANGED, EXIT_UNREACHABLE, hitLine, stillAnswers } from './knock';
 import { holdSignals, signalExitCode, type SignalSource } from './signal-hold';
 
 /**
@@ -203,12 +202,8 @@ async function closeDoor(
     io.err(`sesame: profile '${profile.name}': close sequence not sent: ${closed.error}\n`);
     return 1;
   }
-  note(
-    `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${target.address}`,
-  );
+  note(closeSent(profile, target.address));
   if (closed.probe.state !== 'open') return 0;
-  io.err(
-    `sesame: profile '${profile.name}': port ${String(profile.servicePort)} on ${target.address} still answers after the close sequence\n`,
-  );
+  io.err(`sesame: profile '${profile.name}': ${stillAnswers(profile, target.address)}\n`);
   return EXIT_DOOR_UNCHANGED;
 }

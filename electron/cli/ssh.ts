@@ -9,8 +9,10 @@ import { UsageError, type CliIo } from './io';
 import {
   EXIT_DOOR_UNCHANGED,
   EXIT_UNREACHABLE,
+  closeSent,
   hitLine,
   reportDoorFailure,
+  stillAnswers,
   type ProfileLookup,
 } from './knock';
 import { errorMessage } from '../../shared/basics';
@@ -152,14 +154,9 @@ async function closeAfter(
     reportDoorFailure(profile, closed, io);
     return false;
   }
-  if (verbose)
-    io.out(
-      `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${closed.target.address}\n`,
-    );
+  if (verbose) io.out(`${closeSent(profile, closed.target.address)}\n`);
   if (closed.probe.state === 'open')
-    io.err(
-      `sesame: ${profile.name}: port ${profile.servicePort} on ${closed.target.address} still answers after the close sequence\n`,
-    );
+    io.err(`sesame: ${profile.name}: ${stillAnswers(profile, closed.target.address)}\n`);
   return true;
 }
 
