@@ -128,6 +128,9 @@ export interface RawTcpSender {
   close(): void;
 }
 
+/** How long a raw send may stay unreported before it is tried again on a fresh socket (ms). */
+const SEND_STALL_MS = 500;
+
 /** Creates the raw sender: IPv4 and IPv6 raw TCP sockets, the kernel adding the IP header. */
 export function createRawTcpSender(deps: RawTcpDeps = {}): RawTcpSender {
   const sourceAddress = deps.sourceAddress ?? sourceAddressFor;
@@ -202,16 +205,27 @@ export function createRawTcpSender(deps: RawTcpDeps = {}): RawTcpSender {
       } catch (error: unknown) {
         throw asRawTcpError(error, what);
       }
-      await new Promise<void>((resolve, reject) => {
-        try {
-          socket.send(header, 0, header.length, address, (error) => {
-            if (error) reject(asRawTcpError(error, what));
-            else resolve();
-          });
-        } catch (error: unknown) {
-          reject(asRawTcpError(error, what));
-        }
-      });
+      const sendOn = (raw: RawSocket) =>
+        new Promise<'sent' | 'stalled'>((resolve, reject) => {
+          // raw-socket now and then never reports a send done (its poll handle misses the socket
+          // becoming writable; seen on the test bed): give it a moment, then use a fresh socket.
+          const timer = setTimeout(() => resolve('stalled'), SEND_STALL_MS);
+          try {
+            raw.send(header, 0, header.length, address, (error) => {
+              clearTimeout(timer);
+              if (error) reject(asRawTcpError(error, what));
+              else resolve('sent');
+            });
+          } catch (error: unknown) {
+            clearTimeout(timer);
+            reject(asRawTcpError(error, what));
+          }
+        });
+      if ((await sendOn(socket)) === 'sent') return;
+      socket.close();
+      if (sockets.get(family) === socket) sockets.delete(family);
+      if ((await sendOn(socketFor(family))) === 'sent') return;
+      throw new RawTcpError('send-failed', `${what}: the raw socket did not send it`);
     },
 
     close() {
