@@ -1,13 +1,12 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { hostBlock } from '../../shared/ssh-config/host-block';
-import { dropHostBlock, putHostBlock } from '../../shared/ssh-config/managed-section';
+import { hostBlock, proxyFlavour } from '../../shared/ssh-config/host-block';
 import type { Parsed } from '../../shared/basics';
-import { editSshConfig } from '../node/ssh-config-file';
+import { addHostBlock, removeHostBlock, userSshConfigPath } from '../node/ssh-config-file';
 import { parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 import type { ProfileLookup } from './knock';
-import { sesameCommand } from './self-command';
+import { sesameCommand } from '../node/self-command';
 
 /** The help text of `sesame ssh-config`. */
 export const sshConfigUsage = `Usage: sesame ssh-config add NAME [--file PATH]
@@ -50,7 +49,7 @@ export function sshConfigCommand(findProfile: ProfileLookup, deps: Partial<SshCo
   async function block(name: string): Promise<Parsed<{ alias: string; lines: string[] }>> {
     const found = await findProfile(name);
     if (!found.ok) return found;
-    const lines = hostBlock(found.profile, sesame(), platform === 'win32' ? 'windows' : 'posix');
+    const lines = hostBlock(found.profile, sesame(), proxyFlavour(platform));
     if (!lines.ok) return { ok: false, error: `${found.profile.name}: ${lines.error}` };
     return { ok: true, value: { alias: found.profile.name, lines: lines.value } };
   }
@@ -72,17 +71,14 @@ export function sshConfigCommand(findProfile: ProfileLookup, deps: Partial<SshCo
       throw new UsageError(`ssh-config ${action}: expected exactly one profile NAME`);
     if (action === 'show' && values.file !== undefined)
       throw new UsageError('ssh-config show: --file is for add and remove');
-    const file = path.resolve(values.file ?? path.join(home(), '.ssh', 'config'));
+    const file = path.resolve(values.file ?? userSshConfigPath(home()));
     const fail = (error: string) => {
       io.err(`sesame: ${error}\n`);
       return 1;
     };
 
     if (action === 'remove') {
-      const edited = editSshConfig(file, (text) => {
-        const dropped = dropHostBlock(text, name, file);
-        return dropped.ok ? { ok: true, value: dropped.value.text } : dropped;
-      });
+      const edited = removeHostBlock(file, name);
       if (!edited.ok) return fail(edited.error);
       // Only taking a block out changes the text.
       io.out(
@@ -100,7 +96,7 @@ export function sshConfigCommand(findProfile: ProfileLookup, deps: Partial<SshCo
       return 0;
     }
     const { alias: host, lines } = made.value;
-    const edited = editSshConfig(file, (text) => putHostBlock(text, host, lines, file));
+    const edited = addHostBlock(file, host, lines);
     if (!edited.ok) return fail(edited.error);
     if (!edited.value.changed) io.out(`${host}: ${file} already has this block; nothing changed\n`);
     else

@@ -15,6 +15,7 @@ import {
   type SettingsServiceDeps,
   type SettingsStorage,
 } from './settings-service';
+import { SshConfigService } from './ssh-config-service';
 
 /** Everything platform-specific the services are built from (Electron's in the app, plain in tests). */
 export interface AppServiceDeps {
@@ -30,6 +31,8 @@ export interface AppServiceDeps {
   terminalInUse?: SettingsServiceDeps['terminalInUse'];
   launchTerminal: TerminalLauncher;
   logger: (module: string) => Logger;
+  /** The user's ssh config and the argv that runs this sesame, for "Use with ssh, scp and git". */
+  sshConfig: { file: () => string; sesame: () => readonly string[]; platform: string };
   /** The door engine's network parts and waits; the real ones unless a test passes its own. */
   doorParts?: DoorParts;
   doorTiming?: Partial<DoorTiming>;
@@ -79,5 +82,9 @@ export function createAppServices(deps: AppServiceDeps): AppServices {
     if (!result.ok) deps.logger('profiles').warn(result.error.message);
   });
   profiles.removed.add((profile) => history.forgetProfile(profile.id));
-  return { appInfo: deps.appInfo, profiles, knocks, settings };
+  const sshConfig = new SshConfigService({
+    findProfile: (id) => profiles.get(id),
+    ...deps.sshConfig,
+  });
+  return { appInfo: deps.appInfo, profiles, knocks, settings, sshConfig };
 }

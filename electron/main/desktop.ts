@@ -14,6 +14,8 @@ import {
 } from 'electron';
 import { createLogger } from '../node/logger';
 import { profileStorePath } from '../node/profile-store-file';
+import { currentProcess, sesameCommand } from '../node/self-command';
+import { userSshConfigPath } from '../node/ssh-config-file';
 import { availableTerminals, launchInTerminal, terminalInUse } from '../node/terminal-launch';
 import { appInfo } from './app-info';
 import { registerAppScheme, rendererPageUrl, serveAppScheme } from './app-protocol';
@@ -71,6 +73,11 @@ export function startDesktop(): void {
       terminalInUse: (setting) => terminalInUse(setting, { platform: process.platform, env }),
       launchTerminal: (setting, argv) =>
         launchInTerminal(setting, argv, { platform: process.platform, env }),
+      sshConfig: {
+        file: () => userSshConfigPath(app.getPath('home')),
+        sesame: () => sesameCommand(currentProcess(app.isPackaged ? undefined : app.getAppPath())),
+        platform: process.platform,
+      },
       logger: (module) => createLogger(module),
     });
     registerIpcHandlers(

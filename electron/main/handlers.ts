@@ -3,6 +3,7 @@ import type { IpcHandlers } from './ipc-dispatch';
 import type { KnockService } from './knock-service';
 import type { ProfileService } from './profile-service';
 import type { SettingsService } from './settings-service';
+import type { SshConfigService } from './ssh-config-service';
 
 /** The services behind the window's API. */
 export interface AppServices {
@@ -10,6 +11,7 @@ export interface AppServices {
   profiles: ProfileService;
   knocks: KnockService;
   settings: SettingsService;
+  sshConfig: SshConfigService;
 }
 
 /**
@@ -34,5 +36,8 @@ export function createHandlers(s: AppServices): IpcHandlers {
     'probe:run': ({ id }) => s.knocks.probe(id),
     'settings:get': async () => ({ ok: true, value: await s.settings.view() }),
     'settings:save': (settings) => s.settings.save(settings),
+    'sshConfig:view': ({ id }) => s.sshConfig.view(id),
+    'sshConfig:add': ({ id }) => s.sshConfig.add(id),
+    'sshConfig:remove': ({ id }) => s.sshConfig.remove(id),
   };
 }

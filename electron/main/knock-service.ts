@@ -1,5 +1,5 @@
 import { errorMessage } from '../../shared/basics';
-import type { IpcResult } from '../../shared/ipc/contract';
+import { ipcFailure, type IpcResult } from '../../shared/ipc/contract';
 import type {
   KnockAction,
   KnockOutcome,
@@ -102,7 +102,7 @@ export class KnockService {
     const found = this.deps.findProfile(id);
     if (!found.ok) return found;
     const checked = await this.deps.door.check(found.value);
-    if (!checked.ok) return { ok: false, error: { code: 'resolve', message: checked.error } };
+    if (!checked.ok) return ipcFailure('resolve', checked.error);
     return { ok: true, value: probeView(found.value.id, checked.probe, this.now()) };
   }
 

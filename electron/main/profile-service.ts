@@ -1,9 +1,10 @@
-import type {
-  ImportView,
-  IpcError,
-  IpcResult,
-  ProfileDraft,
-  ProfilesView,
+import {
+  ipcFailure,
+  type ImportView,
+  type IpcError,
+  type IpcResult,
+  type ProfileDraft,
+  type ProfilesView,
 } from '../../shared/ipc/contract';
 import type { importKnockdConfig } from '../../shared/knockd/import';
 import { parseJsonText } from '../node/json-text';
@@ -165,13 +166,13 @@ export class ProfileService {
           { field: 'host', message: 'the host the knockd.conf doors are on is required' },
         ]);
       const result = this.deps.importKnockd(request.text, { host: request.host.trim() });
-      if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
+      if (!result.ok) return ipcFailure('invalid', result.error);
       return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
     }
     const json = parseJsonText(request.text);
-    if (!json.ok) return { ok: false, error: { code: 'invalid', message: `JSON: ${json.error}` } };
+    if (!json.ok) return ipcFailure('invalid', `JSON: ${json.error}`);
     const profiles = readExport(json.value);
-    if (!profiles.ok) return { ok: false, error: { code: 'invalid', message: profiles.error } };
+    if (!profiles.ok) return ipcFailure('invalid', profiles.error);
     return { ok: true, value: { profiles: profiles.value, notes: [] } };
   }
 
@@ -208,5 +209,5 @@ function invalid(problems: FieldProblem[]): { ok: false; error: IpcError } {
 }
 
 function notFound(id: string): { ok: false; error: IpcError } {
-  return { ok: false, error: { code: 'not-found', message: `no profile with id ${id}` } };
+  return ipcFailure('not-found', `no profile with id ${id}`);
 }

@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { errorMessage, type Parsed } from '../../shared/basics';
+import {
+  dropHostBlock,
+  findHostBlock,
+  putHostBlock,
+} from '../../shared/ssh-config/managed-section';
 import { writeFileAtomic } from './atomic-file';
 
 /** What an edit of an ssh_config file did: whether it changed, and where the old text went. */
@@ -10,6 +15,11 @@ export interface SshConfigEdit {
   created: boolean;
   /** The copy of the previous text, when there was one and it changed. */
   backup?: string;
+}
+
+/** ssh's own config file in a home folder: `~/.ssh/config`. */
+export function userSshConfigPath(home: string): string {
+  return path.join(home, '.ssh', 'config');
 }
 
 /** The copy of the file as it was before Sesame's last change: `<file>.sesame-backup`. */
@@ -57,6 +67,33 @@ export function editSshConfig(
     writeFileAtomic(backup, before, { mode: 0o600, owner });
     writeFileAtomic(target, after.value, { mode: stat.mode & 0o7777, owner });
     return { ok: true, value: { changed: true, created: false, backup } };
+  } catch (error) {
+    return { ok: false, error: `${file}: ${errorMessage(error)}` };
+  }
+}
+
+/** Puts a Host block (its first line `Host ALIAS`) in Sesame's section of `file`. */
+export function addHostBlock(
+  file: string,
+  alias: string,
+  lines: readonly string[],
+): Parsed<SshConfigEdit> {
+  return editSshConfig(file, (text) => putHostBlock(text, alias, lines, file));
+}
+
+/** Takes the Host block of `alias` out of Sesame's section of `file` (`changed` says if one was). */
+export function removeHostBlock(file: string, alias: string): Parsed<SshConfigEdit> {
+  return editSshConfig(file, (text) => {
+    const dropped = dropHostBlock(text, alias, file);
+    return dropped.ok ? { ok: true, value: dropped.value.text } : dropped;
+  });
+}
+
+/** The block of `alias` in Sesame's section of `file` now (undefined: none, or no file). */
+export function readHostBlock(file: string, alias: string): Parsed<string[] | undefined> {
+  try {
+    const text = readIfPresent(file);
+    return text === undefined ? { ok: true, value: undefined } : findHostBlock(text, alias, file);
   } catch (error) {
     return { ok: false, error: `${file}: ${errorMessage(error)}` };
   }

@@ -16,6 +16,9 @@ export const requestChannelNames = [
   'probe:run',
   'settings:get',
   'settings:save',
+  'sshConfig:view',
+  'sshConfig:add',
+  'sshConfig:remove',
 ] as const;
 
 /** Name of a request channel in the contract. */

@@ -80,6 +80,10 @@ export const requestChannels = {
   'probe:run': { input: byId, result: resultOf<ProbeView>() },
   'settings:get': { input: z.undefined(), result: resultOf<SettingsView>() },
   'settings:save': { input: settingsSchema, result: resultOf<SettingsView>() },
+  /** A profile's Host block in ~/.ssh/config ("Use with ssh, scp and git"): see, add, remove. */
+  'sshConfig:view': { input: byId, result: resultOf<SshConfigView>() },
+  'sshConfig:add': { input: byId, result: resultOf<SshConfigView>() },
+  'sshConfig:remove': { input: byId, result: resultOf<SshConfigView>() },
 } as const satisfies Record<RequestChannel, ChannelSpec>;
 
 /** What the window shows about the running app (version, platform). */
@@ -136,6 +140,22 @@ export interface SettingsView {
   terminalInUse?: { ok: true; label: string; waits: boolean } | { ok: false; error: string };
 }
 
+/** A profile's Host block in the user's ssh config, as the editor shows it. */
+export interface SshConfigView {
+  /** The alias (`ssh NAME`): the profile's name. */
+  alias: string;
+  /** The ssh config file Sesame edits (~/.ssh/config). */
+  file: string;
+  /** The block Add writes, or why this profile cannot have one (a name that is no ssh alias...). */
+  block: { ok: true; lines: string[] } | { ok: false; error: string };
+  /** The file holds no block for the alias, this very block, or an older one (Add updates it). */
+  state: 'absent' | 'current' | 'outdated';
+  /** What reading the file ran into (a second Sesame section, no permission...). */
+  problem?: string;
+  /** What Add or Remove just did, one sentence (with where the previous file was kept). */
+  done?: string;
+}
+
 /** Every event main sends to the window, with its payload type. */
 export interface EventPayloads {
   'knock:progress': KnockProgressEvent;
@@ -162,6 +182,11 @@ export interface IpcError {
 
 /** Expected failures travel as values, never as thrown errors across IPC. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** An expected failure of a channel, with no field problems. */
+export function ipcFailure(code: string, message: string): { ok: false; error: IpcError } {
+  return { ok: false, error: { code, message } };
+}
 
 /** Subscribes to one event; returns the function that unsubscribes. */
 export type Subscribe = <E extends EventChannel>(

@@ -62,6 +62,11 @@ function pathToken(value: string): Parsed<string> {
  */
 const UNQUOTABLE = { posix: /["$`\\!\p{Cc}]/u, windows: /["\p{Cc}]/u };
 
+/** How ssh runs a ProxyCommand on this platform (`process.platform`): Windows or a Unix shell. */
+export function proxyFlavour(platform: string): 'posix' | 'windows' {
+  return platform === 'win32' ? 'windows' : 'posix';
+}
+
 /**
  * The ProxyCommand line that runs `sesame` (its argv prefix, absolute paths) as `proxy --profile
  * ALIAS %h %p`. Each path is double-quoted (a shell and CreateProcess both read that) and its `%`

@@ -179,3 +179,19 @@ export function dropHostBlock(
   if (!blocks.delete(alias.toLowerCase())) return { ok: true, value: { text, removed: false } };
   return { ok: true, value: { text: withSection(parsed, section.value, blocks), removed: true } };
 }
+
+/**
+ * The block of `alias` as it stands in the section now (its lines without line endings), or
+ * undefined when the section has none: what the app compares with the block it would write.
+ */
+export function findHostBlock(
+  text: string,
+  alias: string,
+  file: string,
+): Parsed<string[] | undefined> {
+  const parsed = splitLines(text);
+  const section = findSection(parsed.lines, file);
+  if (!section.ok) return section;
+  const block = readBlocks(parsed.lines, section.value).get(alias.toLowerCase());
+  return { ok: true, value: block?.map((line) => line.replace(/\r$/, '')) };
+}

@@ -17,6 +17,12 @@ import { fieldProblems, problemLine, type FieldProblem } from '../../shared/fiel
 import { importKnockdConfig } from '../../shared/knockd/import';
 import { readExport, writeExport } from '../../shared/profile/export-file';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
+import { hostBlock } from '../../shared/ssh-config/host-block';
+import {
+  dropHostBlock,
+  findHostBlock,
+  putHostBlock,
+} from '../../shared/ssh-config/managed-section';
 import { defaultSettingsView } from './fixtures';
 import { FakeKnocks } from './fake-knocks';
 
@@ -47,6 +53,9 @@ export class FakeSesame extends FakeKnocks {
   settingsGate: Promise<void> | undefined;
   info: AppInfo = { name: 'Sesame', version: '9.9.9', platform: 'linux' };
   storePath = '/home/user/.config/sesame/profiles.json';
+  /** The fake ~/.ssh/config: its path and text (the real section functions edit it). */
+  sshConfigFile = '/home/user/.ssh/config';
+  sshConfigText = '';
   /** Channels that answer with this error instead of doing their work. */
   readonly failures = new Map<RequestChannel, IpcError>();
   readonly api: SesameApi;
@@ -133,6 +142,42 @@ export class FakeSesame extends FakeKnocks {
     return this.changed(view);
   }
 
+  /** The ssh config channels over the fake file, with the block the real CLI would write. */
+  private sshConfig(
+    channel: 'sshConfig:view' | 'sshConfig:add' | 'sshConfig:remove',
+    profile: Profile,
+  ): IpcResult<RequestResult<'sshConfig:view'>> {
+    const file = this.sshConfigFile;
+    const made = hostBlock(profile, ['/usr/bin/sesame'], 'posix');
+    let done: string | undefined;
+    if (channel === 'sshConfig:add' && made.ok) {
+      const put = putHostBlock(this.sshConfigText, profile.name, made.value, file);
+      if (!put.ok) return fail('io', put.error);
+      this.sshConfigText = put.value;
+      done = `Wrote Host ${profile.name} to ${file}.`;
+    }
+    if (channel === 'sshConfig:remove') {
+      const dropped = dropHostBlock(this.sshConfigText, profile.name, file);
+      if (!dropped.ok) return fail('io', dropped.error);
+      this.sshConfigText = dropped.value.text;
+      done = `Removed Host ${profile.name} from ${file}.`;
+    }
+    const now = findHostBlock(this.sshConfigText, profile.name, file);
+    const lines = now.ok ? now.value : undefined;
+    const block = made.ok
+      ? { ok: true as const, lines: made.value }
+      : { ok: false as const, error: made.error };
+    const same = made.ok && lines?.join('\n') === made.value.join('\n');
+    return ok({
+      alias: profile.name,
+      file,
+      block,
+      state: lines === undefined ? 'absent' : same ? 'current' : 'outdated',
+      ...(now.ok ? {} : { problem: now.error }),
+      ...(done ? { done } : {}),
+    });
+  }
+
   private handle<C extends RequestChannel>(
     channel: C,
     raw: unknown,
@@ -191,6 +236,13 @@ export class FakeSesame extends FakeKnocks {
         if (!found) return Promise.resolve(fail('not-found', `no profile with id ${given.id}`));
         return Promise.resolve(ok(this.probe(found, this.probeStates.get(found.id) ?? 'closed')));
       }
+      case 'sshConfig:view':
+      case 'sshConfig:add':
+      case 'sshConfig:remove': {
+        const found = byId(given.id);
+        if (!found) return Promise.resolve(fail('not-found', `no profile with id ${given.id}`));
+        return Promise.resolve(this.sshConfig(channel, found));
+      }
       case 'settings:get':
         return (this.settingsGate ?? Promise.resolve()).then(() => ok(this.settingsView));
       case 'settings:save': {
@@ -228,6 +280,11 @@ export class FakeSesame extends FakeKnocks {
       },
       probe: { run: call('probe:run') },
       settings: { get: call('settings:get'), save: call('settings:save') },
+      sshConfig: {
+        view: call('sshConfig:view'),
+        add: call('sshConfig:add'),
+        remove: call('sshConfig:remove'),
+      },
       on: (event, listener) => {
         const set = this.listeners.get(event) ?? new Set();
         set.add(listener);

@@ -260,3 +260,78 @@ describe('profile editor', () => {
     expect(fake.inputs('profiles:save')).toEqual([]);
   });
 });
+
+describe('Use with ssh, scp and git (the editor of a saved profile)', () => {
+  it('shows the Host block, adds it to the ssh config and removes it again', async () => {
+    const { fake } = await renderApp(twoProfiles());
+    fireEvent.click(screen.getByRole('button', { name: 'Edit web' }));
+    const form = await screen.findByRole('form', { name: 'Edit web' });
+    const state = await within(form).findByRole('status', { name: 'ssh config state' });
+    expect(state.textContent).toBe('Not in /home/user/.ssh/config yet.');
+    const block = within(form).getByLabelText('Host block');
+    expect(block.textContent).toMatch(/^Host web\n {4}HostName /);
+    expect(block.textContent).toContain('ProxyCommand "/usr/bin/sesame" proxy --profile web %h %p');
+    expect(within(form).getByRole('button', { name: 'Remove from ssh config' })).toHaveProperty(
+      'disabled',
+      true,
+    );
+
+    fireEvent.click(within(form).getByRole('button', { name: 'Add to ssh config' }));
+    await waitFor(() =>
+      expect(state.textContent).toMatch(/^In \/home\/user\/\.ssh\/config: ssh web/),
+    );
+    expect(fake.sshConfigText).toContain('Host web\n');
+    expect(within(form).getByText('Wrote Host web to /home/user/.ssh/config.')).toBeTruthy();
+    expect(within(form).getByRole('button', { name: 'Add to ssh config' })).toHaveProperty(
+      'disabled',
+      true,
+    );
+
+    fireEvent.click(within(form).getByRole('button', { name: 'Remove from ssh config' }));
+    await waitFor(() => expect(state.textContent).toBe('Not in /home/user/.ssh/config yet.'));
+    expect(fake.sshConfigText).toBe('');
+    expect(fake.inputs('sshConfig:add')).toEqual([{ id: fake.profiles[0]?.id }]);
+  });
+
+  it('offers to update an older block, and says unsaved edits are not in it', async () => {
+    const { fake } = await renderApp(twoProfiles());
+    fake.sshConfigText = 'Host x\n';
+    fireEvent.click(screen.getByRole('button', { name: 'Edit web' }));
+    const form = await screen.findByRole('form', { name: 'Edit web' });
+    fireEvent.click(await within(form).findByRole('button', { name: 'Add to ssh config' }));
+    await waitFor(() => expect(fake.sshConfigText).toContain('Host web'));
+    fake.sshConfigText = fake.sshConfigText.replace('Port 22', 'Port 2200');
+    fireEvent.click(within(form).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit web' }));
+    const again = await screen.findByRole('form', { name: 'Edit web' });
+    const update = await within(again).findByRole('button', { name: 'Update in ssh config' });
+    expect(within(again).getByRole('status', { name: 'ssh config state' }).textContent).toMatch(
+      /has an older block for web/,
+    );
+    type('SSH port', '2022');
+    expect(within(again).getByText(/save your changes first/)).toBeTruthy();
+    fireEvent.click(update);
+    await waitFor(() => expect(fake.sshConfigText).toContain('    Port 22\n'));
+    expect(fake.sshConfigText.startsWith('# >>> sesame managed')).toBe(true);
+    expect(fake.sshConfigText.endsWith('Host x\n')).toBe(true);
+  });
+
+  it('says why a profile has no block, and shows a refused write', async () => {
+    const { fake } = await renderApp(twoProfiles());
+    fake.sshConfigText = 'Host web\n    User me\n';
+    fireEvent.click(screen.getByRole('button', { name: 'Edit web' }));
+    const form = await screen.findByRole('form', { name: 'Edit web' });
+    fireEvent.click(await within(form).findByRole('button', { name: 'Add to ssh config' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toMatch(
+      /Host web is already defined there, outside Sesame's section/,
+    );
+    expect(screen.queryByRole('form', { name: 'New profile' })).toBeNull();
+  });
+
+  it('is not offered for a new profile (nothing saved to point at yet)', async () => {
+    await renderApp(twoProfiles());
+    const form = await openNewProfile();
+    expect(within(form).queryByText('Use with ssh, scp and git')).toBeNull();
+  });
+});

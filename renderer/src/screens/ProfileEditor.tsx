@@ -17,6 +17,7 @@ import {
 import type { RandomSource } from '../model/random-sequence';
 import { portsOf, typedPort } from '../model/sequence-rows';
 import { SequenceEditor } from './SequenceEditor';
+import { SshConfigPanel } from './SshConfigPanel';
 
 const SCOPE = 'profile';
 
@@ -72,6 +73,11 @@ export function ProfileEditor({
   const formRef = useRef<HTMLFormElement>(null);
 
   const checked = useMemo(() => validateForm(form), [form]);
+  const unsaved = useMemo(
+    () =>
+      profile !== undefined && JSON.stringify(form) !== JSON.stringify(formFromProfile(profile)),
+    [form, profile],
+  );
   const shown = useMemo(() => {
     const client = checked.problems.filter((p) => submitted || touched.has(fieldGroup(p.field)));
     return [...client, ...serverProblems.filter((s) => !client.some((c) => sameProblem(c, s)))];
@@ -252,6 +258,7 @@ export function ProfileEditor({
           {...field('ssh.identityFile')}
         />
       </fieldset>
+      {profile ? <SshConfigPanel api={api} profileId={profile.id} unsaved={unsaved} /> : null}
       <TextField
         label="Notes"
         value={form.notes}

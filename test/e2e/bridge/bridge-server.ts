@@ -4,12 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { createAppServices } from '../../../electron/main/app-services';
 import { createHandlers } from '../../../electron/main/handlers';
 import { callHandler } from '../../../electron/main/ipc-dispatch';
 import { contentSecurityPolicy } from '../../../electron/main/window-options';
 import { createLogger } from '../../../electron/node/logger';
+import { userSshConfigPath } from '../../../electron/node/ssh-config-file';
 import {
   availableTerminals,
   launchInTerminal,
@@ -22,6 +24,8 @@ export interface BridgeOptions {
   stateDir: string;
   rendererDir: string;
   browserApiJs: string;
+  /** The argv that runs the built `sesame` CLI: what "Use with ssh, scp and git" writes. */
+  sesame: string[];
   port?: number;
 }
 
@@ -68,6 +72,11 @@ export async function startBridge(options: BridgeOptions): Promise<{ url: string
     terminalInUse: (setting) => terminalInUse(setting, { platform: process.platform, env }),
     launchTerminal: (setting, argv) =>
       launchInTerminal(setting, argv, { platform: process.platform, env }),
+    sshConfig: {
+      file: () => userSshConfigPath(homedir()),
+      sesame: () => options.sesame,
+      platform: process.platform,
+    },
     logger: (module) => createLogger(module),
   });
   const handlers = createHandlers(services);

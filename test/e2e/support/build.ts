@@ -25,8 +25,8 @@ export async function buildBridge(): Promise<{ program: string; browserApi: stri
   const program = await bundleScript(
     'bridge',
     `import { startBridge } from './test/e2e/bridge/bridge-server.ts';
-const [stateDir, rendererDir, browserApiJs] = process.argv.slice(2);
-const bridge = await startBridge({ stateDir, rendererDir, browserApiJs });
+const [stateDir, rendererDir, browserApiJs, ...sesame] = process.argv.slice(2);
+const bridge = await startBridge({ stateDir, rendererDir, browserApiJs, sesame });
 process.stdout.write('bridge listening on ' + bridge.url + '\\n');
 process.on('SIGTERM', () => { bridge.close(); process.exit(0); });
 `,

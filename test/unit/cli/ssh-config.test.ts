@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfileLookup } from '../../../electron/cli/knock';
-import { sesameCommand } from '../../../electron/cli/self-command';
+import { sesameCommand } from '../../../electron/node/self-command';
 import { sshConfigCommand } from '../../../electron/cli/ssh-config';
 import { profileSchema, type Profile } from '../../../shared/profile/profile';
 
@@ -162,6 +162,20 @@ describe('sesameCommand (what the ProxyCommand runs)', () => {
         ...app,
         execPath: '/src/node_modules/electron/dist/electron',
         argv: ['/src/node_modules/electron/dist/electron', '/src', '--cli', 'ssh-config'],
+      }),
+    ).toEqual(['/src/node_modules/electron/dist/electron', '/src', '--cli']);
+  });
+
+  it("the app's window (no --cli in its argv): the binary, in development its app folder", () => {
+    const app = { inApp: true, realpath: (p: string) => p, appImage: undefined };
+    const window = { ...app, execPath: '/opt/Sesame/sesame', argv: ['/opt/Sesame/sesame'] };
+    expect(sesameCommand(window)).toEqual(['/opt/Sesame/sesame', '--cli']);
+    expect(
+      sesameCommand({
+        ...app,
+        execPath: '/src/node_modules/electron/dist/electron',
+        argv: ['/src/node_modules/electron/dist/electron', '.'],
+        appFolder: '/src',
       }),
     ).toEqual(['/src/node_modules/electron/dist/electron', '/src', '--cli']);
   });

@@ -34,6 +34,11 @@ function app(safeStorage = new FakeSafeStorage()) {
     encryption: (on) => encryptionView(safeStorage, 'linux', on),
     terminals: () => Promise.resolve([]),
     launchTerminal: () => Promise.resolve({ ok: false, error: 'no terminal in this test' }),
+    sshConfig: {
+      file: () => path.join(dir, 'ssh', 'config'),
+      sesame: () => ['/usr/bin/node', '/opt/sesame/out/cli/sesame.js'],
+      platform: 'linux',
+    },
     logger: quiet,
   });
   const ipc = new FakeIpcMain();

@@ -32,6 +32,11 @@ function realServices() {
     encryption: () => ({ backend: 'none', secure: false, encrypted: false }),
     terminals: () => Promise.resolve([]),
     launchTerminal: () => Promise.resolve({ ok: false, error: 'no terminal in this test' }),
+    sshConfig: {
+      file: () => path.join(dir, 'config'),
+      sesame: () => ['sesame'],
+      platform: 'linux',
+    },
     logger: () => createLogger('test', () => undefined),
   });
 }

@@ -12,6 +12,7 @@ import {
 import { hostBlock, proxyCommandLine, sshAlias } from '../../../shared/ssh-config/host-block';
 import {
   dropHostBlock,
+  findHostBlock,
   putHostBlock,
   SECTION_BEGIN,
   SECTION_END,
@@ -238,6 +239,19 @@ describe("Sesame's section of the file", () => {
     }
     for (const line of ['Host lab*', 'Host !lab', 'Host laboratory', '# Host lab', 'HostName lab'])
       expect(putHostBlock(`${line}\n`, 'lab', block(), 'CONFIG').ok).toBe(true);
+  });
+
+  it('finds the block of an alias as it stands (any case), without line endings', () => {
+    const block = ['Host lab', '    HostName 10.77.0.1', '    ProxyCommand sesame proxy %h %p'];
+    const added = putHostBlock('Host other\r\n    User x\r\n', 'lab', block, 'cfg');
+    if (!added.ok) throw new Error(added.error);
+    expect(findHostBlock(added.value, 'LAB', 'cfg')).toEqual({ ok: true, value: block });
+    expect(findHostBlock(added.value, 'other', 'cfg')).toEqual({ ok: true, value: undefined });
+    expect(findHostBlock('', 'lab', 'cfg')).toEqual({ ok: true, value: undefined });
+    expect(findHostBlock(`${SECTION_BEGIN}\nHost lab\n`, 'lab', 'cfg')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^cfg:1: .*no end line/) as unknown,
+    });
   });
 
   it('refuses a broken section rather than guess, naming the line', () => {
