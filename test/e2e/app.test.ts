@@ -1,5 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -9,10 +18,18 @@ import { createTestBed, type TestBed } from '../support/testbed';
 import type { Knockd } from '../support/knockd';
 import { buildBridge, buildRenderer } from './support/build';
 import { launchChromiumIn } from './support/netns-chromium';
-import { startSshStandIn } from '../support/ssh-stand-in';
+import { buildCli } from '../support/cli';
+import { startSshd, type Sshd } from '../support/sshd';
+import { startXDisplay, type XDisplay } from './support/x-display';
 
 // The window as a user drives it: the built renderer in Debian's Chromium, its API served by the
-// real services and engines through the test bridge, knocking Debian's knockd across the test bed.
+// real services and engines through the test bridge, knocking Debian's knockd across the test bed,
+// with OpenSSH's sshd behind the door and a real xterm on a virtual display as the app's terminal.
+//
+// The bridge (and the xterm and ssh it starts) runs with a home folder of the test's own: a copy of
+// /etc/passwd naming it as root's home is bound over /etc/passwd in a mount namespace of the
+// bridge's, since ssh finds ~/.ssh through the passwd entry, not $HOME. So ssh uses the test's key,
+// known_hosts and the ssh config the app writes, and the machine's ~/.ssh is never read or written.
 const CONFIG = `[openSSH]
   sequence = 7301,7302:udp,7303
   seq_timeout = 10
@@ -40,6 +57,50 @@ let browser: Browser;
 let page: Page;
 let work: string;
 let url: string;
+let sshd: Sshd;
+let display: XDisplay;
+let home: string;
+let cli: string;
+
+/** How often knockd ran a door so far. */
+async function doorCount(door: 'openSSH' | 'closeSSH'): Promise<number> {
+  return (await knockd.log()).split(`${door}: OPEN SESAME`).length - 1;
+}
+
+/** The text of a file, or '' while it does not exist yet. */
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The test's home folder for the bridge: ~/.ssh with the client key sshd accepts and a known_hosts
+ * line for the server under the name ssh checks (the profile's host), and a passwd file naming it.
+ */
+function makeHome(): { passwd: string } {
+  home = join(work, 'home');
+  const ssh = join(home, '.ssh');
+  mkdirSync(ssh, { recursive: true, mode: 0o700 });
+  copyFileSync(sshd.clientKey, join(ssh, 'id_ed25519'));
+  chmodSync(join(ssh, 'id_ed25519'), 0o600);
+  writeFileSync(join(ssh, 'known_hosts'), sshd.knownHostsLine([bed.server.ipv4]));
+  const uid = String(process.getuid?.() ?? 0);
+  const passwd = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((line) => {
+      const fields = line.split(':');
+      if (fields[2] !== uid) return line;
+      fields[5] = home;
+      return fields.join(':');
+    })
+    .join('\n');
+  const file = join(work, 'passwd');
+  writeFileSync(file, passwd);
+  return { passwd: file };
+}
 
 async function shoot(name: string) {
   for (const scheme of ['light', 'dark'] as const) {
@@ -51,23 +112,48 @@ async function shoot(name: string) {
 
 describeRoot(
   'the app window end to end (Chromium, test bridge, real knockd)',
-  { commands: ['ip', 'iptables', 'knockd', 'chromium'] },
+  {
+    commands: [
+      ...['ip', 'iptables', 'knockd', 'chromium', 'sshd', 'ssh', 'unshare'],
+      ...['Xvfb', 'xterm', 'xdotool', 'import'],
+    ],
+  },
   () => {
     beforeAll(async () => {
       rmSync(SHOTS, { recursive: true, force: true });
       mkdirSync(SHOTS, { recursive: true });
       work = mkdtempSync(join(tmpdir(), 'sesame-e2e-'));
       chmodSync(work, 0o755);
-      const [rendererDir, built] = await Promise.all([buildRenderer(), buildBridge()]);
+      const [rendererDir, built, sesame] = await Promise.all([
+        buildRenderer(),
+        buildBridge(),
+        buildCli(),
+      ]);
+      cli = sesame;
       bed = await createTestBed({ ipv6: false });
       knockd = await bed.startKnockd(CONFIG);
-      startSshStandIn(bed);
+      sshd = await startSshd(bed);
+      display = await startXDisplay(bed);
+      const { passwd } = makeHome();
       bridge = bed.spawn(bed.client, [
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind "$0" /etc/passwd && exec "$@"',
+        passwd,
+        'env',
+        `HOME=${home}`,
+        `DISPLAY=${display.name}`,
         process.execPath,
         built.program,
         join(work, 'state'),
         rendererDir,
         built.browserApi,
+        process.execPath,
+        cli,
       ]);
       url = await new Promise<string>((resolveUrl, reject) => {
         let seen = '';
@@ -95,13 +181,17 @@ describeRoot(
     }, 120_000);
 
     afterAll(async () => {
-      const started = { browser, bridge, bed } as Partial<{
+      const started = { browser, bridge, bed, sshd, display } as Partial<{
         browser: Browser;
         bridge: ChildProcess;
         bed: TestBed;
+        sshd: Sshd;
+        display: XDisplay;
       }>;
       await started.browser?.close().catch(() => undefined);
       started.bridge?.kill('SIGTERM');
+      await started.display?.stop();
+      await started.sshd?.stop();
       await started.bed?.teardown();
       if (work) rmSync(work, { recursive: true, force: true });
     });
@@ -231,6 +321,106 @@ describeRoot(
       await page.getByRole('button', { name: 'History', exact: true }).click();
       await expect.poll(() => page.getByRole('main').textContent()).toMatch(/ssh|SSH/);
       await shoot('07-history');
+    });
+
+    it('Use with ssh, scp and git: the editor writes a Host block plain ssh knocks with', async () => {
+      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      await page.getByRole('button', { name: 'Edit lab' }).click();
+      const form = page.getByRole('form', { name: 'Edit lab' });
+      await form.getByLabel('SSH user').fill('root');
+      await form.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByRole('list', { name: 'Profiles' }).waitFor();
+      await page.getByRole('button', { name: 'Edit lab' }).click();
+      const state = form.getByRole('status', { name: 'ssh config state' });
+      await expect.poll(() => state.textContent(), { timeout: 10_000 }).toMatch(/^Not in /);
+      await form.getByRole('button', { name: 'Add to ssh config' }).click();
+      await expect.poll(() => state.textContent()).toMatch(/ssh lab, scp and git knock first/);
+      await form.getByLabel('Host block').scrollIntoViewIfNeeded();
+      await shoot('11-ssh-config');
+      const config = join(home, '.ssh', 'config');
+      expect(readFileSync(config, 'utf8')).toContain(
+        [
+          'Host lab',
+          `    HostName ${bed.server.ipv4}`,
+          '    User root',
+          '    Port 22',
+          `    ProxyCommand "${process.execPath}" "${cli}" proxy --profile lab %h %p`,
+        ].join('\n'),
+      );
+      await form.getByRole('button', { name: 'Cancel' }).click();
+
+      // Plain ssh with the file the app wrote: its ProxyCommand knocks, relays and closes again.
+      const [opened, closed] = [await doorCount('openSSH'), await doorCount('closeSSH')];
+      const ssh = await bed.run(
+        bed.client,
+        [
+          'env',
+          '-i',
+          'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+          `HOME=${home}`,
+          `SESAME_CONFIG_DIR=${join(work, 'state')}`,
+          'ssh',
+          '-F',
+          config,
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          `UserKnownHostsFile=${join(home, '.ssh', 'known_hosts')}`,
+          '-o',
+          'GlobalKnownHostsFile=/dev/null',
+          '-i',
+          join(home, '.ssh', 'id_ed25519'),
+          'lab',
+          'echo remote-$((6*7))',
+        ],
+        { timeoutMs: 45_000 },
+      );
+      expect(ssh, sshd.log()).toMatchObject({ code: 0, stdout: 'remote-42\n' });
+      expect(await doorCount('openSSH')).toBe(opened + 1);
+      await expect.poll(() => doorCount('closeSSH'), { timeout: 15_000 }).toBe(closed + 1);
+    });
+
+    it('Open SSH in a real xterm logs into sshd; ending the session there closes the door', async () => {
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const settings = page.getByRole('form', { name: 'Settings' });
+      await settings.getByLabel('Terminal', { exact: true }).selectOption('xterm');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
+      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      const accepted = () => sshd.log().split('Accepted publickey for root').length - 1;
+      const [logins, closed] = [accepted(), await doorCount('closeSSH')];
+      await page.getByRole('button', { name: 'Open SSH to lab' }).click();
+      await expect
+        .poll(accepted, { timeout: 20_000 })
+        .toBe(logins + 1)
+        .catch((error: unknown) => {
+          throw new Error(`no login in sshd's log:\n${sshd.log()}`, { cause: error });
+        });
+      // Typed into the xterm as a user would: the remote shell says where the session came from
+      // (into a file, which tells the test the shell is reading commands), then on the screen.
+      const ready = join(work, 'remote-ready');
+      await display.pointAt(200, 150);
+      await display.typeLine(`echo "$SSH_CONNECTION" > ${ready}`);
+      await expect
+        .poll(() => readIfThere(ready), { timeout: 15_000 })
+        .toMatch(new RegExp(`^${bed.client.ipv4} \\d+ ${bed.server.ipv4} 22\n$`));
+      const shown = join(work, 'remote-shown');
+      await display.typeLine(
+        `clear; echo "Open SSH by Sesame: $(id -un)@$(hostname), from $SSH_CLIENT"; : > ${shown}`,
+      );
+      await expect.poll(() => existsSync(shown), { timeout: 15_000 }).toBe(true);
+      await display.screenshot(join(SHOTS, '12-xterm-remote-shell.png'));
+      await display.typeLine('exit');
+      // ssh ends, xterm with it, and the app knocks the close sequence: the door shuts.
+      await expect.poll(() => doorCount('closeSSH'), { timeout: 15_000 }).toBe(closed + 1);
+      await expect
+        .poll(async () => (await bed.run(bed.server, ['iptables', '-S', 'INPUT'])).stdout, {
+          timeout: 10_000,
+        })
+        .not.toContain('--dport 22 -j ACCEPT');
+      const list = page.getByRole('list', { name: 'Profiles' });
+      await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/Door closed/);
+      await shoot('13-after-xterm-session');
     });
 
     it('imports a knockd.conf (preview first) and exports the profiles as JSON', async () => {

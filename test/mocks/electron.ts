@@ -148,6 +148,12 @@ class FakeApp extends EventEmitter {
     ['home', '/nonexistent/fake-home'],
   ]);
   isPackaged = false;
+  /** What `app.getAppPath()` answers: the app folder Electron was started with. */
+  appPath = '/nonexistent/fake-app';
+
+  getAppPath(): string {
+    return this.appPath;
+  }
 
   getPath(name: string): string {
     const value = this.paths.get(name);

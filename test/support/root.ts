@@ -25,6 +25,10 @@ const PACKAGE_OF: Readonly<Record<string, string>> = {
   chromium: 'chromium',
   xvfb: 'xvfb',
   'xvfb-run': 'xvfb',
+  Xvfb: 'xvfb',
+  xterm: 'xterm',
+  xdotool: 'xdotool',
+  import: 'imagemagick',
 };
 
 /** Extra directories searched because sbin tools are often missing from a non-login PATH. */

@@ -75,6 +75,24 @@ describe('the desktop app composed on the electron fake', () => {
     expect(tray?.menu?.item('Show window')).toBeDefined();
   });
 
+  it('writes the Host block of "Use with ssh, scp and git" into ~/.ssh/config of the home folder', async () => {
+    const list = (await ipcMain.invoke('profiles:list', windowEvent(), undefined)) as {
+      value: { profiles: { id: string; name: string }[] };
+    };
+    const lab = list.value.profiles.find((p) => p.name === 'lab');
+    const added = (await ipcMain.invoke('sshConfig:add', windowEvent(), { id: lab?.id })) as {
+      ok: boolean;
+      value?: { state: string; file: string };
+    };
+    expect(added).toMatchObject({ ok: true, value: { state: 'current' } });
+    const file = path.join(dir, '.ssh', 'config');
+    expect(added.value?.file).toBe(file);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/^Host lab$/m);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(
+      /^ {4}ProxyCommand ".+" proxy --profile lab %h %p$/m,
+    );
+  });
+
   it('knocks from the tray menu: the window gets the events and a notification says how it went', async () => {
     const tray = FakeTray.created[0];
     tray?.menu?.item('lab', 'Open')?.click?.();
