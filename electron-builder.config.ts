@@ -35,8 +35,15 @@ const rpmDefaults = [
   '(libuuid or libuuid1)',
 ];
 
-/** The native modules (`cap` for server capture, `raw-socket` for crafted TCP knocks). */
-const nativeModules = ['**/node_modules/cap/**', '**/node_modules/raw-socket/**', '**/*.node'];
+/**
+ * The native modules (`sesame-capture`, native/capture, for server capture; `raw-socket` for crafted
+ * TCP knocks).
+ */
+const nativeModules = [
+  '**/node_modules/sesame-capture/**',
+  '**/node_modules/raw-socket/**',
+  '**/*.node',
+];
 
 /**
  * The 1024 px app icon (`npm run icons`), for macOS and Windows: electron-builder converts a PNG to
@@ -64,7 +71,8 @@ const config: Configuration = {
   ],
   asar: true,
   asarUnpack: nativeModules,
-  // Rebuild cap and raw-socket against Electron's headers (@electron/rebuild) before packing.
+  // Rebuild raw-socket against Electron's headers (@electron/rebuild) before packing; the capture
+  // addon is Node-API, whose one build loads in Node and Electron alike.
   npmRebuild: true,
   nativeRebuilder: 'sequential',
 

@@ -1,7 +1,8 @@
 // `npm run dist[:linux|:mac|:win|:dir]`: builds the app and the CLI (`npm run build`), then the
 // installers with electron-builder (electron-builder.config.ts; arguments pass through, e.g. --linux).
-// electron-builder rebuilds the native modules (cap, raw-socket) inside node_modules for Electron's
-// ABI; afterwards they are rebuilt for Node again, so the CLI and the tests keep working.
+// electron-builder rebuilds the native modules (raw-socket; sesame-capture is Node-API, one build
+// serves Node and Electron) inside node_modules for Electron's ABI; afterwards raw-socket is rebuilt
+// for Node again, so the CLI and the tests keep working.
 import { spawnSync } from 'node:child_process';
 
 const windows = process.platform === 'win32';
@@ -17,9 +18,9 @@ let status = run(npm, ['run', 'build']);
 if (status === 0) {
   const builder = ['--config', 'electron-builder.config.ts', '--publish', 'never'];
   status = run(npm, ['exec', '--', 'electron-builder', ...builder, ...process.argv.slice(2)]);
-  if (run(npm, ['rebuild', 'cap', 'raw-socket']) !== 0) {
+  if (run(npm, ['rebuild', 'raw-socket', 'sesame-capture']) !== 0) {
     process.stderr.write(
-      'dist: cap and raw-socket are still built for Electron, not Node: run npm rebuild cap raw-socket\n',
+      'dist: raw-socket is still built for Electron, not Node: run npm rebuild raw-socket sesame-capture\n',
     );
     status ||= 1;
   }

@@ -2,52 +2,102 @@ import { createRequire } from 'node:module';
 import { decodeFrame, type DecodedPacket, type LinkType } from '../../shared/matcher/packet-decode';
 import { errorMessage } from '../../shared/basics';
 
-/** The part of the `cap` module we use (it ships no types); tests pass fakes of this shape. */
-export interface CapModule {
-  Cap: new () => CapHandle;
+/** libpcap's counters for one capture since it opened (pcap_stats). */
+export interface CaptureCounters {
+  /** Packets that passed the filter (on Linux). */
+  received: number;
+  /** Packets the kernel dropped because the ring was full: knocks lost. */
+  dropped: number;
+  /** Packets the interface (driver) dropped, where it says. */
+  interfaceDropped: number;
 }
 
-/** One libpcap handle as `cap` exposes it. */
-export interface CapHandle {
-  open(device: string, filter: string, bufferSize: number, buffer: Buffer): string;
-  on(event: 'packet', listener: (bytes: number, truncated: boolean) => void): void;
-  close(): void;
+/**
+ * The `sesame-capture` addon (native/capture: libpcap over Node-API), as its JavaScript API; tests
+ * pass fakes of this shape.
+ */
+export interface CaptureModule {
+  open(
+    device: string,
+    filter: string,
+    snaplen: number,
+    promiscuous: boolean,
+    bufferBytes: number,
+    batch: Buffer,
+    onBatch: (count: number, error?: string) => void,
+  ): { handle: unknown; linkType: number; snaplen: number };
+  stats(handle: unknown): CaptureCounters;
+  close(handle: unknown): void;
 }
 
-/** What a capture delivers: each decoded packet with the monotonic time (ms) it was read. */
+/**
+ * Bytes of each packet kept: Ethernet (14) with two VLAN tags (8), an IPv6 header (40) and the TCP
+ * header without options (20) are 82; the matcher reads nothing further. An IPv4 header with
+ * options (up to 60 bytes) can push the ports past it on a tagged frame: such a packet is not read
+ * as a knock (no knock client sets IP options).
+ */
+export const CAPTURE_SNAPLEN = 86;
+
+/** Knock packets the kernel's ring holds by default (about 2 s of a 100,000 packets/s flood). */
+export const RING_PACKETS = 200_000;
+
+/**
+ * The kernel ring's size in bytes for `packets` frames of `snaplen`. In immediate mode libpcap on
+ * Linux uses TPACKET_V2, whose frames have a fixed size: the frame header and link header aligned
+ * to 16 bytes, 4 bytes for a VLAN tag, then the snapshot (for Ethernet: align16(70 + snaplen)). With
+ * 86 bytes a frame is 160, and 200,000 of them are 32,000,000 bytes.
+ */
+export function ringBytes(packets: number, snaplen: number): number {
+  const frame = Math.ceil((70 + snaplen) / 16) * 16;
+  return packets * frame;
+}
+
+/** Where packets come from and where they go. */
 export interface CaptureOptions {
   interface: string;
   filter: string;
-  bufferBytes?: number;
   onPacket: (packet: DecodedPacket, time: number) => void;
-  loadCap?: () => unknown;
+  /** Reading stopped (the interface went away...); the capture is closed. */
+  onError?: (message: string) => void;
+  /** Frames the kernel ring holds (default RING_PACKETS). */
+  ringPackets?: number;
+  loadModule?: () => unknown;
 }
 
-/** An open capture; `close` stops it. */
+/** An open capture: its link type, libpcap's counters, and `close`. */
 export interface Capture {
   linkType: LinkType;
+  counters(): CaptureCounters;
   close(): void;
 }
 
-const LINK_TYPES: Record<string, LinkType> = {
-  ETHERNET: 'ethernet',
-  LINKTYPE_LINUX_SLL: 'linux-sll',
-  RAW: 'raw',
-  'Unknown linktype 276': 'linux-sll2',
+/** libpcap's DLT_ values for the link types the frame decoder reads. */
+const LINK_TYPES: Readonly<Record<number, LinkType>> = {
+  1: 'ethernet',
+  12: 'raw',
+  14: 'raw',
+  101: 'raw',
+  113: 'linux-sll',
+  228: 'raw',
+  229: 'raw',
+  276: 'linux-sll2',
 };
+
+/** The optional module's name, as npm installs it. */
+const MODULE = 'sesame-capture';
 
 /** Why capture failed, in words that say how to fix it. */
 export function explainCaptureError(device: string, error: unknown): string {
   const text = errorMessage(error);
-  if (/Cannot find module 'cap'|MODULE_NOT_FOUND/.test(text)) {
-    return 'packet capture needs the optional module cap, which is not installed: apt-get install libpcap-dev, then npm install cap';
+  if (new RegExp(`Cannot find module '${MODULE}'|MODULE_NOT_FOUND`).test(text)) {
+    return `packet capture needs the optional module ${MODULE} (native/capture), which is not built: apt-get install libpcap-dev, then npm rebuild ${MODULE}`;
   }
   if (
-    /libpcap|cannot open shared object|was compiled against a different Node|NODE_MODULE_VERSION/.test(
+    /libpcap|cannot open shared object|was compiled against a different Node|NODE_MODULE_VERSION|undefined symbol/.test(
       text,
     )
   ) {
-    return `the capture module cap cannot load (${text.split('\n')[0] ?? text}): install libpcap (apt-get install libpcap0.8) and rebuild it (npm rebuild cap)`;
+    return `the capture module ${MODULE} cannot load (${text.split('\n')[0] ?? text}): install libpcap (apt-get install libpcap0.8) and rebuild it (npm rebuild ${MODULE})`;
   }
   if (/permission|not permitted|EPERM/i.test(text)) {
     return `no permission to capture on ${device}: run as root, or with CAP_NET_RAW and CAP_NET_ADMIN (see build/sesame-server.service)`;
@@ -58,46 +108,74 @@ export function explainCaptureError(device: string, error: unknown): string {
   return `cannot capture on ${device}: ${text}`;
 }
 
-const defaultLoad = () => createRequire(import.meta.url)('cap') as unknown;
+// The name written out (not MODULE): the npm package test finds the bundle's lazy loads by it.
+const defaultLoad = () => createRequire(import.meta.url)('sesame-capture') as unknown;
+
+/** Room for this many packet records per wakeup (each 8 bytes and at most the snapshot). */
+const BATCH_BYTES = 256 * 1024;
 
 /**
- * Opens libpcap on the interface in immediate mode (cap sets it on Linux, so a knock is seen at
- * once) with the door filter in the kernel. It sees packets the host firewall drops, which a raw
- * IP socket would not. Failures are values whose message says which and how to fix it.
+ * Opens libpcap on the interface: the first CAPTURE_SNAPLEN bytes of each packet, promiscuous mode
+ * off (the doors are this host's own addresses), immediate delivery (a knock is seen at once) and a
+ * ring of `ringPackets` frames, with the door filter in the kernel. It sees packets the host
+ * firewall drops, which a raw IP socket would not. Failures are values whose message says which
+ * and how to fix it.
  */
 export function openCapture(
   options: CaptureOptions,
 ): { ok: true; value: Capture } | { ok: false; error: string } {
-  let module: CapModule;
+  let module: CaptureModule;
   try {
-    module = (options.loadCap ?? defaultLoad)() as CapModule;
+    module = (options.loadModule ?? defaultLoad)() as CaptureModule;
   } catch (error) {
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }
-  const handle = new module.Cap();
-  const buffer = Buffer.alloc(65535);
-  let linkName: string;
+  const batch = Buffer.alloc(BATCH_BYTES);
+  let linkType: LinkType | undefined;
+  const onBatch = (count: number, error?: string) => {
+    if (error !== undefined) {
+      options.onError?.(error);
+      return;
+    }
+    if (!linkType) return;
+    const time = performance.now();
+    let at = 0;
+    for (let i = 0; i < count; i += 1) {
+      const length = batch.readUInt32LE(at);
+      const frame = batch.subarray(at + 8, at + 8 + length);
+      at += 8 + length;
+      const packet = decodeFrame(linkType, frame);
+      if (packet) options.onPacket(packet, time);
+    }
+  };
+  let opened: ReturnType<CaptureModule['open']>;
   try {
-    linkName = handle.open(
+    opened = module.open(
       options.interface,
       options.filter,
-      options.bufferBytes ?? 32 * 1024 * 1024,
-      buffer,
+      CAPTURE_SNAPLEN,
+      false,
+      ringBytes(options.ringPackets ?? RING_PACKETS, CAPTURE_SNAPLEN),
+      batch,
+      onBatch,
     );
   } catch (error) {
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }
-  const linkType = LINK_TYPES[linkName];
+  linkType = LINK_TYPES[opened.linkType];
   if (!linkType) {
-    handle.close();
+    module.close(opened.handle);
     return {
       ok: false,
-      error: `cannot read packets of link type ${linkName} on ${options.interface}`,
+      error: `cannot read packets of link type ${String(opened.linkType)} on ${options.interface}`,
     };
   }
-  handle.on('packet', (bytes) => {
-    const packet = decodeFrame(linkType, buffer, bytes);
-    if (packet) options.onPacket(packet, performance.now());
-  });
-  return { ok: true, value: { linkType, close: () => handle.close() } };
+  return {
+    ok: true,
+    value: {
+      linkType,
+      counters: () => module.stats(opened.handle),
+      close: () => module.close(opened.handle),
+    },
+  };
 }

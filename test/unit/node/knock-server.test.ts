@@ -31,7 +31,14 @@ function harness(
       if (opts.openThrowsAfter !== undefined && filters.length > opts.openThrowsAfter)
         throw new Error('unexpected failure in capture');
       if (opts.openFails) return { ok: false, error: opts.openFails };
-      return { ok: true, value: { linkType: 'ethernet', close: () => (closed += 1) } };
+      return {
+        ok: true,
+        value: {
+          linkType: 'ethernet',
+          counters: () => ({ received: 0, dropped: 0, interfaceDropped: 0 }),
+          close: () => (closed += 1),
+        },
+      };
     },
     localAddresses: () => new Set(['198.18.0.1', 'fd53:5e5a::1']),
     shell: (command) => {

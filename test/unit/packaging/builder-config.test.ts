@@ -69,7 +69,7 @@ describe('electron-builder.config.ts', () => {
     expect(config.npmRebuild).toBe(true);
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining([
-        '**/node_modules/cap/**',
+        '**/node_modules/sesame-capture/**',
         '**/node_modules/raw-socket/**',
         '**/*.node',
       ]),

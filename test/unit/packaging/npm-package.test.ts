@@ -4,7 +4,15 @@
 // on what an earlier build left in out/ (out/renderer and a source map are put in the copy to show
 // that they stay out).
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,6 +58,9 @@ beforeAll(async () => {
   writeFileSync(join(stage, 'out/cli/sesame.js.map'), '{}');
   writeFileSync(join(stage, 'out/main/index.js'), '');
   writeFileSync(join(stage, 'out/renderer/index.html'), '');
+  // What npm install makes of the file: dependency, so that the pack bundles the capture addon.
+  mkdirSync(join(stage, 'node_modules'));
+  symlinkSync('../native/capture', join(stage, 'node_modules/sesame-capture'));
 }, 60_000);
 afterAll(() => {
   if (stage) rmSync(stage, { recursive: true, force: true });
@@ -67,6 +78,11 @@ describe('npm pack', () => {
       'README.md',
       'build/sesame-server.service',
       'docs/server.md',
+      // The capture addon's source, built by node-gyp where the package is installed.
+      'node_modules/sesame-capture/binding.gyp',
+      'node_modules/sesame-capture/index.js',
+      'node_modules/sesame-capture/package.json',
+      'node_modules/sesame-capture/src/capture.c',
       'out/cli/sesame.js',
       'out/main/index.js',
       'package.json',

@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "sesame_capture",
+      "sources": ["src/capture.c"],
+      "libraries": ["-lpcap"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
