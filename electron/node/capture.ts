@@ -131,12 +131,14 @@ export function openCapture(
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }
   const batch = Buffer.alloc(BATCH_BYTES);
-  let linkType: LinkType | undefined;
+  // Known once open returns; the addon calls onBatch only later, from the event loop.
+  const link: { type: LinkType | undefined } = { type: undefined };
   const onBatch = (count: number, error?: string) => {
     if (error !== undefined) {
       options.onError?.(error);
       return;
     }
+    const linkType = link.type;
     if (!linkType) return;
     const time = performance.now();
     let at = 0;
@@ -162,7 +164,8 @@ export function openCapture(
   } catch (error) {
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }
-  linkType = LINK_TYPES[opened.linkType];
+  const linkType = LINK_TYPES[opened.linkType];
+  link.type = linkType;
   if (!linkType) {
     module.close(opened.handle);
     return {
