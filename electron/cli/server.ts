@@ -20,7 +20,8 @@ export const serverUsage = `Usage: sesame server [options]   (a drop-in for knoc
   -i, --interface IF     network interface to listen on (default: Interface in [options], else eth0)
   -c, --config FILE      the knockd.conf to read (default /etc/knockd.conf)
   -d, --daemon           run in the background
-  -v, --verbose          print log messages on stdout as well
+  -v, --verbose          print log messages on stdout as well, and a line a second of the
+                         packets seen, matched and dropped while they come
   -D, --debug            print debug messages (the capture filter, dropped attempts)
   -l, --lookup           accepted for knockd compatibility; sources are never resolved (a spoofed
                          flood must not turn into a DNS flood)
@@ -151,6 +152,7 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
       files: oneTimeFilesOnDisk,
       log,
       ...(debug ? { debug } : {}),
+      ...(values.verbose ? { progress: (line: string) => io.out(`${line}\n`) } : {}),
     },
     { iface, ipv4Only: values['only-ip-v4'] ?? false },
   );

@@ -4,6 +4,7 @@ import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/match
 import { captureFilter } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
+import { CaptureReport } from './capture-report';
 import { runDoorCommands, type ShellRunner } from './door-commands';
 import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import type { ServerLog } from './server-log';
@@ -19,6 +20,10 @@ export interface KnockServerDeps {
   files: OneTimeFiles;
   log: Pick<ServerLog, 'log'>;
   debug?: (message: string) => void;
+  /** -v: a line a second of packets seen, matched and dropped, while they come (stdout). */
+  progress?: (line: string) => void;
+  /** Wall-clock time, for the `since HH:MM` of the drop lines. */
+  clock?: () => Date;
   now?: () => number;
   maxAttempts?: number;
   /** Seeds the matcher's source hash (default: random, from the OS; see shared/matcher/int-map.ts). */
@@ -37,8 +42,13 @@ interface Running {
   doors: KnockdDoor[];
   matcher: Matcher;
   capture: Capture;
+  /** The capture's drop lines and -v progress. */
+  report: CaptureReport;
   oneTime: OneTimeSequences;
 }
+
+/** How often the kernel's drop counters are read (and the -v progress line printed). */
+const REPORT_EVERY_MS = 1000;
 
 /**
  * The server mode: capture → matcher → door commands, with knockd's log lines. It keeps serving the
@@ -49,6 +59,7 @@ export class KnockServer {
   private running: Running | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt: number | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Set<{ done: Promise<void>; runStopNow: () => void }>();
   private readonly now: () => number;
 
@@ -66,6 +77,8 @@ export class KnockServer {
     this.running = result.value.running;
     this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
     for (const line of result.value.notes) this.deps.log.log(line);
+    this.reportTimer = setInterval(() => this.running?.report.tick(), REPORT_EVERY_MS);
+    this.reportTimer.unref();
     return { ok: true };
   }
 
@@ -94,6 +107,7 @@ export class KnockServer {
   /** SIGTERM/SIGINT: stop capturing, run pending stop commands now, wait for commands to finish. */
   async stop(): Promise<void> {
     this.deps.log.log('shutting down');
+    clearInterval(this.reportTimer);
     clearTimeout(this.expiryTimer);
     this.expiryAt = undefined;
     this.closeCapture();
@@ -107,7 +121,9 @@ export class KnockServer {
     const running = this.running;
     if (!running) return;
     if (this.settings.ipv4Only && packet.family === 6) return;
-    this.handleEvents(running, running.matcher.feed({ time, ...packet }));
+    const events = running.matcher.feed({ time, ...packet });
+    running.report.packet(events.some((e) => e.type === 'stage' || e.type === 'open'));
+    this.handleEvents(running, events);
     this.scheduleExpiry(running);
   }
 
@@ -159,14 +175,22 @@ export class KnockServer {
       onPacket: (packet, time) => this.handlePacket(packet, time),
     });
     if (!capture.ok) return capture;
+    const opened = capture.value;
+    const report = new CaptureReport({
+      counters: () => opened.counters(),
+      log: (line) => this.deps.log.log(line),
+      progress: this.deps.progress,
+      clock: this.deps.clock ?? (() => new Date()),
+    });
     return {
       ok: true,
-      value: { running: { config, doors, matcher, capture: capture.value, oneTime }, notes },
+      value: { running: { config, doors, matcher, capture: opened, report, oneTime }, notes },
     };
   }
 
   private closeCapture(): void {
     try {
+      this.running?.report.finish();
       this.running?.capture.close();
     } catch (error) {
       this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);

@@ -73,6 +73,12 @@ describeRoot(
             `\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] ${bed.client.ipv4.replaceAll('.', '\\.')}: tcp: Stage 1\\n.*tcp: Stage 2\\n.*tcp: Stage 3\\n.*tcp: OPEN SESAME`,
           ),
         );
+      // -v: a line a second while packets come, with the kernel's drop counter (none here).
+      expect(
+        await server.waitForLog(
+          /capture: [1-9]\d* packets seen, [1-9]\d* matched, 0 dropped in the last second/,
+        ),
+      ).not.toMatch(/packets dropped by the kernel/);
       expect((await knock(['-u', bed.server.ipv4, '7101', '7102'])).code).toBe(0);
       await server.waitForLog(`udp-open ${bed.client.ipv4}`);
       expect((await knock(['-d', '100', bed.server.ipv4, '7201', '7202:udp', '7203'])).code).toBe(
