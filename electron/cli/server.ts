@@ -6,6 +6,7 @@ import {
   type KnockdConfig,
 } from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
+import { defaultRouteInterface, interfaceList } from '../node/server-interfaces';
 import { KnockServer } from '../node/knock-server';
 import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
 import { takePidFile } from '../node/pid-file';
@@ -17,7 +18,9 @@ import { DAEMON_ENV, daemonize, guardCrashes, reportToParent } from './server-da
 
 /** The help text of `sesame server`: knockd's options with knockd's meanings. */
 export const serverUsage = `Usage: sesame server [options]   (a drop-in for knockd, reading the same knockd.conf)
-  -i, --interface IF     network interface to listen on (default: Interface in [options], else eth0)
+  -i, --interface IF     network interface to listen on; more than one as -i eth0 -i wg0 or
+                         -i eth0,wg0, every interface as -i any (default: Interface in
+                         [options], which takes the same lists, else the default route's)
   -c, --config FILE      the knockd.conf to read (default /etc/knockd.conf)
   -d, --daemon           run in the background
   -v, --verbose          print log messages on stdout as well, and a line a second of the
@@ -38,7 +41,7 @@ Needs packet capture: root, or CAP_NET_RAW and CAP_NET_ADMIN (build/sesame-serve
 `;
 
 const options = {
-  interface: { type: 'string', short: 'i' },
+  interface: { type: 'string', short: 'i', multiple: true },
   config: { type: 'string', short: 'c' },
   daemon: { type: 'boolean', short: 'd' },
   verbose: { type: 'boolean', short: 'v' },
@@ -137,7 +140,12 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   const pidFile = pidPath === undefined ? undefined : takePidFile(pidPath);
   if (pidFile && !pidFile.ok) return refuse(`sesame server: ${pidFile.error}`);
 
-  const iface = values.interface ?? fileOptions.interface ?? 'eth0';
+  const named = interfaceList(
+    values.interface ?? (fileOptions.interface === undefined ? [] : [fileOptions.interface]),
+  );
+  // knockd's default, eth0, no longer exists on most machines: the default route's interface.
+  const fallback = named.length === 0 ? (defaultRouteInterface() ?? 'eth0') : undefined;
+  const interfaces = fallback === undefined ? named : [fallback];
   const log = createServerLog({
     logFile: fileOptions.logFile ?? values.logfile,
     useSyslog: fileOptions.useSyslog,
@@ -154,8 +162,12 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
       ...(debug ? { debug } : {}),
       ...(values.verbose ? { progress: (line: string) => io.out(`${line}\n`) } : {}),
     },
-    { iface, ipv4Only: values['only-ip-v4'] ?? false },
+    { interfaces, ipv4Only: values['only-ip-v4'] ?? false },
   );
+  if (fallback !== undefined)
+    log.log(
+      `no interface given (-i or Interface): listening on ${fallback}, the interface of the default route`,
+    );
   const started = server.start(config.value);
   if (!started.ok) {
     log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped

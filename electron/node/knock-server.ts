@@ -15,6 +15,7 @@ export interface KnockServerDeps {
   openCapture: (
     options: CaptureOptions,
   ) => { ok: true; value: Capture } | { ok: false; error: string };
+  /** The addresses of an interface (every interface's for `any`). */
   localAddresses: (iface: string) => Set<string>;
   shell?: ShellRunner;
   files: OneTimeFiles;
@@ -32,8 +33,15 @@ export interface KnockServerDeps {
 
 /** The interface and protocol choices of one run (command line over file, as knockd does). */
 export interface ServerSettings {
-  iface: string;
+  /** The interfaces to listen on, one capture each (`any` is every interface). */
+  interfaces: readonly string[];
   ipv4Only: boolean;
+}
+
+/** One capture and its drop report. */
+interface Listening {
+  capture: Capture;
+  report: CaptureReport;
 }
 
 interface Running {
@@ -41,9 +49,8 @@ interface Running {
   /** The config door behind each matcher door (a one-time door with no sequence left has none). */
   doors: KnockdDoor[];
   matcher: Matcher;
-  capture: Capture;
-  /** The capture's drop lines and -v progress. */
-  report: CaptureReport;
+  /** One capture per interface, each with its drop lines and -v progress. */
+  listening: Listening[];
   oneTime: OneTimeSequences;
 }
 
@@ -75,9 +82,11 @@ export class KnockServer {
     const result = this.open(config);
     if (!result.ok) return result;
     this.running = result.value.running;
-    this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
+    this.deps.log.log(`starting up, listening on ${this.settings.interfaces.join(', ')}`);
     for (const line of result.value.notes) this.deps.log.log(line);
-    this.reportTimer = setInterval(() => this.running?.report.tick(), REPORT_EVERY_MS);
+    this.reportTimer = setInterval(() => {
+      for (const { report } of this.running?.listening ?? []) report.tick();
+    }, REPORT_EVERY_MS);
     this.reportTimer.unref();
     return { ok: true };
   }
@@ -117,12 +126,12 @@ export class KnockServer {
   }
 
   /** Feeds one decoded packet (also the entry point of tests and replays). */
-  handlePacket(packet: DecodedPacket, time: number = this.now()): void {
+  handlePacket(packet: DecodedPacket, time: number = this.now(), report?: CaptureReport): void {
     const running = this.running;
     if (!running) return;
     if (this.settings.ipv4Only && packet.family === 6) return;
     const events = running.matcher.feed({ time, ...packet });
-    running.report.packet(events.some((e) => e.type === 'stage' || e.type === 'open'));
+    report?.packet(events.some((e) => e.type === 'stage' || e.type === 'open'));
     this.handleEvents(running, events);
     this.scheduleExpiry(running);
   }
@@ -158,7 +167,9 @@ export class KnockServer {
       doors.push(door);
       matcherDoors.push(matcherDoor(door, sequence.value));
     }
-    const local = this.deps.localAddresses(this.settings.iface);
+    const local = new Set(
+      this.settings.interfaces.flatMap((name) => [...this.deps.localAddresses(name)]),
+    );
     const matcher = new Matcher(matcherDoors, {
       isLocalAddress: (address) => local.has(address),
       hashSeed: (this.deps.hashSeed ?? randomSeed)(),
@@ -169,31 +180,51 @@ export class KnockServer {
     );
     const filter = captureFilter(listened, this.settings.ipv4Only);
     this.deps.debug?.(`capture filter: ${filter}`);
+    const listening: Listening[] = [];
+    for (const name of this.settings.interfaces) {
+      const opened = this.listen(name, filter);
+      if (!opened.ok) {
+        for (const other of listening) other.capture.close();
+        return opened;
+      }
+      listening.push(opened.value);
+    }
+    return {
+      ok: true,
+      value: { running: { config, doors, matcher, listening, oneTime }, notes },
+    };
+  }
+
+  /** Opens the capture of one interface, its packets fed to whichever matcher is running. */
+  private listen(name: string, filter: string): Parsed<Listening> {
+    const slot: { report?: CaptureReport } = {};
     const capture = this.deps.openCapture({
-      interface: this.settings.iface,
+      interface: name,
       filter,
-      onPacket: (packet, time) => this.handlePacket(packet, time),
+      onPacket: (packet, time) => this.handlePacket(packet, time, slot.report),
+      onError: (message) => this.deps.log.log(`${name}: ${message}`),
     });
     if (!capture.ok) return capture;
     const opened = capture.value;
     const report = new CaptureReport({
       counters: () => opened.counters(),
-      log: (line) => this.deps.log.log(line),
+      log: (line) =>
+        this.deps.log.log(this.settings.interfaces.length > 1 ? `${name}: ${line}` : line),
       progress: this.deps.progress,
       clock: this.deps.clock ?? (() => new Date()),
     });
-    return {
-      ok: true,
-      value: { running: { config, doors, matcher, capture: opened, report, oneTime }, notes },
-    };
+    slot.report = report;
+    return { ok: true, value: { capture: opened, report } };
   }
 
   private closeCapture(): void {
-    try {
-      this.running?.report.finish();
-      this.running?.capture.close();
-    } catch (error) {
-      this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
+    for (const { capture, report } of this.running?.listening ?? []) {
+      try {
+        report.finish();
+        capture.close();
+      } catch (error) {
+        this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
+      }
     }
   }
 

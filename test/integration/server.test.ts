@@ -91,6 +91,56 @@ describeRoot(
       await server.stop();
     });
 
+    it('listens on several interfaces at once, on any, and by default on the default route', async () => {
+      // The bed's kernel has no 802.1Q module (ip link add ... type vlan: Unknown device type), so the
+      // second interface is the server's loopback, knocked from the server host itself.
+      const door = '[multi]\n  sequence = 7501,7502\n  command = /bin/echo multi-open %IP%\n';
+      const fromClient = async (server: Knockd) => {
+        expect((await knock([bed.server.ipv4, '7501', '7502'])).code).toBe(0);
+        await server.waitForLog(`${bed.client.ipv4}: multi: OPEN SESAME`);
+      };
+      const onLoopback = async (server: Knockd) => {
+        const local = await bed.run(bed.server, ['knock', '127.0.0.1', '7501', '7502']);
+        expect(local.code).toBe(0);
+        await server.waitForLog('127.0.0.1: multi: OPEN SESAME');
+      };
+
+      const both = await bed.startKnockd(door, { program, interfaces: [bed.server.ifname, 'lo'] });
+      await fromClient(both);
+      await onLoopback(both);
+      await both.stop();
+
+      const any = await bed.startKnockd(door, { program, interfaces: ['any'] });
+      await fromClient(any);
+      await onLoopback(any);
+      await any.stop();
+
+      // No -i and no Interface: the interface of the default route.
+      const route = await bed.run(bed.server, [
+        'ip',
+        'route',
+        'add',
+        'default',
+        'via',
+        bed.client.ipv4,
+      ]);
+      expect(route.code, route.stderr).toBe(0);
+      try {
+        const chosen = await bed.startKnockd(door, {
+          program,
+          interfaces: [],
+          readyOn: bed.server.ifname,
+        });
+        await chosen.waitForLog(
+          `no interface given (-i or Interface): listening on ${bed.server.ifname}, the interface of the default route`,
+        );
+        await fromClient(chosen);
+        await chosen.stop();
+      } finally {
+        await bed.run(bed.server, ['ip', 'route', 'del', 'default']);
+      }
+    });
+
     it('opens a door with tcpflags = fin,!ack for crafted FIN knocks only', async () => {
       const server = await serve(`[fin]
   sequence = 7401,7402,7403

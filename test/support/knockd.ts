@@ -39,6 +39,10 @@ export interface KnockdOptions {
   args?: string[];
   /** How long to wait for knockd to print that it listens (default 5 s). */
   readyTimeoutMs?: number;
+  /** The `-i` options (default: the server's veth; none: the server picks). */
+  interfaces?: string[];
+  /** What its ready line names (default: the interfaces, comma-separated). */
+  readyOn?: string;
 }
 
 /** A real Debian knockd running in the server namespace. */
@@ -209,12 +213,16 @@ export async function startKnockdIn(
   const defaultLog = join(dir, 'knockd.log');
   await writeFile(configPath, config);
   const program = opts.program ?? realKnockd();
-  const argv = [...program.argv, '-i', server.ifname, '-c', configPath, '-v'];
+  const named = opts.interfaces ?? [server.ifname];
+  const argv = [...program.argv, ...named.flatMap((name) => ['-i', name]), '-c', configPath, '-v'];
   argv.push('-p', join(dir, 'knockd.pid'), '-g', defaultLog, ...(opts.args ?? []));
   const child = track(resources, spawnIn(server, argv, ['ignore', 'pipe', 'pipe']));
   const knockd = new KnockdProcess(child, dir, configPath, configuredLogFile(config) ?? defaultLog);
   try {
-    await knockd.ready(program.readyLine(server.ifname), opts.readyTimeoutMs ?? 5_000);
+    await knockd.ready(
+      program.readyLine(opts.readyOn ?? named.join(', ')),
+      opts.readyTimeoutMs ?? 5_000,
+    );
   } catch (error: unknown) {
     await knockd.stop();
     throw error;

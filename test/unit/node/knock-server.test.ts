@@ -61,7 +61,7 @@ function harness(
     },
     log: { log: (m) => lines.push(m) },
   };
-  const server = new KnockServer(deps, { iface: 'veth0', ipv4Only: opts.ipv4Only ?? false });
+  const server = new KnockServer(deps, { interfaces: ['veth0'], ipv4Only: opts.ipv4Only ?? false });
   let time = 0;
   const syn = (port: number, source = '198.18.0.2', destination = '198.18.0.1'): DecodedPacket => ({
     family: source.includes(':') ? 6 : 4,
@@ -143,7 +143,7 @@ describe('KnockServer', () => {
     let seeds = 0;
     const server = new KnockServer(
       { ...h.deps, hashSeed: () => ((seeds += 1), 0x1234) },
-      { iface: 'veth0', ipv4Only: false },
+      { interfaces: ['veth0'], ipv4Only: false },
     );
     server.start(config(C1));
     server.reload('/etc/knockd.conf', { ok: true, value: config('[p]\n  sequence = 1234\n') });
@@ -349,5 +349,76 @@ describe('KnockServer commands, as knockd runs them', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(h.ran).toEqual(['open', '']);
     expect(h.lines.slice(-2)).toEqual(['198.18.0.2: o: command timeout', 'o: running command: ']);
+  });
+});
+
+describe('several interfaces', () => {
+  function twoInterfaces(failOn?: string) {
+    const opened: CaptureOptions[] = [];
+    const closed: string[] = [];
+    const lines: string[] = [];
+    const dropped: Record<string, number> = { eth0: 0, wg0: 0 };
+    const deps: KnockServerDeps = {
+      openCapture: (options) => {
+        if (options.interface === failOn) return { ok: false, error: `no ${failOn}` };
+        opened.push(options);
+        return {
+          ok: true,
+          value: {
+            linkType: 'ethernet',
+            counters: () => ({
+              received: 0,
+              dropped: dropped[options.interface] ?? 0,
+              interfaceDropped: 0,
+            }),
+            close: () => closed.push(options.interface),
+          },
+        };
+      },
+      localAddresses: (name) => new Set(name === 'eth0' ? ['198.18.0.1'] : ['10.9.0.1']),
+      shell: () => Promise.resolve(0),
+      files: { read: () => '', writable: () => undefined, mark: () => undefined },
+      log: { log: (m) => lines.push(m) },
+    };
+    const server = new KnockServer(deps, { interfaces: ['eth0', 'wg0'], ipv4Only: false });
+    return { server, opened, closed, lines, dropped };
+  }
+  const packet = (source: string, destination: string, port: number): DecodedPacket => ({
+    family: 4,
+    source,
+    destination,
+    protocol: 'tcp',
+    port,
+    tcpFlags: 0x02,
+  });
+  const door = config('[d]\n  sequence = 7000,8000\n  command = /bin/true %IP%\n');
+
+  it('opens one capture each, knocks count from either, and drops are logged per interface', async () => {
+    const { server, opened, closed, lines, dropped } = twoInterfaces();
+    expect(server.start(door)).toEqual({ ok: true });
+    expect(opened.map((o) => o.interface)).toEqual(['eth0', 'wg0']);
+    expect(lines).toContain('starting up, listening on eth0, wg0');
+    // Both interfaces' addresses are the host's own: a knock to either opens.
+    opened[0]?.onPacket(packet('198.18.0.2', '198.18.0.1', 7000), 1);
+    opened[0]?.onPacket(packet('198.18.0.2', '198.18.0.1', 8000), 2);
+    opened[1]?.onPacket(packet('10.9.0.2', '10.9.0.1', 7000), 3);
+    opened[1]?.onPacket(packet('10.9.0.2', '10.9.0.1', 8000), 4);
+    expect(lines.filter((l) => l.endsWith('OPEN SESAME'))).toEqual([
+      '198.18.0.2: d: OPEN SESAME',
+      '10.9.0.2: d: OPEN SESAME',
+    ]);
+    dropped.wg0 = 4;
+    await server.stop();
+    expect(closed).toEqual(['eth0', 'wg0']);
+    expect(lines.filter((l) => l.includes('dropped by the kernel'))).toEqual([
+      expect.stringMatching(/^wg0: capture: 4 packets dropped by the kernel since \d\d:\d\d$/),
+      expect.stringMatching(/^wg0: capture: 4 of 0 packets dropped by the kernel in all since/),
+    ]);
+  });
+
+  it('starts nothing when one interface cannot be captured, closing the ones opened', () => {
+    const { server, closed } = twoInterfaces('wg0');
+    expect(server.start(door)).toEqual({ ok: false, error: 'no wg0' });
+    expect(closed).toEqual(['eth0']);
   });
 });
