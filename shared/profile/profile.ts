@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
+import { portSchema } from '../sequence/port-schema';
 import { hasHiddenCharacters, hasHiddenCharactersInNotes, hiddenMessage } from './visible-text';
 
 /**
@@ -80,12 +81,7 @@ export const identityFileSchema = onlyCharacters(
   true,
 );
 
-/** A TCP/UDP port, 1..65535. */
-export const portSchema = z
-  .number()
-  .int('port must be a whole number')
-  .min(1, 'port must be 1-65535')
-  .max(65535, 'port must be 1-65535');
+export { portSchema };
 
 /** Milliseconds to wait after a hit; a minute is far more than any knockd seq_timeout allows per hit. */
 export const delaySchema = z
