@@ -7,6 +7,7 @@ import { readExport, writeExport } from '../../shared/profile/export-file';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
+import { openSummary } from '../../shared/profile/open-summary';
 import { lockedMessage } from '../node/profile-sealing';
 import * as ps from '../node/profile-store';
 import { cliStorePath, openCliStore } from './profile-lookup';
@@ -106,7 +107,7 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const profiles = opened.store.list();
   const locked = opened.store.locked();
   const rows = [
-    ...profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']),
+    ...profiles.map((p) => [p.name, p.host, openSummary(p), p.close ? seq(p.close) : '-']),
     ...locked.map((p) => [p.name, p.host, p.cause === 'invalid' ? INVALID : ENCRYPTED]),
   ];
   if (values.json === true) {

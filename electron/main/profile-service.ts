@@ -79,6 +79,7 @@ export class ProfileService {
             family: draft.family,
             open: draft.open,
             close: draft.close,
+            spa: draft.spa,
             delayMs: draft.delayMs,
             servicePort: draft.servicePort,
             notes: draft.notes,

@@ -75,5 +75,13 @@ export async function sendSpa(options: SendSpaOptions): Promise<SpaResult> {
     hit.error = errorMessage(error);
   }
   options.onProgress?.({ hit, total: 1 });
-  return { address, family, hits: [hit], cancelled: false, packet };
+  // One packet that did not leave means nothing was sent: the knock's `error`, not only the hit's.
+  return {
+    address,
+    family,
+    hits: [hit],
+    cancelled: false,
+    packet,
+    ...(hit.error === undefined ? {} : { error: `the SPA packet was not sent: ${hit.error}` }),
+  };
 }

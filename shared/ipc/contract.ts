@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KnockOutcome, KnockProgressEvent, ProbeView } from '../door/outcome';
 import type { FieldProblem } from '../field-problems';
-import { profileSchema, type Profile } from '../profile/profile';
+import { checkOpenWay, profileFields, type Profile } from '../profile/profile';
 import { settingsSchema, type Settings } from '../settings/settings';
 import type { TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
@@ -35,7 +35,7 @@ const profileId = z
 const byId = z.strictObject({ id: profileId });
 
 /** A profile as the editor sends it: everything but the id, validated with the profile schema. */
-export const profileDraftSchema = profileSchema.omit({ id: true });
+export const profileDraftSchema = profileFields.omit({ id: true }).superRefine(checkOpenWay);
 
 /** A profile being edited, before it has been saved (no id yet for a new one). */
 export type ProfileDraft = z.input<typeof profileDraftSchema>;

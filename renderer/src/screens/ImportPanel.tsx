@@ -1,6 +1,7 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ImportView, SesameApi } from '../../../shared/ipc/contract';
 import { formatSequence } from '../../../shared/sequence/sequence';
+import { openSummary } from '../../../shared/profile/open-summary';
 import { errorMessage } from '../../../shared/basics';
 
 type Format = 'json' | 'knockd';
@@ -27,7 +28,7 @@ function ImportResult({ view, label }: { view: ImportView; label: string }) {
         <ul className="import-profiles">
           {view.profiles.map((p) => (
             <li key={p.id}>
-              <strong>{p.name}</strong> on {p.host}: open {formatSequence(p.open)}
+              <strong>{p.name}</strong> on {p.host}: open {openSummary(p)}
               {p.close && `, close ${formatSequence(p.close)}`}
             </li>
           ))}
