@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,12 +28,45 @@ let fwknopd: Fwknopd;
 let cli: string;
 let workDir: string;
 
+/** A stand-in for ssh that records its argv (one per line) and exits 0. */
+const FAKE_SSH = `#!/bin/sh
+printf '%s\\n' "$@" > "$SESAME_TEST_SSH_ARGV"
+`;
+
 function sesame(args: string[]): Promise<RunResult> {
-  return bed.run(
-    bed.client,
-    ['env', `SESAME_CONFIG_DIR=${join(workDir, 'config')}`, process.execPath, cli, ...args],
-    { timeoutMs: 20_000 },
-  );
+  const env = [
+    `SESAME_CONFIG_DIR=${join(workDir, 'config')}`,
+    `SESAME_TEST_SSH_ARGV=${join(workDir, 'argv.txt')}`,
+    `PATH=${join(workDir, 'bin')}:/usr/bin:/bin:/usr/sbin:/sbin`,
+  ];
+  return bed.run(bed.client, ['env', ...env, process.execPath, cli, ...args], {
+    timeoutMs: 20_000,
+  });
+}
+
+/** A profile that opens with SPA for `port` (its service port too), the packet's source let in. */
+function spaProfile(name: string, port: number) {
+  return {
+    id: name,
+    name,
+    host: bed.server.ipv4,
+    spa: {
+      access: [{ protocol: 'tcp', port }],
+      key: { encoding: 'base64', value: KEY },
+      hmacKey: HMAC_KEY,
+    },
+    servicePort: port,
+    ssh: { user: 'alice', port },
+  };
+}
+
+/** A listener on `port` of the server host that greets like sshd (the door's service). */
+function serviceOn(port: number): void {
+  bed.spawn(bed.server, [
+    process.execPath,
+    '-e',
+    `require('net').createServer((s) => { s.on('error', () => {}); s.end('SSH-2.0-test\\r\\n'); }).listen(${String(port)})`,
+  ]);
 }
 
 /** `sesame spa` to the bed's server for the client's own address, with the given keys. */
@@ -58,6 +99,20 @@ describeRoot(
       bed = await createTestBed({ ipv6: false });
       workDir = mkdtempSync(join(tmpdir(), 'sesame-spa-'));
       startSshStandIn(bed);
+      serviceOn(2301);
+      serviceOn(2302);
+      mkdirSync(join(workDir, 'bin'));
+      writeFileSync(join(workDir, 'bin', 'ssh'), FAKE_SSH);
+      chmodSync(join(workDir, 'bin', 'ssh'), 0o755);
+      mkdirSync(join(workDir, 'config'));
+      writeFileSync(
+        join(workDir, 'config', 'profiles.json'),
+        JSON.stringify({
+          version: 2,
+          profiles: [spaProfile('gate', 2301), spaProfile('gate-ssh', 2302)],
+        }),
+        { mode: 0o600 },
+      );
       fwknopd = await startFwknopd(bed, { keyBase64: KEY, hmacKeyBase64: HMAC_KEY });
     }, 30_000);
 
@@ -185,6 +240,39 @@ describeRoot(
       await fwknopd.waitForLog(added(bed.client.ipv4, 2206), since);
       expect(await fwknopRules(bed, 2205)).toHaveLength(1);
       expect(await fwknopRules(bed, 2206)).toHaveLength(1);
+    });
+
+    it('opens a profile whose open is an SPA request with sesame knock --profile', async () => {
+      const before = await sesame(['probe', '--timeout', '1500', bed.server.ipv4, '2301']);
+      expect(before.code).toBe(2);
+      const since = fwknopd.log().length;
+      const opened = await sesame(['knock', '--profile', 'gate', '-v']);
+      expect(opened.stderr).toBe('');
+      expect(opened.code).toBe(0);
+      expect(opened.stdout).toContain(`hitting udp ${bed.server.ipv4}:62201`);
+      expect(opened.stdout).toContain(`gate: open: ${bed.server.ipv4}:2301 answered after`);
+      const log = await fwknopd.waitForLog(added(bed.client.ipv4, 2301), since);
+      expect(log).toContain('Message String: 0.0.0.0,tcp/2301');
+    });
+
+    it('runs ssh through a door opened by SPA (sesame ssh)', async () => {
+      const since = fwknopd.log().length;
+      const result = await sesame(['ssh', 'gate-ssh']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      await fwknopd.waitForLog(added(bed.client.ipv4, 2302), since);
+      expect(readFileSync(join(workDir, 'argv.txt'), 'utf8').trim().split('\n')).toEqual([
+        '-o',
+        `HostName=${bed.server.ipv4}`,
+        '-o',
+        `HostKeyAlias=${bed.server.ipv4}`,
+        '-p',
+        '2302',
+        '-l',
+        'alice',
+        '--',
+        bed.server.ipv4,
+      ]);
     });
   },
 );
