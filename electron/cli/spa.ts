@@ -5,7 +5,6 @@ import {
   SPA_DEFAULT_PORT,
   SPA_SCOPE,
   spaRequestSchema,
-  spaUserSchema,
   type SpaRequest,
   type SpaRequestInput,
 } from '../../shared/spa/spa-request';
@@ -100,13 +99,13 @@ const OPTION_OF: Record<string, string> = {
   hmacDigest: '--hmac-digest-type',
   digest: '--digest-type',
   fwTimeout: '--fw-timeout',
+  user: '--spoof-user',
 };
 
-/** What `sesame spa` was asked: the request, the server, the user, and test or verbose. */
+/** What `sesame spa` was asked: the request, the server, and test or verbose. */
 export interface SpaCommand {
   request: SpaRequest;
   host: string;
-  user: string | undefined;
   test: boolean;
   verbose: boolean;
 }
@@ -162,11 +161,6 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
     fwTimeout = Number(values['fw-timeout']);
   }
   const user = values['spoof-user'];
-  if (user !== undefined) {
-    const checked = spaUserSchema.safeParse(user);
-    if (!checked.success)
-      throw new UsageError(`spa: --spoof-user: ${checked.error.issues[0]?.message ?? ''}`);
-  }
   const input: SpaRequestInput = {
     port,
     access: access.value,
@@ -177,6 +171,7 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
     ...(values['allow-ip'] === undefined ? {} : { allowIp: values['allow-ip'] }),
     ...(values['key-base64-hmac'] === undefined ? {} : { hmacKey: values['key-base64-hmac'] }),
     ...(fwTimeout === undefined ? {} : { fwTimeout }),
+    ...(user === undefined ? {} : { user }),
   };
   const hmacDigest = digestOption('hmac-digest-type', values['hmac-digest-type']);
   const digest = digestOption('digest-type', values['digest-type']);
@@ -197,7 +192,6 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
   return {
     request: parsed.data,
     host,
-    user,
     test: values.test ?? false,
     verbose: values.verbose ?? false,
   };
@@ -212,7 +206,7 @@ export function spaCommand(send?: DatagramSend) {
       return 0;
     }
     const { request, host, verbose } = command;
-    const user = command.user ?? loginName();
+    const user = request.user ?? loginName();
     if (command.test) {
       const packet = buildSpaPacket(request, spaContext(user));
       io.out(`${describeSpaPacket(packet, request).join('\n')}\n`);

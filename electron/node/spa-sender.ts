@@ -59,7 +59,10 @@ export type SpaResult = KnockResult & { packet: SpaPacket };
 /** Builds the request's packet now and sends it to fwknopd's port as one UDP datagram. */
 export async function sendSpa(options: SendSpaOptions): Promise<SpaResult> {
   const { address, family, request, signal } = options;
-  const packet = buildSpaPacket(request, options.context ?? spaContext(loginName()));
+  const packet = buildSpaPacket(
+    request,
+    options.context ?? spaContext(request.user ?? loginName()),
+  );
   if (signal?.aborted) return { address, family, hits: [], cancelled: true, packet };
   const hit: KnockHit = {
     index: 0,

@@ -136,6 +136,8 @@ export const spaRequestSchema = z.strictObject({
   hmacKey: base64Key('the HMAC key', SPA_HMAC_KEY_MAX_BYTES).optional(),
   hmacDigest: digestSchema.default('sha256'),
   digest: digestSchema.default('sha256'),
+  /** The user name the packet carries (fwknop's -U, SPOOF_USER); absent: the login name. */
+  user: spaUserSchema.optional(),
   fwTimeout: z
     .number()
     .int('firewall timeout must be whole seconds')
