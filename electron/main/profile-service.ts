@@ -6,6 +6,7 @@ import type {
   ProfilesView,
 } from '../../shared/ipc/contract';
 import type { importKnockdConfig } from '../../shared/knockd/import';
+import { importFwknoprc } from '../../shared/spa/fwknoprc-import';
 import { parseJsonText } from '../node/json-text';
 import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
@@ -25,7 +26,7 @@ export interface ProfileServiceDeps {
 
 /** What `profiles:import` asks for. */
 export interface ImportRequest {
-  format: 'json' | 'knockd';
+  format: 'json' | 'knockd' | 'fwknoprc';
   text: string;
   host?: string | undefined;
   replace?: boolean | undefined;
@@ -101,7 +102,8 @@ export class ProfileService {
     return { ok: true, value: removed };
   }
 
-  /** Imports a JSON export (or a profile file, or a bare array) or a knockd.conf's doors. */
+  /** Imports a JSON export (or a profile file, or a bare array), a knockd.conf's doors or a
+   * .fwknoprc's stanzas (profiles that open with SPA). */
   import(request: ImportRequest): IpcResult<ImportView> {
     const items = this.itemsToImport(request);
     if (!items.ok) return items;
@@ -166,6 +168,11 @@ export class ProfileService {
           { field: 'host', message: 'the host the knockd.conf doors are on is required' },
         ]);
       const result = this.deps.importKnockd(request.text, { host: request.host.trim() });
+      if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
+      return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
+    }
+    if (request.format === 'fwknoprc') {
+      const result = importFwknoprc(request.text);
       if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
       return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
     }

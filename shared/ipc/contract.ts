@@ -52,7 +52,7 @@ export const requestChannels = {
   'profiles:delete': { input: byId, result: resultOf<{ id: string; name: string }>() },
   'profiles:import': {
     input: z.strictObject({
-      format: z.enum(['json', 'knockd']),
+      format: z.enum(['json', 'knockd', 'fwknoprc']),
       text: z.string().max(1_000_000, 'the text to import is larger than 1 MB'),
       /** The host the doors of a knockd.conf are on (a knockd.conf never names its own host). */
       host: z.string().optional(),

@@ -4,7 +4,7 @@ import { formatSequence } from '../../../shared/sequence/sequence';
 import { openSummary } from '../../../shared/profile/open-summary';
 import { errorMessage } from '../../../shared/basics';
 
-type Format = 'json' | 'knockd';
+type Format = 'json' | 'knockd' | 'fwknoprc';
 
 interface Request {
   format: Format;
@@ -46,7 +46,8 @@ function ImportResult({ view, label }: { view: ImportView; label: string }) {
 }
 
 /**
- * Import from a Sesame JSON export or a knockd.conf (whose doors need the host they are on): a
+ * Import from a Sesame JSON export, a knockd.conf (whose doors need the host they are on) or a
+ * .fwknoprc (whose stanzas open with SPA): a
  * preview first (a dry run), then the import of exactly what was previewed.
  */
 export function ImportPanel({ api }: { api: SesameApi }) {
@@ -80,11 +81,13 @@ export function ImportPanel({ api }: { api: SesameApi }) {
     if (!file) return;
     try {
       const text = await file.text();
-      const format = /\.conf$/i.test(file.name)
-        ? 'knockd'
-        : /\.json$/i.test(file.name)
-          ? 'json'
-          : undefined;
+      const format = /fwknoprc$/i.test(file.name)
+        ? 'fwknoprc'
+        : /\.conf$/i.test(file.name)
+          ? 'knockd'
+          : /\.json$/i.test(file.name)
+            ? 'json'
+            : undefined;
       edit({ text, ...(format ? { format } : {}) });
     } catch (reason) {
       setError(`Could not read ${file.name}: ${errorMessage(reason)}`);
@@ -137,6 +140,7 @@ export function ImportPanel({ api }: { api: SesameApi }) {
           [
             ['json', 'Sesame JSON'],
             ['knockd', 'knockd.conf'],
+            ['fwknoprc', '.fwknoprc (SPA)'],
           ] as const
         ).map(([value, label]) => (
           <label key={value} className={request.format === value ? 'on' : undefined}>
