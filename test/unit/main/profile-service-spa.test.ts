@@ -16,7 +16,11 @@ function service() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-psvc-spa-'));
   dirs.push(dir);
   const logger = createLogger('test', () => undefined);
-  const store = new ProfileStore({ path: path.join(dir, 'profiles.json'), logger });
+  const store = new ProfileStore({
+    path: path.join(dir, 'profiles.json'),
+    now: () => new Date('2026-11-21T10:00:00Z'),
+    logger,
+  });
   let n = 0;
   return new ProfileService({
     store,
