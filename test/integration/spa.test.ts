@@ -101,6 +101,7 @@ describeRoot(
       startSshStandIn(bed);
       serviceOn(2301);
       serviceOn(2302);
+      serviceOn(2303);
       mkdirSync(join(workDir, 'bin'));
       writeFileSync(join(workDir, 'bin', 'ssh'), FAKE_SSH);
       chmodSync(join(workDir, 'bin', 'ssh'), 0o755);
@@ -273,6 +274,53 @@ describeRoot(
         '--',
         bed.server.ipv4,
       ]);
+    });
+
+    it('imports a .fwknoprc stanza that both the real fwknop (-n) and Sesame send accepted packets from', async () => {
+      const rc = join(workDir, 'imported-fwknoprc');
+      writeFileSync(
+        rc,
+        [
+          '[default]',
+          'HMAC_DIGEST_TYPE sha256',
+          '',
+          '[bedgate]',
+          `SPA_SERVER ${bed.server.ipv4}`,
+          'ACCESS tcp/2303',
+          `ALLOW_IP ${bed.client.ipv4}`,
+          `KEY_BASE64 ${KEY}`,
+          `HMAC_KEY_BASE64 ${HMAC_KEY}`,
+          'USE_HMAC Y',
+          '',
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      let since = fwknopd.log().length;
+      // fwknop's command line trumps the stanza: the same stanza, another port, so both show.
+      const real = await bed.run(bed.client, [
+        'env',
+        `HOME=${join(workDir, 'fwknop-home')}`,
+        'fwknop',
+        '--rc-file',
+        rc,
+        '--no-save-args',
+        '-n',
+        'bedgate',
+        '-A',
+        'tcp/2304',
+      ]);
+      expect(real.code, real.stderr).toBe(0);
+      await fwknopd.waitForLog(added(bed.client.ipv4, 2304), since);
+
+      const imported = await sesame(['profiles', 'import', rc]);
+      expect(imported.stderr).toBe('');
+      expect(imported.stdout).toContain(`imported 1 profiles from ${rc}`);
+      since = fwknopd.log().length;
+      const opened = await sesame(['knock', '--profile', 'bedgate']);
+      expect(opened.stderr).toBe('');
+      expect(opened.code).toBe(0);
+      expect(opened.stdout).toContain(`bedgate: open: ${bed.server.ipv4}:2303 answered`);
+      await fwknopd.waitForLog(added(bed.client.ipv4, 2303), since);
     });
   },
 );
