@@ -28,11 +28,19 @@ async function importRc() {
 }
 
 describe('SPA profiles in the app', () => {
-  it('imports a .fwknoprc stanza as a profile that opens with SPA', async () => {
+  it('imports a .fwknoprc stanza as a profile that opens with SPA, shown so in the list', async () => {
     const { fake } = await importRc();
     expect(fake.profiles).toMatchObject([
       { name: 'gate', host: '192.0.2.10', spa: { key: { value: KEY }, hmacKey: HMAC } },
     ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Profiles' }));
+    expect(await screen.findByText('SPA tcp/22 (fwknopd udp/62201)')).toBeInTheDocument();
+    const close = screen.getByRole('button', { name: 'Close gate' });
+    expect(close).toBeDisabled();
+    expect(close).toHaveAttribute(
+      'title',
+      'fwknopd removes its rule by itself when its timeout ends',
+    );
   });
 
   it('shows the SPA request in the editor, keys hidden, and keeps it on save', async () => {
