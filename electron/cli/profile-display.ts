@@ -13,6 +13,7 @@ function spaRows(spa: SpaRequest): string[][] {
     ['spa hmac', spa.hmacKey === undefined ? 'none' : `${spa.hmacDigest} (key hidden)`],
     ['spa digest', spa.digest],
     ['spa timeout', spa.fwTimeout === undefined ? "fwknopd's" : `${String(spa.fwTimeout)} s`],
+    ['spa user', spa.user ?? 'your login name'],
   ];
 }
 

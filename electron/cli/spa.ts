@@ -25,9 +25,11 @@ for its common options): Rijndael encryption with an HMAC, in libfko's format (p
   -s, --source-ip              let in the address the packet comes from (sends 0.0.0.0)
   -D, --destination HOST       the fwknopd server
   -p, --server-port PORT       fwknopd's UDP port (default ${SPA_DEFAULT_PORT})
+  -P, --server-proto udp       how the packet travels: udp only
   --key-base64-rijndael KEY    the encryption key, base64 (fwknopd's KEY_BASE64)
   --key-rijndael PASSPHRASE    the encryption key as a passphrase (fwknopd's KEY)
   --key-base64-hmac KEY        the HMAC key, base64 (HMAC_KEY_BASE64); implies --use-hmac
+  --key-hmac KEY               the HMAC key as text (HMAC_KEY); implies --use-hmac
   --use-hmac                   add an HMAC (needs --key-base64-hmac)
   --hmac-digest-type TYPE      md5, sha1, sha256 (default), sha384, sha512, sha3_256, sha3_512
   -m, --digest-type TYPE       the digest inside the packet (default sha256)
@@ -48,6 +50,8 @@ const options = {
   'key-base64-rijndael': { type: 'string' },
   'key-rijndael': { type: 'string' },
   'key-base64-hmac': { type: 'string' },
+  'key-hmac': { type: 'string' },
+  'server-proto': { type: 'string', short: 'P' },
   'use-hmac': { type: 'boolean' },
   'hmac-digest-type': { type: 'string' },
   'digest-type': { type: 'string', short: 'm' },
@@ -144,8 +148,22 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
     throw new UsageError(
       'spa: a key is required: --key-base64-rijndael KEY or --key-rijndael PASSPHRASE',
     );
-  if (values['use-hmac'] && values['key-base64-hmac'] === undefined)
-    throw new UsageError('spa: --use-hmac needs the HMAC key: --key-base64-hmac KEY');
+  if (values['key-base64-hmac'] !== undefined && values['key-hmac'] !== undefined)
+    throw new UsageError('spa: --key-base64-hmac and --key-hmac cannot be used together');
+  // A text HMAC key is its UTF-8 bytes: the same key as their base64.
+  const hmacKey =
+    values['key-hmac'] === undefined
+      ? values['key-base64-hmac']
+      : Buffer.from(values['key-hmac'], 'utf8').toString('base64');
+  if (values['use-hmac'] && hmacKey === undefined)
+    throw new UsageError(
+      'spa: --use-hmac needs the HMAC key: --key-base64-hmac KEY or --key-hmac KEY',
+    );
+  const proto = values['server-proto'];
+  if (proto !== undefined && proto.toLowerCase() !== 'udp')
+    throw new UsageError(
+      `spa: --server-proto ${proto}: only udp is supported (fwknop's tcp, http and icmp are not)`,
+    );
   let port = SPA_DEFAULT_PORT;
   if (values['server-port'] !== undefined) {
     const parsed = parsePort(values['server-port']);
@@ -169,7 +187,7 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
         ? { encoding: 'base64', value: base64 }
         : { encoding: 'passphrase', value: passphrase ?? '' },
     ...(values['allow-ip'] === undefined ? {} : { allowIp: values['allow-ip'] }),
-    ...(values['key-base64-hmac'] === undefined ? {} : { hmacKey: values['key-base64-hmac'] }),
+    ...(hmacKey === undefined ? {} : { hmacKey }),
     ...(fwTimeout === undefined ? {} : { fwTimeout }),
     ...(user === undefined ? {} : { user }),
   };
@@ -186,7 +204,9 @@ export function parseSpaArgs(args: readonly string[]): SpaCommand | 'help' {
         ? base64 !== undefined
           ? '--key-base64-rijndael'
           : '--key-rijndael'
-        : (OPTION_OF[field] ?? field);
+        : field === 'hmacKey' && values['key-hmac'] !== undefined
+          ? '--key-hmac'
+          : (OPTION_OF[field] ?? field);
     throw new UsageError(`spa: ${option}: ${problem ? problem.message : 'invalid'}`);
   }
   return {

@@ -11,6 +11,7 @@ export function SpaOpenView({ spa }: { spa: SpaRequest }) {
     ['HMAC', spa.hmacKey === undefined ? 'none' : `${spa.hmacDigest} (key hidden)`],
     ['Digest', spa.digest],
     ['Firewall timeout', spa.fwTimeout === undefined ? "fwknopd's" : `${String(spa.fwTimeout)} s`],
+    ['User', spa.user ?? 'your login name'],
   ];
   return (
     <fieldset className="spa-open" aria-label="Open: SPA request">

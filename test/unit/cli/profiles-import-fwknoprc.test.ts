@@ -70,6 +70,18 @@ describe('sesame profiles import ~/.fwknoprc', () => {
     expect(stored()).toBeUndefined();
   });
 
+  it('edit --open turns an SPA profile into one that knocks', async () => {
+    const rc = writeRc(`[lab]\nSPA_SERVER h\nACCESS tcp/22\nALLOW_IP source\nKEY k\n`);
+    expect((await sesame('import', rc)).code).toBe(0);
+    expect((await sesame('show', 'lab')).out).toContain('spa user:       your login name');
+    const edited = await sesame('edit', 'lab', '--open', '7000,8000:udp');
+    expect(edited.err).toBe('');
+    expect(edited.code).toBe(0);
+    const show = (await sesame('show', 'lab')).out;
+    expect(show).toContain('open:           7000,8000:udp');
+    expect(show).not.toContain('spa');
+  });
+
   it('refuses a stanza name already saved unless --replace', async () => {
     const rc = writeRc(`[lab]\nSPA_SERVER h\nACCESS tcp/22\nALLOW_IP source\nKEY k\n`);
     expect((await sesame('import', rc)).code).toBe(0);

@@ -124,6 +124,29 @@ describe('sesame spa', () => {
     expect(await usageError([...base, ...keys, '-f', '1m'])).toContain('--fw-timeout "1m"');
   });
 
+  it('takes the HMAC key as text with --key-hmac (its bytes), and -P udp only', async () => {
+    const command = parseSpaArgs([
+      ...base,
+      ...keys.slice(0, 2),
+      '--key-hmac',
+      'hmac pass',
+      '-P',
+      'udp',
+    ]);
+    expect(command !== 'help' && command.request.hmacKey).toBe(
+      Buffer.from('hmac pass').toString('base64'),
+    );
+    expect(await usageError([...base, ...keys, '-P', 'tcp'])).toContain(
+      'spa: --server-proto tcp: only udp is supported',
+    );
+    expect(await usageError([...base, ...keys, '--key-hmac', 'x'])).toContain(
+      '--key-base64-hmac and --key-hmac cannot be used together',
+    );
+    expect(
+      await usageError([...base, ...keys.slice(0, 2), '--key-hmac', 'x'.repeat(129)]),
+    ).toContain('spa: --key-hmac: the HMAC key must be base64 of 1 to 128 bytes');
+  });
+
   it('refuses GPG, NAT access and server commands, naming the scope', async () => {
     for (const option of ['--gpg-recipient-key', '-N', '--nat-access', '--server-cmd', '-C']) {
       const message = await usageError([...base, ...keys, option, 'x']);
