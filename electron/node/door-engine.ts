@@ -132,7 +132,9 @@ export function createDoorEngine(
   ): Promise<{ ok: true; value: ResolvedAddress } | { ok: false; error: string }> {
     if (options.target) return { ok: true, value: options.target };
     options.onStage?.('resolving');
-    return parts.resolve(profile.host, profile.family);
+    // fwknopd 2.6 takes SPA over IPv4 only: an SPA profile's `auto` host resolves to IPv4.
+    const family = profile.spa && profile.family === 'auto' ? 'ipv4' : profile.family;
+    return parts.resolve(profile.host, family);
   }
 
   async function knock(

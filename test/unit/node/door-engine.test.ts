@@ -196,6 +196,8 @@ describe('door engine: a profile that opens with SPA', () => {
     expect(result).toMatchObject({ ok: true, probe: { state: 'open', port: 22 } });
     expect(fake.sent).toEqual([{ address: '192.0.2.7', ports: ['spa 62201/udp'] }]);
     expect(hits).toEqual(['udp 192.0.2.7:62201']);
+    // fwknopd 2.6 takes SPA over IPv4 only: `auto` resolves to IPv4 for an SPA profile.
+    expect(fake.resolved).toEqual(['lab.example.org/ipv4']);
     const decoded = decodeSpa(fake.spaData[0] ?? '', {
       key: Buffer.from(SPA_KEY, 'base64'),
       hmacKey: Buffer.from(SPA_HMAC_KEY, 'base64'),
