@@ -210,7 +210,12 @@ export function createDoorEngine(
   async function close(profile: Profile, options: DoorRunOptions = {}): Promise<DoorResult> {
     const knocks: KnockResult[] = [];
     const sequence = doorSequence(profile, 'close');
-    if (!sequence) return { ok: false, error: `${profile.name} has no close sequence`, knocks };
+    if (!sequence) {
+      const why = profile.spa
+        ? `${profile.name} opens with SPA and has no close sequence: fwknopd removes its rule by itself when its timeout ends`
+        : `${profile.name} has no close sequence`;
+      return { ok: false, error: why, knocks };
+    }
     const located = await locate(profile, options);
     if (!located.ok) return { ok: false, error: located.error, knocks };
     const target = located.value;

@@ -225,6 +225,17 @@ describe('door engine: a profile that opens with SPA', () => {
     expect(fake.probes).toEqual([]);
   });
 
+  it('says why there is nothing to close: fwknopd removes its rule itself', async () => {
+    const fake = fakeParts([]);
+    await expect(createDoorEngine(fake.parts).close(spaProfile())).resolves.toEqual({
+      ok: false,
+      error:
+        'lab opens with SPA and has no close sequence: fwknopd removes its rule by itself when its timeout ends',
+      knocks: [],
+    });
+    expect(fake.sent).toEqual([]);
+  });
+
   it('starts ssh after the SPA open, with no close to follow when there is no close sequence', async () => {
     const fake = fakeParts(['open']);
     const session = await createDoorEngine(fake.parts).ssh(spaProfile(), () =>
