@@ -30,14 +30,15 @@ for its common options): Rijndael encryption with an HMAC, in libfko's format (p
   --key-rijndael PASSPHRASE    the encryption key as a passphrase (fwknopd's KEY)
   --key-base64-hmac KEY        the HMAC key, base64 (HMAC_KEY_BASE64); implies --use-hmac
   --key-hmac KEY               the HMAC key as text (HMAC_KEY); implies --use-hmac
-  --use-hmac                   add an HMAC (needs --key-base64-hmac)
+  --use-hmac                   add an HMAC (needs one of the HMAC keys above)
   --hmac-digest-type TYPE      md5, sha1, sha256 (default), sha384, sha512, sha3_256, sha3_512
   -m, --digest-type TYPE       the digest inside the packet (default sha256)
   -f, --fw-timeout SECONDS     ask fwknopd to keep the rule this long
   -U, --spoof-user USER        the user name the packet carries (default: your login name)
   -v, --verbose                print the packet's fields, and where it went
   -T, --test                   build the packet and print it; send nothing
-${SPA_SCOPE}; use the fwknop client for those.
+${SPA_SCOPE.replace(': ', ':\n')};
+use the fwknop client for those.
 Exit: 0 sent (fwknopd says nothing back: check the port, e.g. with sesame probe), 1 bad usage or error.
 `;
 
