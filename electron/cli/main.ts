@@ -8,6 +8,7 @@ import { profilesCommand } from './profiles';
 import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
 import { sshConfigCommand } from './ssh-config';
+import { spaCommand } from './spa';
 
 /** A `sesame` subcommand: gets its own arguments, returns the exit code. */
 
@@ -28,6 +29,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
   'ssh-config': {
     summary: "add, remove or show a profile's Host block in ~/.ssh/config",
     run: sshConfigCommand(findCliProfile),
+  },
+  spa: {
+    summary: 'send a Single Packet Authorization to fwknopd (a drop-in for the fwknop client)',
+    run: spaCommand(),
   },
   probe: { summary: 'check whether a TCP port answers', run: probeCommand },
   server: {

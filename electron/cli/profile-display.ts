@@ -2,6 +2,20 @@ import type { Profile } from '../../shared/profile/profile';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { formatTcpFlags } from '../../shared/sequence/tcp-flags';
 import { showHidden } from '../../shared/profile/visible-text';
+import { openSummary } from '../../shared/profile/open-summary';
+import type { SpaRequest } from '../../shared/spa/spa-request';
+
+/** The SPA request's settings, keys named but never shown. */
+function spaRows(spa: SpaRequest): string[][] {
+  return [
+    ['spa allow', spa.allowIp ?? 'the address the packet comes from (fwknop -s)'],
+    ['spa key', spa.key.encoding === 'base64' ? 'base64 key (hidden)' : 'passphrase (hidden)'],
+    ['spa hmac', spa.hmacKey === undefined ? 'none' : `${spa.hmacDigest} (key hidden)`],
+    ['spa digest', spa.digest],
+    ['spa timeout', spa.fwTimeout === undefined ? "fwknopd's" : `${String(spa.fwTimeout)} s`],
+    ['spa user', spa.user ?? 'your login name'],
+  ];
+}
 
 /** `sesame profiles show`: every field of one profile, one `label: value` line each. */
 export function describeProfile(p: Profile): string {
@@ -24,7 +38,8 @@ export function describeProfile(p: Profile): string {
     ['id', p.id],
     ['host', p.host],
     ['family', p.family],
-    ['open', seq(p.open)],
+    ['open', openSummary(p)],
+    ...(p.spa ? spaRows(p.spa) : []),
     ...delays('open', p.open),
     ...flags('open', p.open),
     ['close', p.close ? seq(p.close) : '-'],

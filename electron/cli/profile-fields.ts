@@ -35,6 +35,8 @@ export function fieldChanges(v: Values): Parsed<ProfileChanges> {
     if (sequence && !sequence.ok) return sequence;
     if (sequence) out[field] = sequence.value;
   }
+  // An open sequence replaces an SPA request: a profile opens one way.
+  if (out.open) out.spa = undefined;
   const flagsText = get('tcp-flags');
   if (flagsText !== undefined) {
     const flags = parseTcpFlags(flagsText);

@@ -7,6 +7,8 @@ import { readExport, writeExport } from '../../shared/profile/export-file';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
+import { openSummary } from '../../shared/profile/open-summary';
+import { importFwknoprc, looksLikeFwknoprc } from '../../shared/spa/fwknoprc-import';
 import { lockedMessage } from '../node/profile-sealing';
 import * as ps from '../node/profile-store';
 import { cliStorePath, openCliStore } from './profile-lookup';
@@ -22,7 +24,8 @@ const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [optio
                               save a new profile
   edit NAME [fields]          change only the fields given
   remove NAME                 delete a profile
-  import FILE [--replace]     add the profiles of an export, a profile file or a JSON list, all or
+  import FILE [--replace]     add the profiles of an export, a profile file, a JSON list or a
+                              .fwknoprc (each stanza a profile that opens with SPA), all or
                               nothing; names already saved are refused unless --replace
   export [FILE]               every profile as JSON to FILE (mode 0600), or stdout if none or -
 
@@ -106,7 +109,7 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const profiles = opened.store.list();
   const locked = opened.store.locked();
   const rows = [
-    ...profiles.map((p) => [p.name, p.host, seq(p.open), p.close ? seq(p.close) : '-']),
+    ...profiles.map((p) => [p.name, p.host, openSummary(p), p.close ? seq(p.close) : '-']),
     ...locked.map((p) => [p.name, p.host, p.cause === 'invalid' ? INVALID : ENCRYPTED]),
   ];
   if (values.json === true) {
@@ -158,14 +161,13 @@ function importFile(values: Values, file = '', io: CliIo): number {
   } catch (error) {
     return failed(io, `nothing imported: cannot read ${file}: ${errorMessage(error)}`);
   }
-  const json = parseJsonText(text);
-  const items: Parsed<unknown[]> = json.ok
-    ? readExport(json.value)
-    : { ok: false, error: `not JSON: ${json.error}` };
+  const items = itemsToImport(text);
   if (!items.ok) return failed(io, `nothing imported: ${file}: ${items.error}`);
   const opened = openStore(io);
   if (!opened) return 1;
-  const result = opened.store.importMany(items.value, { replace: values.replace === true });
+  const result = opened.store.importMany(items.value.profiles, {
+    replace: values.replace === true,
+  });
   if (!result.ok) {
     const { code, message } = result.error;
     const hint = code === 'name-taken' ? ' (--replace replaces them)' : '';
@@ -174,12 +176,25 @@ function importFile(values: Values, file = '', io: CliIo): number {
   const { imported, replaced } = result.value;
   const note = replaced.length > 0 ? `, replacing ${quoted(replaced.map((p) => p.name))}` : '';
   io.out(`imported ${String(imported.length)} profiles from ${file}${note}\n`);
+  for (const line of items.value.notes) io.out(`  note: ${line}\n`);
   notePlain(
     io,
     opened.store,
     imported.map((p) => p.name),
   );
   return 0;
+}
+
+/** The profiles a file holds: a JSON export, profile file or list, or a .fwknoprc's stanzas (SPA). */
+function itemsToImport(text: string): Parsed<{ profiles: unknown[]; notes: string[] }> {
+  const json = parseJsonText(text);
+  if (!json.ok && looksLikeFwknoprc(text)) {
+    const rc = importFwknoprc(text);
+    return rc.ok ? { ok: true, value: { profiles: rc.profiles, notes: rc.notes } } : rc;
+  }
+  if (!json.ok) return { ok: false, error: `not JSON: ${json.error}` };
+  const profiles = readExport(json.value);
+  return profiles.ok ? { ok: true, value: { profiles: profiles.value, notes: [] } } : profiles;
 }
 
 function exportFile(_values: Values, file: string | undefined, io: CliIo): number {

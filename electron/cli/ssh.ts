@@ -3,6 +3,7 @@ import type { Profile } from '../../shared/profile/profile';
 import { sshArgv } from '../../shared/profile/ssh-argv';
 import { formatSequence } from '../../shared/sequence/sequence';
 import { createDoorEngine, doorSequence, type DoorEngine } from '../node/door-engine';
+import { formatSpaAccess } from '../../shared/spa/spa-request';
 import { resolveHost, type ResolvedAddress } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
@@ -166,6 +167,10 @@ async function dryRun(profile: Profile, io: CliIo): Promise<number> {
   if (!resolved.ok) return reportDoorFailure(profile, resolved, io);
   const argv = sshArgv(profile, resolved.value.address);
   if (!argv.ok) return reportDoorFailure(profile, argv, io);
+  if (profile.spa)
+    io.out(
+      `would send an SPA packet (${formatSpaAccess(profile.spa.access)}) to udp ${resolved.value.address}:${profile.spa.port}\n`,
+    );
   for (const k of doorSequence(profile, 'open') ?? [])
     io.out(
       `would hit ${k.protocol} ${resolved.value.address}:${k.port}${k.delayMs ? ` then wait ${k.delayMs} ms` : ''}\n`,

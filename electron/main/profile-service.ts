@@ -7,6 +7,7 @@ import {
   type ProfilesView,
 } from '../../shared/ipc/contract';
 import type { importKnockdConfig } from '../../shared/knockd/import';
+import { importFwknoprc } from '../../shared/spa/fwknoprc-import';
 import { parseJsonText } from '../node/json-text';
 import { prefixProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
@@ -26,7 +27,7 @@ export interface ProfileServiceDeps {
 
 /** What `profiles:import` asks for. */
 export interface ImportRequest {
-  format: 'json' | 'knockd';
+  format: 'json' | 'knockd' | 'fwknoprc';
   text: string;
   host?: string | undefined;
   replace?: boolean | undefined;
@@ -80,6 +81,7 @@ export class ProfileService {
             family: draft.family,
             open: draft.open,
             close: draft.close,
+            spa: draft.spa,
             delayMs: draft.delayMs,
             servicePort: draft.servicePort,
             notes: draft.notes,
@@ -101,7 +103,8 @@ export class ProfileService {
     return { ok: true, value: removed };
   }
 
-  /** Imports a JSON export (or a profile file, or a bare array) or a knockd.conf's doors. */
+  /** Imports a JSON export (or a profile file, or a bare array), a knockd.conf's doors or a
+   * .fwknoprc's stanzas (profiles that open with SPA). */
   import(request: ImportRequest): IpcResult<ImportView> {
     const items = this.itemsToImport(request);
     if (!items.ok) return items;
@@ -167,6 +170,11 @@ export class ProfileService {
         ]);
       const result = this.deps.importKnockd(request.text, { host: request.host.trim() });
       if (!result.ok) return ipcFailure('invalid', result.error);
+      return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
+    }
+    if (request.format === 'fwknoprc') {
+      const result = importFwknoprc(request.text);
+      if (!result.ok) return { ok: false, error: { code: 'invalid', message: result.error } };
       return { ok: true, value: { profiles: result.profiles, notes: result.notes } };
     }
     const json = parseJsonText(request.text);

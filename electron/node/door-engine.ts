@@ -4,6 +4,7 @@ import { withDefaultDelay, type Knock } from '../../shared/sequence/sequence';
 import { sendKnocks, type KnockProgress, type KnockResult } from './knock-sender';
 import { probePort, type ProbeResult } from './probe';
 import { resolveHost, type ResolvedAddress } from './resolve';
+import { sendSpa } from './spa-sender';
 
 /** How long the engine waits for a door (ms). */
 export interface DoorTiming {
@@ -33,6 +34,8 @@ export const DOOR_TIMING: Readonly<DoorTiming> = {
 export interface DoorParts {
   resolve: (host: string, family: Profile['family']) => ReturnType<typeof resolveHost>;
   send: typeof sendKnocks;
+  /** Sends a profile's SPA request (its open, when it has one instead of a sequence). */
+  sendSpa: typeof sendSpa;
   probe: typeof probePort;
   /** Monotonic milliseconds. */
   now: () => number;
@@ -43,6 +46,7 @@ export interface DoorParts {
 export const realDoorParts: DoorParts = {
   resolve: (host, family) => resolveHost(host, family),
   send: sendKnocks,
+  sendSpa,
   probe: probePort,
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -111,7 +115,8 @@ export function doorSequence(profile: Profile, action: 'open' | 'close'): Knock[
 }
 
 /**
- * Builds the door engine from its parts. Open: resolve once, knock, probe the service port on the
+ * Builds the door engine from its parts. Open: resolve once, knock (or send the profile's SPA
+ * packet), probe the service port on the
  * same address until it answers (knock once more if asked). Close: knock the close sequence on the
  * same address, then probe until the port stops answering. Ssh: open, then start ssh against the
  * knocked address; the caller closes after `exited` when `closesOnExit`.
@@ -127,7 +132,9 @@ export function createDoorEngine(
   ): Promise<{ ok: true; value: ResolvedAddress } | { ok: false; error: string }> {
     if (options.target) return { ok: true, value: options.target };
     options.onStage?.('resolving');
-    return parts.resolve(profile.host, profile.family);
+    // fwknopd 2.6 takes SPA over IPv4 only: an SPA profile's `auto` host resolves to IPv4.
+    const family = profile.spa && profile.family === 'auto' ? 'ipv4' : profile.family;
+    return parts.resolve(profile.host, family);
   }
 
   async function knock(
@@ -140,6 +147,25 @@ export function createDoorEngine(
       address: target.address,
       family: target.family,
       sequence,
+      signal: options.signal,
+      onProgress: options.onHit,
+    });
+    knocks.push(sent);
+    return sent.error ?? (sent.cancelled ? 'cancelled' : undefined);
+  }
+
+  /** The open: the SPA packet for a profile that has one, else the open sequence. */
+  async function knockOpen(
+    profile: Profile,
+    target: ResolvedAddress,
+    options: DoorRunOptions,
+    knocks: KnockResult[],
+  ): Promise<string | undefined> {
+    if (!profile.spa) return knock(doorSequence(profile, 'open') ?? [], target, options, knocks);
+    const sent = await parts.sendSpa({
+      address: target.address,
+      family: target.family,
+      request: profile.spa,
       signal: options.signal,
       onProgress: options.onHit,
     });
@@ -166,15 +192,14 @@ export function createDoorEngine(
     const located = await locate(profile, options);
     if (!located.ok) return { ok: false, error: located.error, knocks };
     const target = located.value;
-    const sequence = doorSequence(profile, 'open') ?? [];
     const probeMs = options.probeTimeoutMs ?? timing.openProbeMs;
-    let error = await knock(sequence, target, options, knocks);
+    let error = await knockOpen(profile, target, options, knocks);
     if (error) return { ok: false, error, target, knocks };
     options.onStage?.('probing');
     let probe = await probeOnce(profile, target, probeMs, options);
     if (probe.state === 'closed' && options.reknock && !options.signal?.aborted) {
       options.onStage?.('reknocking');
-      error = await knock(sequence, target, options, knocks);
+      error = await knockOpen(profile, target, options, knocks);
       if (error) return { ok: false, error, target, knocks };
       options.onStage?.('probing');
       probe = await probeOnce(profile, target, probeMs, options);
@@ -185,7 +210,12 @@ export function createDoorEngine(
   async function close(profile: Profile, options: DoorRunOptions = {}): Promise<DoorResult> {
     const knocks: KnockResult[] = [];
     const sequence = doorSequence(profile, 'close');
-    if (!sequence) return { ok: false, error: `${profile.name} has no close sequence`, knocks };
+    if (!sequence) {
+      const why = profile.spa
+        ? `${profile.name} opens with SPA and has no close sequence: fwknopd removes its rule by itself when its timeout ends`
+        : `${profile.name} has no close sequence`;
+      return { ok: false, error: why, knocks };
+    }
     const located = await locate(profile, options);
     if (!located.ok) return { ok: false, error: located.error, knocks };
     const target = located.value;

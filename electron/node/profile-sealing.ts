@@ -184,10 +184,10 @@ export const findByName = (entries: readonly StoredEntry[], name: string) =>
 export const findEntry = (entries: readonly StoredEntry[], nameOrId: string) =>
   findByName(entries, nameOrId) ?? entries.find((e) => summary(e).id === nameOrId);
 
-/** A profile as a sealed record: its fields in clear, `open` and `close` encrypted together. */
+/** A profile as a sealed record: its fields in clear, `open`, `close` and `spa` encrypted together. */
 export function sealProfile(profile: Profile, sealer: SequenceSealer): SealedProfileRecord {
-  const { open, close, ...rest } = profile;
-  const text = JSON.stringify(close ? { open, close } : { open });
+  const { open, close, spa, ...rest } = profile;
+  const text = JSON.stringify({ open, close, spa }); // undefined ones are left out
   return { ...rest, sealed: { backend: sealer.backend, data: sealer.seal(text) } };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KnockOutcome, KnockProgressEvent, ProbeView } from '../door/outcome';
 import type { FieldProblem } from '../field-problems';
-import { profileSchema, type Profile } from '../profile/profile';
+import { checkOpenWay, profileFields, type Profile } from '../profile/profile';
 import { settingsSchema, type Settings } from '../settings/settings';
 import type { TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
@@ -35,7 +35,7 @@ const profileId = z
 const byId = z.strictObject({ id: profileId });
 
 /** A profile as the editor sends it: everything but the id, validated with the profile schema. */
-export const profileDraftSchema = profileSchema.omit({ id: true });
+export const profileDraftSchema = profileFields.omit({ id: true }).superRefine(checkOpenWay);
 
 /** A profile being edited, before it has been saved (no id yet for a new one). */
 export type ProfileDraft = z.input<typeof profileDraftSchema>;
@@ -52,7 +52,7 @@ export const requestChannels = {
   'profiles:delete': { input: byId, result: resultOf<{ id: string; name: string }>() },
   'profiles:import': {
     input: z.strictObject({
-      format: z.enum(['json', 'knockd']),
+      format: z.enum(['json', 'knockd', 'fwknoprc']),
       text: z.string().max(1_000_000, 'the text to import is larger than 1 MB'),
       /** The host the doors of a knockd.conf are on (a knockd.conf never names its own host). */
       host: z.string().optional(),

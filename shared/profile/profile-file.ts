@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
-import { sequenceSchema, storedProfileSchema, type Profile } from './profile';
+import {
+  checkOpenWay,
+  sequenceSchema,
+  storedProfileFields,
+  storedProfileSchema,
+  type Profile,
+} from './profile';
+import { spaRequestSchema } from '../spa/spa-request';
 import { isRecord } from '../basics';
 import { fileVersion, migrateFile, type Migrations } from '../file-version';
 
@@ -21,17 +28,21 @@ export const sealedSchema = z.strictObject({
     .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'data must be base64'),
 });
 
-/** A profile whose open and close sequences are encrypted (file version 2); the rest is in clear.
- * Read with the stored rules, as a plain record is (see storedProfileSchema). */
-export const sealedProfileSchema = storedProfileSchema
-  .omit({ open: true, close: true })
+/** A profile whose open and close sequences (or SPA request, keys included) are encrypted (file
+ * version 2); the rest is in clear. Read with the stored rules, as a plain record is (see
+ * storedProfileSchema). */
+export const sealedProfileSchema = storedProfileFields
+  .omit({ open: true, close: true, spa: true })
   .extend({ sealed: sealedSchema });
 
-/** What a sealed record's `data` decrypts to: the JSON text of the two sequences. */
-export const sealedSequencesSchema = z.strictObject({
-  open: sequenceSchema,
-  close: sequenceSchema.optional(),
-});
+/** What a sealed record's `data` decrypts to: the JSON text of the sequences or the SPA request. */
+export const sealedSequencesSchema = z
+  .strictObject({
+    open: sequenceSchema.optional(),
+    close: sequenceSchema.optional(),
+    spa: spaRequestSchema.optional(),
+  })
+  .superRefine(checkOpenWay);
 
 /** A profile record sealed by the app: every field but the sequences, which are in `sealed`. */
 export type SealedProfileRecord = z.infer<typeof sealedProfileSchema>;

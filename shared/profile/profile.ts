@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
+import { portSchema } from '../sequence/port-schema';
+import { spaRequestSchema } from '../spa/spa-request';
 import { hasHiddenCharacters, hasHiddenCharactersInNotes, hiddenMessage } from './visible-text';
 
 /**
@@ -80,12 +82,7 @@ export const identityFileSchema = onlyCharacters(
   true,
 );
 
-/** A TCP/UDP port, 1..65535. */
-export const portSchema = z
-  .number()
-  .int('port must be a whole number')
-  .min(1, 'port must be 1-65535')
-  .max(65535, 'port must be 1-65535');
+export { portSchema };
 
 /** Milliseconds to wait after a hit; a minute is far more than any knockd seq_timeout allows per hit. */
 export const delaySchema = z
@@ -147,8 +144,9 @@ function profileObject(rules: TerminalValueRules) {
       .refine((v) => !hasHiddenCharacters(v), hiddenMessage('name')),
     host: rules.host,
     family: familySchema.default('auto'),
-    open: sequenceSchema,
+    open: sequenceSchema.optional(),
     close: sequenceSchema.optional(),
+    spa: spaRequestSchema.optional(),
     delayMs: delaySchema.default(0),
     servicePort: portSchema.default(22),
     ssh: z
@@ -169,12 +167,39 @@ function profileObject(rules: TerminalValueRules) {
   });
 }
 
-/** A saved server: where to knock, the open/close sequences, and how to ssh in afterwards. */
-export const profileSchema = profileObject({
+/**
+ * A profile opens its door one way: a knock sequence (`open`) or an SPA request to fwknopd (`spa`).
+ * Checked on the whole object, so the schemas below are refined; the `...Fields` objects without
+ * the check are there for `.omit()` (zod refuses it on a refined object), and are re-checked with
+ * this rule where they are used.
+ */
+export function checkOpenWay(
+  profile: { open?: unknown; spa?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  if (profile.open === undefined && profile.spa === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['open'],
+      message: 'the profile needs an open sequence or an SPA request',
+    });
+  if (profile.open !== undefined && profile.spa !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['spa'],
+      message: 'a profile opens with a knock sequence or an SPA request, not both',
+    });
+}
+
+/** The fields of a profile, without the check that it opens one way (see checkOpenWay). */
+export const profileFields = profileObject({
   host: hostSchema,
   user: sshUserSchema,
   identityFile: identityFileSchema,
 });
+
+/** A saved server: where to knock, the open (a sequence or an SPA request) and close, and how to ssh in afterwards. */
+export const profileSchema = profileFields.superRefine(checkOpenWay);
 
 /**
  * An identity file as versions before the terminal-safe rules accepted it (a space, a quote): still
@@ -208,11 +233,14 @@ function earlierArgument(what: string) {
  * Such a profile still loads (none is lost, and knocking needs none of these); ssh-argv.ts refuses
  * to start ssh for it, naming the field, and saving it again asks for a terminal-safe value.
  */
-export const storedProfileSchema = profileObject({
+export const storedProfileFields = profileObject({
   host: earlierArgument('host'),
   user: earlierArgument('ssh user'),
   identityFile: storedIdentityFileSchema(),
 });
+
+/** storedProfileFields with the check that the profile opens one way. */
+export const storedProfileSchema = storedProfileFields.superRefine(checkOpenWay);
 
 /** A validated profile. */
 export type Profile = z.infer<typeof profileSchema>;

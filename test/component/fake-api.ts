@@ -15,6 +15,7 @@ import {
 } from '../../shared/ipc/contract';
 import { fieldProblems, problemLine, type FieldProblem } from '../../shared/field-problems';
 import { importKnockdConfig } from '../../shared/knockd/import';
+import { importFwknoprc } from '../../shared/spa/fwknoprc-import';
 import { readExport, writeExport } from '../../shared/profile/export-file';
 import { parseProfile, type Profile } from '../../shared/profile/profile';
 import { hostBlock } from '../../shared/ssh-config/host-block';
@@ -108,6 +109,11 @@ export class FakeSesame extends FakeKnocks {
       if (!input.host?.trim())
         return fail('invalid', 'host: the host the knockd.conf doors are on is required');
       const result = importKnockdConfig(input.text, { host: input.host.trim() });
+      if (!result.ok) return fail('invalid', result.error);
+      items = result.profiles;
+      notes = result.notes;
+    } else if (input.format === 'fwknoprc') {
+      const result = importFwknoprc(input.text);
       if (!result.ok) return fail('invalid', result.error);
       items = result.profiles;
       notes = result.notes;

@@ -93,7 +93,7 @@ export class FakeKnocks {
   }
 
   private hitsOf(profile: Profile, action: KnockAction): HitView[] {
-    const sequence = action === 'close' ? (profile.close ?? []) : profile.open;
+    const sequence = action === 'close' ? (profile.close ?? []) : (profile.open ?? []);
     return sequence.map((knock, index) => ({
       index,
       total: sequence.length,

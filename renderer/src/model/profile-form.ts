@@ -2,6 +2,7 @@ import { fieldProblems, type FieldProblem } from '../../../shared/field-problems
 import { profileDraftSchema, type ProfileDraft } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
 import type { Knock, Protocol } from '../../../shared/sequence/sequence';
+import type { SpaRequest } from '../../../shared/spa/spa-request';
 import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
 
 /** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
@@ -31,6 +32,8 @@ export interface ProfileForm {
   sshPort: string;
   identityFile: string;
   notes: string;
+  /** The SPA request a profile opens with instead of a sequence (kept as it is: imported). */
+  spa: SpaRequest | undefined;
 }
 
 let lastKey = 0;
@@ -66,6 +69,7 @@ export function emptyForm(): ProfileForm {
     sshPort: '22',
     identityFile: '',
     notes: '',
+    spa: undefined,
   };
 }
 
@@ -83,6 +87,7 @@ export function formFromProfile(profile: Profile): ProfileForm {
     sshPort: String(profile.ssh.port),
     identityFile: profile.ssh.identityFile ?? '',
     notes: profile.notes ?? '',
+    spa: profile.spa,
   };
 }
 
@@ -126,7 +131,7 @@ export function draftFromForm(form: ProfileForm): {
   problems: FieldProblem[];
 } {
   const problems: FieldProblem[] = [];
-  const open = knocksFromRows(form.open, 'open', problems);
+  const open = form.spa ? undefined : knocksFromRows(form.open, 'open', problems);
   const close = knocksFromRows(form.close, 'close', problems);
   const delayMs = wholeNumber(form.delay, 'delayMs', 'delay', false, problems);
   const servicePort = wholeNumber(form.servicePort, 'servicePort', 'port', false, problems);
@@ -136,7 +141,7 @@ export function draftFromForm(form: ProfileForm): {
     name: form.name,
     host: form.host.trim(),
     family: form.family,
-    open,
+    ...(form.spa ? { spa: form.spa } : { open }),
     ...(close.length > 0 ? { close } : {}),
     ...(delayMs !== undefined ? { delayMs } : {}),
     ...(servicePort !== undefined ? { servicePort } : {}),

@@ -1,9 +1,10 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ImportView, SesameApi } from '../../../shared/ipc/contract';
 import { formatSequence } from '../../../shared/sequence/sequence';
+import { openSummary } from '../../../shared/profile/open-summary';
 import { errorMessage } from '../../../shared/basics';
 
-type Format = 'json' | 'knockd';
+type Format = 'json' | 'knockd' | 'fwknoprc';
 
 interface Request {
   format: Format;
@@ -27,7 +28,7 @@ function ImportResult({ view, label }: { view: ImportView; label: string }) {
         <ul className="import-profiles">
           {view.profiles.map((p) => (
             <li key={p.id}>
-              <strong>{p.name}</strong> on {p.host}: open {formatSequence(p.open)}
+              <strong>{p.name}</strong> on {p.host}: open {openSummary(p)}
               {p.close && `, close ${formatSequence(p.close)}`}
             </li>
           ))}
@@ -45,7 +46,8 @@ function ImportResult({ view, label }: { view: ImportView; label: string }) {
 }
 
 /**
- * Import from a Sesame JSON export or a knockd.conf (whose doors need the host they are on): a
+ * Import from a Sesame JSON export, a knockd.conf (whose doors need the host they are on) or a
+ * .fwknoprc (whose stanzas open with SPA): a
  * preview first (a dry run), then the import of exactly what was previewed.
  */
 export function ImportPanel({ api }: { api: SesameApi }) {
@@ -79,11 +81,13 @@ export function ImportPanel({ api }: { api: SesameApi }) {
     if (!file) return;
     try {
       const text = await file.text();
-      const format = /\.conf$/i.test(file.name)
-        ? 'knockd'
-        : /\.json$/i.test(file.name)
-          ? 'json'
-          : undefined;
+      const format = /fwknoprc$/i.test(file.name)
+        ? 'fwknoprc'
+        : /\.conf$/i.test(file.name)
+          ? 'knockd'
+          : /\.json$/i.test(file.name)
+            ? 'json'
+            : undefined;
       edit({ text, ...(format ? { format } : {}) });
     } catch (reason) {
       setError(`Could not read ${file.name}: ${errorMessage(reason)}`);
@@ -136,6 +140,7 @@ export function ImportPanel({ api }: { api: SesameApi }) {
           [
             ['json', 'Sesame JSON'],
             ['knockd', 'knockd.conf'],
+            ['fwknoprc', '.fwknoprc (SPA)'],
           ] as const
         ).map(([value, label]) => (
           <label key={value} className={request.format === value ? 'on' : undefined}>

@@ -18,6 +18,7 @@ import type { RandomSource } from '../model/random-sequence';
 import { portsOf, typedPort } from '../model/sequence-rows';
 import { SequenceEditor } from './SequenceEditor';
 import { SshConfigPanel } from './SshConfigPanel';
+import { SpaOpenView } from './SpaOpenView';
 
 const SCOPE = 'profile';
 
@@ -215,15 +216,19 @@ export function ProfileEditor({
           {...field('delayMs')}
         />
       </div>
-      <SequenceEditor
-        name="open"
-        rows={form.open}
-        scope={SCOPE}
-        random={random}
-        problems={sequenceProblems('open')}
-        avoidPorts={avoidFor(form.close)}
-        onChange={(rows) => change('open', 'open', rows)}
-      />
+      {form.spa ? (
+        <SpaOpenView spa={form.spa} />
+      ) : (
+        <SequenceEditor
+          name="open"
+          rows={form.open}
+          scope={SCOPE}
+          random={random}
+          problems={sequenceProblems('open')}
+          avoidPorts={avoidFor(form.close)}
+          onChange={(rows) => change('open', 'open', rows)}
+        />
+      )}
       <SequenceEditor
         name="close"
         rows={form.close}

@@ -1,4 +1,5 @@
 import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
+import { spaSummary } from '../../../shared/profile/open-summary';
 import type { Profile } from '../../../shared/profile/profile';
 import { PencilIcon, PulseIcon, TrashIcon } from '../components/Icons';
 import { isRunning, type RunView } from '../model/runs';
@@ -59,6 +60,7 @@ export function ProfileRow({
       <div className="profile-id">
         <span className="profile-name">{name}</span>
         <span className="profile-host">{profile.host}</span>
+        {profile.spa && <span className="profile-spa">{spaSummary(profile.spa)}</span>}
       </div>
       <div className="profile-state">
         <span className="last-result">{lastResult(run, outcome)}</span>
@@ -81,7 +83,13 @@ export function ProfileRow({
           type="button"
           aria-label={`Close ${name}`}
           disabled={running || profile.close === undefined}
-          title={profile.close === undefined ? 'This profile has no close sequence' : undefined}
+          title={
+            profile.close !== undefined
+              ? undefined
+              : profile.spa
+                ? 'fwknopd removes its rule by itself when its timeout ends'
+                : 'This profile has no close sequence'
+          }
           onClick={() => actions.knock(profile, 'close')}
         >
           Close

@@ -44,6 +44,21 @@ function profileFor(servicePort: number, closePort: number): Profile {
   });
 }
 
+/** A profile that opens with an SPA request sent to `spaPort` on this host. */
+function spaProfileFor(servicePort: number, spaPort: number): Profile {
+  return profileSchema.parse({
+    id: 'gate',
+    name: 'gate',
+    host: '127.0.0.1',
+    spa: {
+      port: spaPort,
+      access: [{ protocol: 'tcp', port: 22 }],
+      key: { encoding: 'passphrase', value: 'open sesame' },
+    },
+    servicePort,
+  });
+}
+
 describe('sesame ssh', () => {
   it('knocks, probes, runs ssh with the argv, then sends the close sequence', async () => {
     const service = await localService();
@@ -106,6 +121,41 @@ describe('sesame ssh', () => {
     expect(udp.count()).toBe(0);
     expect(c.out.join('')).toContain(`would hit udp 127.0.0.1:${udp.port}`);
     expect(c.out.join('')).toContain('would run: ["ssh","-o","HostName=127.0.0.1"');
+  });
+
+  it('opens a profile with an SPA packet (one datagram to its port), then runs ssh', async () => {
+    const service = await localService();
+    const fwknopd = await udpCounter();
+    const ran: (readonly string[])[] = [];
+    const ssh = sshCommand(
+      () => Promise.resolve({ ok: true, profile: spaProfileFor(service.port, fwknopd.port) }),
+      (argv) => {
+        ran.push(argv);
+        return Promise.resolve(0);
+      },
+    );
+    const c = capture();
+    expect(await ssh(['gate'], c.io)).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    service.close();
+    fwknopd.close();
+    expect(fwknopd.count()).toBe(1);
+    expect(ran).toHaveLength(1);
+  });
+
+  it('says it would send the SPA packet with --dry-run, and sends nothing', async () => {
+    const fwknopd = await udpCounter();
+    const ssh = sshCommand(() =>
+      Promise.resolve({ ok: true, profile: spaProfileFor(22, fwknopd.port) }),
+    );
+    const c = capture();
+    expect(await ssh(['gate', '--dry-run'], c.io)).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    fwknopd.close();
+    expect(fwknopd.count()).toBe(0);
+    expect(c.out.join('')).toContain(
+      `would send an SPA packet (tcp/22) to udp 127.0.0.1:${String(fwknopd.port)}`,
+    );
   });
 
   it.each([

@@ -189,7 +189,7 @@ describe('ProfileService', () => {
     expect(result.ok).toBe(true);
     const [profile] = t.service.view().profiles;
     expect(profile).toMatchObject({ host: '198.18.0.1', servicePort: 22 });
-    expect(profile?.open.length).toBeGreaterThan(0);
+    expect(profile?.open?.length).toBeGreaterThan(0);
     expect(profile?.close?.length).toBeGreaterThan(0);
     expect(
       t.service.import({ format: 'knockd', text: fixture('iptables-open-close.conf') }),

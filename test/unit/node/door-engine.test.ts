@@ -6,6 +6,8 @@ import {
   type DoorStage,
 } from '../../../electron/node/door-engine';
 import type { SendKnocksOptions } from '../../../electron/node/knock-sender';
+import { sendSpa } from '../../../electron/node/spa-sender';
+import { decodeSpa } from '../../support/spa-decode';
 import type { ProbeOptions, ProbeResult } from '../../../electron/node/probe';
 import type { ProbeState } from '../../../shared/door/outcome';
 import { profileSchema, type Profile, type ProfileInput } from '../../../shared/profile/profile';
@@ -39,6 +41,8 @@ interface Fake {
   sent: { address: string; ports: string[] }[];
   probes: ProbeOptions[];
   slept: number[];
+  /** The data of each SPA packet sent. */
+  spaData: string[];
 }
 
 /** Parts that answer from a script: the probe states in order, the address a host resolves to. */
@@ -49,6 +53,7 @@ function fakeParts(states: ProbeState[], address = '192.0.2.7'): Fake {
     sent: [],
     probes: [],
     slept: [],
+    spaData: [],
   };
   let clock = 0;
   fake.parts = {
@@ -77,6 +82,15 @@ function fakeParts(states: ProbeState[], address = '192.0.2.7'): Fake {
         cancelled: options.signal?.aborted ?? false,
       });
     },
+    sendSpa: (options) =>
+      sendSpa({
+        ...options,
+        send: (data, port, address) => {
+          fake.sent.push({ address, ports: [`spa ${String(port)}/udp`] });
+          fake.spaData.push(data.toString());
+          return Promise.resolve();
+        },
+      }),
     probe: (options) => {
       fake.probes.push(options);
       const state = states.shift() ?? 'closed';
@@ -152,6 +166,83 @@ describe('door engine: open', () => {
       knocks: [],
     });
     expect(fake.sent).toEqual([]);
+  });
+});
+
+const SPA_KEY = Buffer.alloc(32, 5).toString('base64');
+const SPA_HMAC_KEY = Buffer.alloc(32, 6).toString('base64');
+
+/** A profile whose open is an SPA request to fwknopd instead of a knock sequence. */
+function spaProfile(overrides: Partial<ProfileInput> = {}): Profile {
+  return profile({
+    open: undefined,
+    close: undefined,
+    spa: {
+      access: [{ protocol: 'tcp', port: 22 }],
+      key: { encoding: 'base64', value: SPA_KEY },
+      hmacKey: SPA_HMAC_KEY,
+    },
+    ...overrides,
+  });
+}
+
+describe('door engine: a profile that opens with SPA', () => {
+  it('sends one SPA packet to fwknopd instead of a sequence, then probes the service port', async () => {
+    const fake = fakeParts(['open']);
+    const hits: string[] = [];
+    const result = await createDoorEngine(fake.parts).open(spaProfile(), {
+      onHit: ({ hit }) => hits.push(`${hit.protocol} ${hit.address}:${String(hit.port)}`),
+    });
+    expect(result).toMatchObject({ ok: true, probe: { state: 'open', port: 22 } });
+    expect(fake.sent).toEqual([{ address: '192.0.2.7', ports: ['spa 62201/udp'] }]);
+    expect(hits).toEqual(['udp 192.0.2.7:62201']);
+    // fwknopd 2.6 takes SPA over IPv4 only: `auto` resolves to IPv4 for an SPA profile.
+    expect(fake.resolved).toEqual(['lab.example.org/ipv4']);
+    const decoded = decodeSpa(fake.spaData[0] ?? '', {
+      key: Buffer.from(SPA_KEY, 'base64'),
+      hmacKey: Buffer.from(SPA_HMAC_KEY, 'base64'),
+    });
+    expect(decoded).toMatchObject({ message: '0.0.0.0,tcp/22', hmacOk: true });
+  });
+
+  it('sends a fresh packet when it knocks again (fwknopd refuses a replay)', async () => {
+    const fake = fakeParts(['closed', 'open']);
+    const result = await createDoorEngine(fake.parts).open(spaProfile(), { reknock: true });
+    expect(result).toMatchObject({ ok: true, probe: { state: 'open' } });
+    expect(fake.spaData).toHaveLength(2);
+    expect(fake.spaData[0]).not.toBe(fake.spaData[1]);
+  });
+
+  it('reports a packet that could not be sent as the failure, without probing', async () => {
+    const fake = fakeParts(['open']);
+    fake.parts.sendSpa = (options) =>
+      sendSpa({ ...options, send: () => Promise.reject(new Error('ENETUNREACH')) });
+    const result = await createDoorEngine(fake.parts).open(spaProfile());
+    expect(result).toMatchObject({
+      ok: false,
+      error: 'the SPA packet was not sent: ENETUNREACH',
+    });
+    expect(fake.probes).toEqual([]);
+  });
+
+  it('says why there is nothing to close: fwknopd removes its rule itself', async () => {
+    const fake = fakeParts([]);
+    await expect(createDoorEngine(fake.parts).close(spaProfile())).resolves.toEqual({
+      ok: false,
+      error:
+        'lab opens with SPA and has no close sequence: fwknopd removes its rule by itself when its timeout ends',
+      knocks: [],
+    });
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('starts ssh after the SPA open, with no close to follow when there is no close sequence', async () => {
+    const fake = fakeParts(['open']);
+    const session = await createDoorEngine(fake.parts).ssh(spaProfile(), () =>
+      Promise.resolve({ ok: true, label: 'test', waits: true, exited: Promise.resolve() }),
+    );
+    expect(session).toMatchObject({ ok: true, closesOnExit: false });
+    expect(fake.sent).toEqual([{ address: '192.0.2.7', ports: ['spa 62201/udp'] }]);
   });
 });
 

@@ -65,7 +65,7 @@ describe('importKnockdConfig: the example configs', () => {
       ['SSH', 22, 3],
       ['HTTPS', 443, undefined],
     ]);
-    expect(profiles[1]?.open.map((k) => k.port)).toEqual([12345, 54321, 24680, 13579]);
+    expect(profiles[1]?.open?.map((k) => k.port)).toEqual([12345, 54321, 24680, 13579]);
     expect(notes).toEqual([
       'door "openHTTPS" (line 16) has no matching close door: imported without a close sequence.',
     ]);
@@ -114,7 +114,7 @@ describe('importKnockdConfig: pairing', () => {
         p.name,
         p.servicePort,
         p.ssh?.port,
-        p.open[0]?.port,
+        p.open?.[0]?.port,
         p.close?.[0]?.port,
       ]),
     ).toEqual([
@@ -158,7 +158,7 @@ describe('importKnockdConfig: pairing', () => {
       'command = iptables -D INPUT -p tcp --dport 22 -j ACCEPT',
     );
     const { profiles, notes } = imported(text);
-    expect(profiles.map((p) => [p.name, p.open.length, p.close])).toEqual([
+    expect(profiles.map((p) => [p.name, p.open?.length, p.close])).toEqual([
       ['closeSSH', 2, undefined],
     ]);
     expect(notes).toEqual([
@@ -178,7 +178,7 @@ describe('importKnockdConfig: pairing', () => {
       door('closeSSH', '3', 'command = nft delete rule inet filter input tcp dport 22 accept'),
     ].join('');
     const { profiles, notes } = imported(text);
-    expect(profiles.map((p) => [p.name, p.open.length, p.close?.length])).toEqual([['SSH', 2, 1]]);
+    expect(profiles.map((p) => [p.name, p.open?.length, p.close?.length])).toEqual([['SSH', 2, 1]]);
     expect(notes).toEqual([
       'door "openSSH" (line 1) closes the port itself 60 s after opening (cmd_timeout).',
     ]);
