@@ -391,10 +391,17 @@ describeRoot(
       const [logins, closed] = [accepted(), await doorCount('closeSSH')];
       await page.getByRole('button', { name: 'Open SSH to lab' }).click();
       await expect
-        .poll(accepted, { timeout: 20_000 })
+        .poll(accepted, { timeout: 45_000 })
         .toBe(logins + 1)
-        .catch((error: unknown) => {
-          throw new Error(`no login in sshd's log:\n${sshd.log()}`, { cause: error });
+        .catch(async (error: unknown) => {
+          const progress = await page
+            .getByRole('region', { name: 'Knock progress' })
+            .textContent()
+            .catch(() => '');
+          throw new Error(
+            `no login in sshd's log; the window says: ${progress ?? ''}\nsshd:\n${sshd.log()}`,
+            { cause: error },
+          );
         });
       // Typed into the xterm as a user would: the remote shell says where the session came from
       // (into a file, which tells the test the shell is reading commands), then on the screen.
