@@ -6,6 +6,7 @@ import {
   type KnockdConfig,
 } from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
+import { startCommandLauncher } from '../node/command-launcher';
 import { defaultRouteInterface, interfaceList } from '../node/server-interfaces';
 import { KnockServer } from '../node/knock-server';
 import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
@@ -153,9 +154,12 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     stdout: (line) => io.out(line),
   });
   const debug = values.debug ? (m: string) => io.out(`debug: ${m}\n`) : undefined;
+  // Door commands start from a small shell kept for that purpose, not from this big process.
+  const launcher = startCommandLauncher();
   const server = new KnockServer(
     {
       openCapture,
+      shell: launcher.run,
       localAddresses: interfaceAddresses,
       files: oneTimeFilesOnDisk,
       log,
@@ -171,12 +175,16 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   const started = server.start(config.value);
   if (!started.ok) {
     log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped
+    launcher.close();
     await log.close();
     pidFile?.value.release();
     return refuse(`sesame server: ${started.error}`);
   }
   if (isDaemon) reportToParent({ ok: true });
-  return serve(server, log, configPath, () => pidFile?.value.release());
+  return serve(server, log, configPath, () => {
+    launcher.close();
+    pidFile?.value.release();
+  });
 }
 
 /**
@@ -188,6 +196,7 @@ function serve(
   server: KnockServer,
   log: ServerLog,
   configPath: string,
+  /** After the stop commands ran: the launcher ends and the pid file goes. */
   releasePidFile: () => void,
 ): Promise<number> {
   return new Promise((resolve) => {
