@@ -5,6 +5,7 @@ import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
 import { findCliProfile, findProxyProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
+import { rotatingCommand } from './rotating';
 import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
 import { sshConfigCommand } from './ssh-config';
@@ -35,6 +36,10 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: serverCommand,
   },
   'check-config': { summary: 'validate a knockd.conf and exit 0 or 1', run: checkConfigCommand },
+  rotating: {
+    summary: "show a rotating door's sequence, or make a new secret",
+    run: rotatingCommand,
+  },
   profiles: {
     summary: 'list, show, add, edit, remove, import and export saved profiles',
     run: profilesCommand,

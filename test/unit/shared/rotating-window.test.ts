@@ -6,6 +6,12 @@ import {
   slotOf,
   WINDOW_SLOTS,
 } from '../../../shared/rotating/window';
+import {
+  BOUNDARY_GUARD_MS,
+  fitsInStep,
+  knockDurationMs,
+  waitBeforeKnock,
+} from '../../../shared/rotating/timing';
 
 describe('RotatingWindow', () => {
   it('accepts the previous, current and next step, each in its own slot', () => {
@@ -39,5 +45,24 @@ describe('RotatingWindow', () => {
     expect(msToNextStep(30_000, 30)).toBe(30_000);
     expect(msToNextStep(59_999, 30)).toBe(1);
     expect(msToNextStep(45_500, 30)).toBe(14_500);
+  });
+});
+
+describe('waitBeforeKnock', () => {
+  it('sends at once mid-step, waits past a boundary the knock would cross or has just passed', () => {
+    const duration = knockDurationMs(4, 0); // 200 ms
+    expect(waitBeforeKnock(10_000, 30, duration)).toBe(0);
+    expect(waitBeforeKnock(28_800, 30, duration)).toBe(0); // ends 1 s before the boundary
+    expect(waitBeforeKnock(28_801, 30, duration)).toBe(1199 + BOUNDARY_GUARD_MS);
+    expect(waitBeforeKnock(30_200, 30, duration)).toBe(800);
+  });
+
+  it('counts the delays: 4 knocks with -d 5000 at 5 s into a 30 s step wait for the next', () => {
+    const duration = knockDurationMs(4, 5000);
+    expect(duration).toBe(20_200);
+    expect(waitBeforeKnock(5_000, 30, duration)).toBe(0);
+    expect(waitBeforeKnock(9_000, 30, duration)).toBe(22_000);
+    expect(fitsInStep(30, duration)).toBe(true);
+    expect(fitsInStep(10, knockDurationMs(4, 2000))).toBe(false);
   });
 });
