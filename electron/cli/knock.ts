@@ -1,9 +1,5 @@
 import type { Profile } from '../../shared/profile/profile';
-import {
-  formatSequence,
-  parseKnockArgs,
-  withDefaultDelay,
-} from '../../shared/sequence/sequence';
+import { formatSequence, parseKnockArgs, withDefaultDelay } from '../../shared/sequence/sequence';
 import { createDoorEngine, DOOR_TIMING, doorSequence, type DoorEngine } from '../node/door-engine';
 import { sendKnocks } from '../node/knock-sender';
 import type { ProbeResult } from '../node/probe';

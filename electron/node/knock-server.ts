@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
 import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
-import { captureFilter } from '../../shared/matcher/capture-filter';
+import { captureFilter, type ListenedPort } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
 import { runDoorCommands, type ShellRunner } from './door-commands';
 import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import { RotatingDoors, type SecretReader } from './rotating-doors';
 import type { ServerLog } from './server-log';
 import { assertNever, errorMessage, type Parsed } from '../../shared/basics';
 
@@ -23,6 +24,10 @@ export interface KnockServerDeps {
   maxAttempts?: number;
   /** Seeds the matcher's source hash (default: random, from the OS; see shared/matcher/int-map.ts). */
   hashSeed?: () => number;
+  /** Reads a rotating door's secret file (default: the real file, owner and mode checked). */
+  readSecret?: SecretReader;
+  /** Wall-clock milliseconds since the epoch, which rotating doors take their step from. */
+  wallClock?: () => number;
 }
 
 /** The interface and protocol choices of one run (command line over file, as knockd does). */
@@ -38,6 +43,9 @@ interface Running {
   matcher: Matcher;
   capture: Capture;
   oneTime: OneTimeSequences;
+  rotating: RotatingDoors;
+  /** The ports of the doors that are not rotating, kept for the filter of each new step. */
+  listened: ListenedPort[];
 }
 
 /**
@@ -49,14 +57,17 @@ export class KnockServer {
   private running: Running | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt: number | undefined;
+  private stepTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Set<{ done: Promise<void>; runStopNow: () => void }>();
   private readonly now: () => number;
+  private readonly wallClock: () => number;
 
   constructor(
     private readonly deps: KnockServerDeps,
     private readonly settings: ServerSettings,
   ) {
     this.now = deps.now ?? (() => performance.now());
+    this.wallClock = deps.wallClock ?? (() => Date.now());
   }
 
   /** Starts capturing with a parsed configuration; a failure is a message for the user. */
@@ -64,6 +75,7 @@ export class KnockServer {
     const result = this.open(config);
     if (!result.ok) return result;
     this.running = result.value.running;
+    this.scheduleStep(this.running);
     this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
     for (const line of result.value.notes) this.deps.log.log(line);
     return { ok: true };
@@ -86,8 +98,10 @@ export class KnockServer {
     }
     this.closeCapture();
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.stepTimer);
     this.expiryAt = undefined;
     this.running = next.value.running;
+    this.scheduleStep(this.running);
     for (const line of next.value.notes) this.deps.log.log(line);
   }
 
@@ -95,6 +109,7 @@ export class KnockServer {
   async stop(): Promise<void> {
     this.deps.log.log('shutting down');
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.stepTimer);
     this.expiryAt = undefined;
     this.closeCapture();
     this.running = undefined;
@@ -126,10 +141,21 @@ export class KnockServer {
 
   private openOrFail(config: KnockdConfig): Parsed<{ running: Running; notes: string[] }> {
     const oneTime = new OneTimeSequences(this.deps.files);
+    const rotating = new RotatingDoors(this.deps.readSecret);
     const doors: KnockdDoor[] = [];
     const matcherDoors: MatcherDoor[] = [];
     const notes: string[] = [];
+    const wallNow = this.wallClock();
     for (const door of config.doors) {
+      if (door.rotating) {
+        const slots = rotating.load({ ...door, rotating: door.rotating }, doors.length, wallNow);
+        if (!slots.ok) return slots;
+        for (const sequence of slots.value) {
+          doors.push(door);
+          matcherDoors.push(matcherDoor(door, sequence));
+        }
+        continue;
+      }
       const sequence = door.oneTimeSequences
         ? oneTime.load(door)
         : { ok: true as const, value: door.sequence };
@@ -149,20 +175,73 @@ export class KnockServer {
       ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
     });
     const listened = doors.flatMap((door, i) =>
-      door.oneTimeSequences ? oneTime.upcoming(door) : (matcherDoors[i]?.sequence ?? []),
+      door.rotating
+        ? []
+        : door.oneTimeSequences
+          ? oneTime.upcoming(door)
+          : (matcherDoors[i]?.sequence ?? []),
     );
-    const filter = captureFilter(listened, this.settings.ipv4Only);
+    const capture = this.openFilteredCapture([...listened, ...rotating.listened()]);
+    if (!capture.ok) return capture;
+    return {
+      ok: true,
+      value: {
+        running: { config, doors, matcher, capture: capture.value, oneTime, rotating, listened },
+        notes,
+      },
+    };
+  }
+
+  /** Opens the capture with the kernel filter for these ports. */
+  private openFilteredCapture(ports: readonly ListenedPort[]): Parsed<Capture> {
+    const filter = captureFilter(ports, this.settings.ipv4Only);
     this.deps.debug?.(`capture filter: ${filter}`);
-    const capture = this.deps.openCapture({
+    return this.deps.openCapture({
       interface: this.settings.iface,
       filter,
       onPacket: (packet, time) => this.handlePacket(packet, time),
     });
-    if (!capture.ok) return capture;
-    return {
-      ok: true,
-      value: { running: { config, doors, matcher, capture: capture.value, oneTime }, notes },
-    };
+  }
+
+  /** Arms the timer for the next step boundary of any rotating door. */
+  private scheduleStep(running: Running): void {
+    const wait = running.rotating.msToNextStep(this.wallClock());
+    if (wait === undefined) return;
+    clearTimeout(this.stepTimer);
+    this.stepTimer = setTimeout(() => {
+      if (this.running !== running) return;
+      this.nextStep(running);
+      this.scheduleStep(running);
+    }, wait + 1);
+    this.stepTimer.unref();
+  }
+
+  /**
+   * A step began: the slots of the step that left the window get the new next step's sequence
+   * (attempts on the other steps carry on), and the capture filter follows the ports in use. The
+   * new capture opens before the old one closes, in one go, so no packet falls between them;
+   * should it fail, the old one keeps serving and the next step tries again.
+   */
+  private nextStep(running: Running): void {
+    const changed = running.rotating.advance(this.wallClock());
+    if (changed.length === 0) return;
+    for (const { matcherDoor: index, sequence } of changed) {
+      running.matcher.setDoorSequence(index, sequence);
+    }
+    const capture = this.openFilteredCapture([...running.listened, ...running.rotating.listened()]);
+    if (!capture.ok) {
+      this.deps.log.log(
+        `${capture.error} (keeping the previous capture filter until the next step)`,
+      );
+      return;
+    }
+    const old = running.capture;
+    running.capture = capture.value;
+    try {
+      old.close();
+    } catch (error) {
+      this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
+    }
   }
 
   private closeCapture(): void {
@@ -185,6 +264,7 @@ export class KnockServer {
           this.deps.log.log(`${event.source}: ${door.name}: OPEN SESAME`);
           this.runCommands(door, event.source);
           this.advanceOneTime(running, event.door, door);
+          this.spendRotating(running, event.door, door);
           break;
         case 'timeout':
           this.deps.log.log(
@@ -223,6 +303,14 @@ export class KnockServer {
     );
     this.pending.add(run);
     void run.done.finally(() => this.pending.delete(run));
+  }
+
+  /** A rotating door's sequence opened: it never opens again (its slot stays off until it moves on). */
+  private spendRotating(running: Running, index: number, door: KnockdDoor): void {
+    if (!running.rotating.has(index)) return;
+    const step = running.rotating.spend(index);
+    running.matcher.disableDoor(index);
+    this.deps.log.log(`${door.name}: the sequence of step ${step} is used: it will not open again`);
   }
 
   private advanceOneTime(running: Running, index: number, door: KnockdDoor): void {

@@ -240,3 +240,26 @@ describe('sesame knock --secret-file', () => {
     ).rejects.toThrow(/too long for a step of 30 s/);
   });
 });
+
+describe('sesame check-config with rotating doors', () => {
+  it('checks the secret file and says that knockd would refuse the keys', async () => {
+    const conf = path.join(folder, 'rot.conf');
+    writeFileSync(conf, `[ssh]\n  rotating_secret_file = ${vectors}\n  command = true\n`);
+    const good = await cli('check-config', conf);
+    expect(good.code).toBe(0);
+    expect(good.out).toBe(
+      `${conf}: OK, 1 door(s): ssh\nnote: ssh: rotating door(s) (Rotating_* keys). sesame server reads them; knockd itself would refuse these keys ("syntax error"): for knockd, render its knockd.conf with sesame knockd-rotate --template FILE\n`,
+    );
+    const open = secretFile('group.secret', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\n', 0o604);
+    writeFileSync(conf, `[ssh]\n  rotating_secret_file = ${open}\n  command = true\n`);
+    const bad = await cli('check-config', conf);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(
+      `config: section ssh: rotating secret file ${open} has mode 0604: group and others must have no access (chmod 600 ${open}) (in ${conf}, line 1)\n`,
+    );
+    writeFileSync(conf, `[ssh]\n  rotating_secret_file = ${vectors}\n  rotating_step = 1\n`);
+    expect((await cli('check-config', conf)).err).toBe(
+      `config: line 3: Rotating_Step: step "1" is not a whole number of seconds from 10 to 86400 (in ${conf})\n`,
+    );
+  });
+});
