@@ -65,6 +65,7 @@ describe('npm pack', () => {
     expect(report.files.map((f) => f.path).sort()).toEqual([
       'LICENSE',
       'README.md',
+      'build/sesame-knockd-rotate.service',
       'build/sesame-server.service',
       'docs/server.md',
       'out/cli/sesame.js',
