@@ -1,0 +1,109 @@
+// Measurement: what knockd's reload (SIGHUP, as knockd-rotate sends at every step boundary) does to
+// a knock in progress, and how long after the signal knockd misses knocks. Debian's knockd on the
+// test bed, with the three doors knockd-rotate renders (previous, current, next step).
+//   sudo npm run bench knockd-reload      (SESAME_BENCH_ROUNDS, default 7)
+import { writeFileSync } from 'node:fs';
+import type { Knockd } from '../support/knockd';
+import { createTestBed, type TestBed } from '../support/testbed';
+
+const ROUNDS = Number(process.env.SESAME_BENCH_ROUNDS ?? '7');
+/** A stand-in for step S's sequence: four ports of its own. */
+const sequence = (step: number) => [1, 2, 3, 4].map((i) => String(21000 + step * 10 + i));
+
+/** What knockd-rotate renders at step S: one door each for S-1, S and S+1, same commands. */
+function config(step: number): string {
+  return [step - 1, step, step + 1]
+    .map(
+      (s) => `[door step ${s}]
+  sequence = ${sequence(s).join(',')}
+  seq_timeout = 10
+  tcpflags = syn
+  command = /bin/echo opened
+`,
+    )
+    .join('\n');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function opens(knockd: Knockd, before: number): Promise<boolean> {
+  for (let i = 0; i < 40; i += 1) {
+    const count = (await knockd.log()).split('OPEN SESAME').length - 1;
+    if (count > before) return true;
+    await sleep(25);
+  }
+  return false;
+}
+
+const openCount = async (knockd: Knockd) => (await knockd.log()).split('OPEN SESAME').length - 1;
+
+async function hangUp(knockd: Knockd, round: number): Promise<void> {
+  writeFileSync(knockd.configPath, config(round));
+  const reloads = (await knockd.log()).split('re-reading config file').length;
+  knockd.child.kill('SIGHUP');
+  for (let i = 0; i < 200; i += 1) {
+    if ((await knockd.log()).split('re-reading config file').length > reloads) return;
+    await sleep(5);
+  }
+  throw new Error('knockd did not log the reload');
+}
+
+async function knock(bed: TestBed, ports: string[]): Promise<void> {
+  const result = await bed.run(bed.client, ['knock', bed.server.ipv4, ...ports]);
+  if (result.code !== 0) throw new Error(`knock failed: ${result.stderr}`);
+}
+
+async function main() {
+  const bed = await createTestBed({ ipv6: false });
+  try {
+    let round = 1;
+    const knockd = await bed.startKnockd(config(round));
+    // 1. A knock of the current step split by the boundary's reload (its door moves from the
+    // current to the previous place): two hits, SIGHUP (logged), two hits.
+    let survived = 0;
+    for (let i = 0; i < ROUNDS; i += 1) {
+      const before = await openCount(knockd);
+      const knocked = sequence(round);
+      const stages = (await knockd.log()).split('Stage 2').length;
+      await knock(bed, knocked.slice(0, 2));
+      // knockd reads packets in batches: wait until it has counted both hits.
+      for (let t = 0; (await knockd.log()).split('Stage 2').length === stages; t += 1) {
+        if (t > 400) throw new Error('knockd did not log Stage 2');
+        await sleep(5);
+      }
+      await hangUp(knockd, (round += 1));
+      await knock(bed, knocked.slice(2));
+      if (await opens(knockd, before)) survived += 1;
+      await sleep(100);
+    }
+    console.log(`knock split by a reload: opened ${survived} of ${ROUNDS}`);
+    // 2. A whole knock sent D ms after SIGHUP (not waiting for the log line).
+    for (const delay of [0, 10, 50, 200]) {
+      let opened = 0;
+      for (let i = 0; i < ROUNDS; i += 1) {
+        const before = await openCount(knockd);
+        writeFileSync(knockd.configPath, config((round += 1)));
+        knockd.child.kill('SIGHUP');
+        await sleep(delay);
+        await knock(bed, sequence(round));
+        if (await opens(knockd, before)) opened += 1;
+        await sleep(100);
+      }
+      console.log(`whole knock sent ${delay} ms after SIGHUP: opened ${opened} of ${ROUNDS}`);
+    }
+    // 3. Control: a whole knock with no reload.
+    let control = 0;
+    for (let i = 0; i < ROUNDS; i += 1) {
+      const before = await openCount(knockd);
+      await knock(bed, sequence(round));
+      if (await opens(knockd, before)) control += 1;
+      await sleep(100);
+    }
+    console.log(`control, no reload: opened ${control} of ${ROUNDS}`);
+    await knockd.stop();
+  } finally {
+    await bed.teardown();
+  }
+}
+
+await main();
