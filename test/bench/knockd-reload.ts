@@ -3,6 +3,16 @@
 // test bed, with the three doors knockd-rotate renders (previous, current, next step).
 //   sudo npm run bench knockd-reload      (SESAME_BENCH_ROUNDS, default 7)
 import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hmacSha256 } from '../../electron/node/hmac';
+import { decodeBase32 } from '../../shared/rotating/base32';
+import { deriveSequence, stepAt } from '../../shared/rotating/derive';
+import { DEFAULT_ROTATING_PARAMS } from '../../shared/rotating/params';
+import { msToNextStep } from '../../shared/rotating/window';
+import { formatKnockArgs } from '../../shared/sequence/sequence';
+import { sesameServer } from '../support/cli';
 import type { Knockd } from '../support/knockd';
 import { createTestBed, type TestBed } from '../support/testbed';
 
@@ -53,6 +63,44 @@ async function knock(bed: TestBed, ports: string[]): Promise<void> {
   if (result.code !== 0) throw new Error(`knock failed: ${result.stderr}`);
 }
 
+const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const STEP_SECONDS = 10;
+
+/**
+ * 4. The same split knock against sesame server's rotating door, across a real step boundary (the
+ * server swaps one slot and reopens its capture there): two hits 400 ms before it, two 300 ms after.
+ */
+async function sesameAtBoundary(bed: TestBed): Promise<void> {
+  const rounds = Math.min(ROUNDS, 3);
+  const dir = mkdtempSync(join(tmpdir(), 'sesame-bench-rotating-'));
+  const secretFile = join(dir, 'door.secret');
+  writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
+  const secret = decodeBase32(SECRET);
+  if (!secret.ok) throw new Error(secret.error);
+  const params = { ...DEFAULT_ROTATING_PARAMS, stepSeconds: STEP_SECONDS };
+  const server = await bed.startKnockd(
+    `[rot]\n  rotating_secret_file = ${secretFile}\n  rotating_step = ${STEP_SECONDS}\n  seq_timeout = 5\n  command = /bin/echo opened\n`,
+    { program: await sesameServer() },
+  );
+  try {
+    let opened = 0;
+    for (let i = 0; i < rounds; i += 1) {
+      const before = await openCount(server);
+      await sleep(msToNextStep(Date.now(), STEP_SECONDS) - 400);
+      const step = stepAt(Date.now() / 1000, STEP_SECONDS);
+      const hits = formatKnockArgs(deriveSequence(hmacSha256, secret.value, 'rot', step, params));
+      await knock(bed, hits.slice(0, 2));
+      await sleep(msToNextStep(Date.now(), STEP_SECONDS) + 300);
+      await knock(bed, hits.slice(2));
+      if (await opens(server, before)) opened += 1;
+    }
+    console.log(`sesame server, knock split by a step boundary: opened ${opened} of ${rounds}`);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const bed = await createTestBed({ ipv6: false });
   try {
@@ -101,6 +149,7 @@ async function main() {
     }
     console.log(`control, no reload: opened ${control} of ${ROUNDS}`);
     await knockd.stop();
+    await sesameAtBoundary(bed);
   } finally {
     await bed.teardown();
   }
