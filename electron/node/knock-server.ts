@@ -174,6 +174,8 @@ export class KnockServer {
       hashSeed: (this.deps.hashSeed ?? randomSeed)(),
       ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
     });
+    // A reload keeps the rotating doors' spent steps: a used sequence stays used.
+    for (const index of rotating.inherit(this.running?.rotating)) matcher.disableDoor(index);
     const listened = doors.flatMap((door, i) =>
       door.rotating
         ? []

@@ -80,6 +80,27 @@ export class RotatingDoors {
     return found && found.run.window.spend(found.slot);
   }
 
+  /**
+   * Carries the spent steps of a configuration being replaced (SIGHUP) over to this one, for
+   * each door with the same secret file, label and parameters: a reload must not make a used
+   * sequence open again. Returns the matcher doors to switch off.
+   */
+  inherit(previous: RotatingDoors | undefined): number[] {
+    if (!previous) return [];
+    const spent = new Map(previous.runs.map((run) => [identity(run), run.window.spentSteps()]));
+    const off: number[] = [];
+    for (const run of this.runs) {
+      for (const step of spent.get(identity(run)) ?? []) {
+        const slot = run.window.slotOfStep(step);
+        const matcherDoor = slot === undefined ? undefined : run.doors[slot];
+        if (slot === undefined || matcherDoor === undefined) continue;
+        run.window.spend(slot);
+        off.push(matcherDoor);
+      }
+    }
+    return off;
+  }
+
   /** Moves every door's window to `nowMs`: the slots that now hold another step, with its sequence. */
   advance(nowMs: number): SlotSequence[] {
     const changed: SlotSequence[] = [];
@@ -113,4 +134,9 @@ export class RotatingDoors {
   private sequence(run: Run, step: number): Knock[] {
     return deriveSequence(this.hmac, run.secret, run.label, step, run.door.rotating.params);
   }
+}
+
+/** What makes two configurations' rotating doors the same door: secret file, label, parameters. */
+function identity(run: Run): string {
+  return JSON.stringify([run.door.rotating.secretFile, run.label, run.door.rotating.params]);
 }

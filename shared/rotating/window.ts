@@ -76,6 +76,17 @@ export class RotatingWindow {
     return this.#spent.has(step);
   }
 
+  /** The spent steps still in the window. */
+  spentSteps(): number[] {
+    return [...this.#spent];
+  }
+
+  /** The slot holding `step`, if the window holds it. */
+  slotOfStep(step: number): number | undefined {
+    const slot = slotOf(step);
+    return this.#slots[slot] === step ? slot : undefined;
+  }
+
   /** How many spent steps are remembered (at most WINDOW_SLOTS). */
   spentCount(): number {
     return this.#spent.size;

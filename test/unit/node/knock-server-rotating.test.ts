@@ -183,3 +183,32 @@ describe('KnockServer with a rotating door', () => {
     expect(h.lines).not.toContain('198.18.0.2: ssh: OPEN SESAME');
   });
 });
+
+describe('KnockServer rotating doors across a reload', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    vi.setSystemTime(START_MS);
+  });
+
+  it('keeps the spent steps when SIGHUP re-reads the same door, and only for the same door', () => {
+    const h = harness();
+    h.server.start(config(CONF));
+    h.send(ports(STEP));
+    h.server.reload('/etc/knockd.conf', { ok: true, value: config(CONF) });
+    h.send(ports(STEP));
+    expect(h.opens()).toBe(1);
+    h.send(ports(STEP + 1));
+    expect(h.opens()).toBe(2);
+    // Another length is another door: its sequences are other sequences, none spent.
+    h.server.reload('/etc/knockd.conf', {
+      ok: true,
+      value: config(CONF.replace('seq_timeout = 10', 'seq_timeout = 10\n  rotating_length = 5')),
+    });
+    const five = deriveSequence(hmacSha256, SECRET, 'ssh', STEP, {
+      ...DEFAULT_ROTATING_PARAMS,
+      length: 5,
+    }).map((k) => k.port);
+    h.send(five);
+    expect(h.opens()).toBe(3);
+  });
+});
