@@ -58,6 +58,14 @@ export function explainCaptureError(device: string, error: unknown): string {
   return `cannot capture on ${device}: ${text}`;
 }
 
+/**
+ * Cap handles whose open failed, kept for the life of the process: cap's destructor stops a libuv
+ * poll handle that only a successful open initializes, so garbage-collecting such a handle crashes
+ * Node with SIGSEGV (cap 0.2.1, src/binding.cc: ~Pcap calls close(), which calls uv_poll_stop).
+ * Failed opens are rare (a start or a reload that cannot capture): the few bytes kept do not matter.
+ */
+const failedHandles: CapHandle[] = [];
+
 const defaultLoad = () => createRequire(import.meta.url)('cap') as unknown;
 
 /**
@@ -85,6 +93,7 @@ export function openCapture(
       buffer,
     );
   } catch (error) {
+    failedHandles.push(handle);
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }
   const linkType = LINK_TYPES[linkName];
