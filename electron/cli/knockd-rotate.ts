@@ -32,8 +32,17 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Where the loop hears HUP, TERM and INT: the process, or a test's emitter. */
+export interface SignalSource {
+  on(signal: 'SIGHUP' | 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  off(signal: 'SIGHUP' | 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+}
+
 /** `sesame knockd-rotate`. */
-export function knockdRotateCommand(deps: Omit<RotateDeps, 'log'> = realRotateDeps) {
+export function knockdRotateCommand(
+  deps: Omit<RotateDeps, 'log'> = realRotateDeps,
+  signals: SignalSource = process,
+) {
   return async (args: readonly string[], io: CliIo): Promise<number> => {
     const { values, positionals } = parseCommandArgs('knockd-rotate', args, options);
     if (values.help) {
@@ -58,7 +67,7 @@ export function knockdRotateCommand(deps: Omit<RotateDeps, 'log'> = realRotateDe
     }
     if (!first.value) all.log(`${out} is up to date`);
     if (values.once) return 0;
-    return rotate(template.value, templatePath, out, pidfile, all);
+    return rotate(template.value, templatePath, out, pidfile, all, signals);
   };
 }
 
@@ -69,6 +78,7 @@ function rotate(
   out: string,
   pidfile: string | undefined,
   deps: RotateDeps,
+  signals: SignalSource,
 ): Promise<number> {
   return new Promise((resolve) => {
     let template = initial;
@@ -94,14 +104,14 @@ function rotate(
     };
     const onTerm = () => {
       clearTimeout(timer);
-      process.off('SIGHUP', onHup);
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onTerm);
+      signals.off('SIGHUP', onHup);
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onTerm);
       resolve(0);
     };
-    process.on('SIGHUP', onHup);
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onTerm);
+    signals.on('SIGHUP', onHup);
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onTerm);
     if (nextRenderDelay(template, Date.now()) === undefined) {
       deps.log('the template has no rotating door: nothing to rotate');
       onTerm();

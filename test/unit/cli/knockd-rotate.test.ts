@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { knockdRotateCommand } from '../../../electron/cli/knockd-rotate';
 import type { RotateDeps } from '../../../electron/node/knockd-rotate';
@@ -119,5 +120,43 @@ describe('sesame knockd-rotate --once', () => {
     );
     expect([...f.writes, ...g.writes]).toEqual([]);
     await expect(run(f.deps, '--template', '/t.conf')).rejects.toThrow(/--out FILE are required/);
+  });
+});
+
+describe('sesame knockd-rotate in the foreground', () => {
+  it('renders after every step boundary, re-reads the template on HUP, stops on TERM', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    vi.setSystemTime(1767225610_000);
+    const files: Record<string, string> = { '/etc/tpl.conf': TEMPLATE };
+    const f = fakes(files);
+    const signals = new EventEmitter();
+    const out: string[] = [];
+    const running = knockdRotateCommand(f.deps, signals)(
+      ['--template', '/etc/tpl.conf', '--out', '/etc/knockd.conf', '--pidfile', '/run/knockd.pid'],
+      { out: (t) => out.push(t), err: (t) => out.push(t) },
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.hups).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(19_000); // 29 s into the step: nothing changed yet
+    expect(f.hups).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_100); // the next step began
+    expect(f.hups).toHaveLength(2);
+    expect(files['/etc/knockd.conf']).toContain('[open step 58907522]');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(f.hups).toHaveLength(3);
+    // HUP: a template with another door is read and rendered at once.
+    files['/etc/tpl.conf'] = `${TEMPLATE}[more]\n  sequence = 9000\n`;
+    signals.emit('SIGHUP');
+    expect(files['/etc/knockd.conf']).toContain('[more]');
+    expect(f.hups).toHaveLength(4);
+    // A broken template on HUP: logged, the previous one kept.
+    files['/etc/tpl.conf'] = '[x]\n  bogus = 1\n';
+    signals.emit('SIGHUP');
+    expect(out.join('')).toContain(
+      'config: line 2: syntax error (in /etc/tpl.conf) (keeping the previous template)',
+    );
+    signals.emit('SIGTERM');
+    expect(await running).toBe(0);
+    expect(signals.listenerCount('SIGHUP') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 });
