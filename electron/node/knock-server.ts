@@ -221,8 +221,10 @@ export class KnockServer {
   /**
    * A step began: the slots of the step that left the window get the new next step's sequence
    * (attempts on the other steps carry on), and the capture filter follows the ports in use. The
-   * new capture opens before the old one closes, in one go, so no packet falls between them;
-   * should it fail, the old one keeps serving and the next step tries again.
+   * new capture opens before the old one closes, in one go: no packet is delivered twice (which
+   * would break a knock), and only one that arrives while the swap itself runs (the old capture
+   * has not read it yet) is lost; clients keep 1 s away from boundaries. Should the new capture
+   * fail, the old one keeps serving and the next step tries again.
    */
   private nextStep(running: Running): void {
     const changed = running.rotating.advance(this.wallClock());
