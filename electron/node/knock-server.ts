@@ -4,6 +4,7 @@ import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/match
 import { captureFilter, type ListenedPort } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
+import { CaptureHandover } from './capture-handover';
 import { runDoorCommands, type ShellRunner } from './door-commands';
 import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import { RotatingDoors, type SecretReader } from './rotating-doors';
@@ -42,6 +43,8 @@ interface Running {
   doors: KnockdDoor[];
   matcher: Matcher;
   capture: Capture;
+  /** The capture's id in the handover, which routes its packets. */
+  captureId: number;
   oneTime: OneTimeSequences;
   rotating: RotatingDoors;
   /** The ports of the doors that are not rotating, kept for the filter of each new step. */
@@ -61,6 +64,9 @@ export class KnockServer {
   private readonly pending = new Set<{ done: Promise<void>; runStopNow: () => void }>();
   private readonly now: () => number;
   private readonly wallClock: () => number;
+  private readonly handover = new CaptureHandover((packet, time) => {
+    this.handlePacket(packet, time);
+  });
 
   constructor(
     private readonly deps: KnockServerDeps,
@@ -75,6 +81,7 @@ export class KnockServer {
     const result = this.open(config);
     if (!result.ok) return result;
     this.running = result.value.running;
+    this.handover.use(this.running.captureId);
     this.scheduleStep(this.running);
     this.deps.log.log(`starting up, listening on ${this.settings.iface}`);
     for (const line of result.value.notes) this.deps.log.log(line);
@@ -101,6 +108,7 @@ export class KnockServer {
     clearTimeout(this.stepTimer);
     this.expiryAt = undefined;
     this.running = next.value.running;
+    this.handover.use(this.running.captureId);
     this.scheduleStep(this.running);
     for (const line of next.value.notes) this.deps.log.log(line);
   }
@@ -183,26 +191,27 @@ export class KnockServer {
           ? oneTime.upcoming(door)
           : (matcherDoors[i]?.sequence ?? []),
     );
-    const capture = this.openFilteredCapture([...listened, ...rotating.listened()]);
-    if (!capture.ok) return capture;
+    const opened = this.openFilteredCapture([...listened, ...rotating.listened()]);
+    if (!opened.ok) return opened;
+    const { capture, id: captureId } = opened.value;
     return {
       ok: true,
       value: {
-        running: { config, doors, matcher, capture: capture.value, oneTime, rotating, listened },
+        running: { config, doors, matcher, capture, captureId, oneTime, rotating, listened },
         notes,
       },
     };
   }
 
-  /** Opens the capture with the kernel filter for these ports. */
-  private openFilteredCapture(ports: readonly ListenedPort[]): Parsed<Capture> {
+  /** Opens a capture with the kernel filter for these ports, its packets routed by the handover. */
+  private openFilteredCapture(
+    ports: readonly ListenedPort[],
+  ): Parsed<{ capture: Capture; id: number }> {
     const filter = captureFilter(ports, this.settings.ipv4Only);
     this.deps.debug?.(`capture filter: ${filter}`);
-    return this.deps.openCapture({
-      interface: this.settings.iface,
-      filter,
-      onPacket: (packet, time) => this.handlePacket(packet, time),
-    });
+    const { id, onPacket } = this.handover.attach();
+    const capture = this.deps.openCapture({ interface: this.settings.iface, filter, onPacket });
+    return capture.ok ? { ok: true, value: { capture: capture.value, id } } : capture;
   }
 
   /** Arms the timer for the next step boundary of any rotating door. */
@@ -220,11 +229,10 @@ export class KnockServer {
 
   /**
    * A step began: the slots of the step that left the window get the new next step's sequence
-   * (attempts on the other steps carry on), and the capture filter follows the ports in use. The
-   * new capture opens before the old one closes, in one go: no packet is delivered twice (which
-   * would break a knock), and only one that arrives while the swap itself runs (the old capture
-   * has not read it yet) is lost; clients keep 1 s away from boundaries. Should the new capture
-   * fail, the old one keeps serving and the next step tries again.
+   * (attempts on the other steps carry on), and the capture filter follows the ports in use: a
+   * capture with the new filter opens, and the old one closes one event-loop turn later, once it
+   * has read what arrived while the new one opened; the handover passes each packet once. Should
+   * the new capture fail, the old one keeps serving and the next step tries again.
    */
   private nextStep(running: Running): void {
     const changed = running.rotating.advance(this.wallClock());
@@ -232,20 +240,26 @@ export class KnockServer {
     for (const { matcherDoor: index, sequence } of changed) {
       running.matcher.setDoorSequence(index, sequence);
     }
-    const capture = this.openFilteredCapture([...running.listened, ...running.rotating.listened()]);
-    if (!capture.ok) {
+    const opened = this.openFilteredCapture([...running.listened, ...running.rotating.listened()]);
+    if (!opened.ok) {
       this.deps.log.log(
-        `${capture.error} (keeping the previous capture filter until the next step)`,
+        `${opened.error} (keeping the previous capture filter until the next step)`,
       );
       return;
     }
+    const swap = this.handover.begin(opened.value.id);
     const old = running.capture;
-    running.capture = capture.value;
-    try {
-      old.close();
-    } catch (error) {
-      this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
-    }
+    running.capture = opened.value.capture;
+    running.captureId = opened.value.id;
+    // After this turn's poll phase, in which the old capture reads its buffer.
+    setImmediate(() => {
+      try {
+        old.close();
+      } catch (error) {
+        this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
+      }
+      this.handover.finish(swap, this.now());
+    });
   }
 
   private closeCapture(): void {

@@ -43,12 +43,19 @@ function harness(secrets: Record<string, string> = { '/etc/sesame/ssh.secret': '
   const lines: string[] = [];
   const ran: string[] = [];
   const filters: string[] = [];
+  const captures: { onPacket: CaptureOptions['onPacket']; closed: boolean }[] = [];
   let closed = 0;
   const server = new KnockServer(
     {
       openCapture: (options: CaptureOptions) => {
         filters.push(options.filter);
-        return { ok: true, value: { linkType: 'ethernet', close: () => (closed += 1) } };
+        const capture = { onPacket: options.onPacket, closed: false };
+        captures.push(capture);
+        const close = () => {
+          capture.closed = true;
+          closed += 1;
+        };
+        return { ok: true, value: { linkType: 'ethernet', close } };
       },
       localAddresses: () => new Set(['198.18.0.1']),
       shell: (command) => {
@@ -78,7 +85,7 @@ function harness(secrets: Record<string, string> = { '/etc/sesame/ssh.secret': '
     for (const port of knocks) server.handlePacket(syn(port, source), (time += 10));
   };
   const opens = () => lines.filter((line) => line.endsWith('OPEN SESAME')).length;
-  return { server, lines, ran, filters, send, opens, closed: () => closed };
+  return { server, lines, ran, filters, captures, syn, send, opens, closed: () => closed };
 }
 
 beforeEach(() => {
@@ -129,12 +136,14 @@ describe('KnockServer with a rotating door', () => {
     expect(h.opens()).toBe(2);
   });
 
-  it('moves on at the step boundary: new filter, the old step two back refused, the spent one still refused', () => {
+  it('moves on at the step boundary: new filter, the old step two back refused, the spent one still refused', async () => {
     const h = harness();
     h.server.start(config(CONF));
     h.send(ports(STEP));
     vi.advanceTimersByTime(20_100); // 10 s into the step, plus 20.1 s: the next step began
     expect(h.filters).toHaveLength(2);
+    expect(h.closed()).toBe(0); // the old capture reads its buffer first
+    await new Promise((resolve) => setImmediate(resolve));
     expect(h.closed()).toBe(1);
     const filter = h.filters[1] ?? '';
     for (const port of ports(STEP + 2)) expect(filter).toContain(`(tcp dst port ${port})`);
@@ -210,5 +219,36 @@ describe('KnockServer rotating doors across a reload', () => {
     }).map((k) => k.port);
     h.send(five);
     expect(h.opens()).toBe(3);
+  });
+});
+
+describe('KnockServer capture swap at a step boundary', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    vi.setSystemTime(START_MS);
+  });
+
+  it('passes each packet once while both captures are open, and none of a closed capture', async () => {
+    const h = harness();
+    h.server.start(config(CONF));
+    const sequence = ports(STEP);
+    let time = performance.now(); // the capture's clock, which the handover's ledger uses too
+    const [first] = h.captures;
+    for (const port of sequence.slice(0, 2)) first?.onPacket(h.syn(port), (time += 5));
+    vi.advanceTimersByTime(20_100);
+    const next = h.captures[1];
+    // Reached both captures once both were open; then one that reached only the new one.
+    first?.onPacket(h.syn(sequence[2] ?? 0), (time += 5));
+    next?.onPacket(h.syn(sequence[2] ?? 0), time);
+    next?.onPacket(h.syn(sequence[3] ?? 0), (time += 5));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.captures[0]?.closed).toBe(true);
+    expect(h.opens()).toBe(1);
+    expect(h.lines.filter((line) => line.includes('Stage 4'))).toHaveLength(1);
+    // The closed capture's late packets are dropped; the new one's pass.
+    for (const port of ports(STEP + 1)) first?.onPacket(h.syn(port), (time += 5));
+    expect(h.opens()).toBe(1);
+    for (const port of ports(STEP + 1)) next?.onPacket(h.syn(port), (time += 5));
+    expect(h.opens()).toBe(2);
   });
 });
