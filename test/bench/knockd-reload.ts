@@ -59,8 +59,8 @@ async function hangUp(knockd: Knockd, round: number): Promise<void> {
   throw new Error('knockd did not log the reload');
 }
 
-async function knock(bed: TestBed, ports: string[]): Promise<void> {
-  const result = await bed.run(bed.client, ['knock', bed.server.ipv4, ...ports]);
+async function knock(bed: TestBed, args: string[]): Promise<void> {
+  const result = await bed.run(bed.client, ['knock', bed.server.ipv4, ...args]);
   if (result.code !== 0) throw new Error(`knock failed: ${result.stderr}`);
 }
 
@@ -96,6 +96,19 @@ async function sesameAtBoundary(bed: TestBed): Promise<void> {
       if (await opens(server, before)) opened += 1;
     }
     console.log(`sesame server, knock split by a step boundary: opened ${opened} of ${rounds}`);
+    // Through the capture swap: four hits 15 ms apart, sent to straddle the boundary (the client
+    // process starts in about 10-30 ms), while the server opens the next capture.
+    let through = 0;
+    const swaps = Math.min(ROUNDS, 5);
+    for (let i = 0; i < swaps; i += 1) {
+      const before = await openCount(server);
+      await sleep(msToNextStep(Date.now(), STEP_SECONDS) - 50);
+      const step = stepAt(Date.now() / 1000, STEP_SECONDS);
+      const hits = formatKnockArgs(deriveSequence(hmacSha256, secret.value, 'rot', step, params));
+      await knock(bed, ['-d', '15', ...hits]);
+      if (await opens(server, before)) through += 1;
+    }
+    console.log(`sesame server, knock through the capture swap: opened ${through} of ${swaps}`);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
