@@ -1,15 +1,20 @@
 import type { Profile } from '../../shared/profile/profile';
-import {
-  formatSequence,
-  parseKnockArgs,
-  withDefaultDelay,
-  type Knock,
-} from '../../shared/sequence/sequence';
+import { formatSequence, parseKnockArgs, withDefaultDelay } from '../../shared/sequence/sequence';
 import { createDoorEngine, DOOR_TIMING, doorSequence, type DoorEngine } from '../node/door-engine';
-import { parseTcpFlags } from '../../shared/sequence/tcp-flags';
-import { sendKnocks, type KnockProgress, type KnockResult } from '../node/knock-sender';
+import { sendKnocks } from '../node/knock-sender';
 import type { ProbeResult } from '../node/probe';
-import { resolveHost, type Family } from '../node/resolve';
+import { resolveHost } from '../node/resolve';
+import { familyOf, hitLine, reportKnockError, withTcpFlags } from './knock-hits';
+import {
+  knockRotating,
+  rotatingKnockHelp,
+  rotatingKnockOptions,
+  type RotatingClock,
+  realRotatingClock,
+} from './knock-rotating';
+
+/** Re-exported: ssh and proxy print hits the same way. */
+export { hitLine, reportKnockError } from './knock-hits';
 import { milliseconds, parseCommandArgs } from './args';
 import { UsageError, type CliIo } from './io';
 
@@ -29,6 +34,8 @@ export const EXIT_UNREACHABLE = 3;
 /** The help text of `sesame knock`; knock's own options come first, then Sesame's. */
 export const knockUsage = `Usage: sesame knock [-u] [-d ms] [-4|-6] [-v] [--tcp-flags LIST] HOST PORT[:PROTO]...
        sesame knock --profile NAME [--close] [-v] [--probe-timeout ms] [--reknock]
+       sesame knock --secret-file PATH --label NAME [--step S] [--length N] [--ports LOW-HIGH]
+                    [--protocols P] [-d ms] [-4|-6] [-v] HOST
 
 Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one datagram.
   -u, --udp            make every hit UDP (default TCP); PORT:udp or PORT:tcp sets one hit
@@ -44,6 +51,7 @@ Sends a knock sequence, as knock does: each TCP hit is one SYN, each UDP hit one
   --probe-timeout MS   with --profile: how long to wait for the service port (default ${DOOR_TIMING.openProbeMs})
   --reknock            with --profile: knock once more if the port stays closed
 HOST is resolved once; every hit goes to that one address.
+${rotatingKnockHelp}
 Exit: 0 sent (with --profile: the service port answered; with --close: it stopped answering),
       1 bad usage or error, ${EXIT_DOOR_UNCHANGED} the door did not change (still closed after the open
       sequence, still open after the close sequence), ${EXIT_UNREACHABLE} the host is unreachable.
@@ -61,6 +69,7 @@ const options = {
   'probe-timeout': { type: 'string' },
   reknock: { type: 'boolean' },
   'tcp-flags': { type: 'string' },
+  ...rotatingKnockOptions,
 } as const;
 
 /** knock takes `-d -5` and then says the delay is negative; parseArgs would call it ambiguous. */
@@ -83,42 +92,22 @@ function parse(args: readonly string[]) {
   return parseCommandArgs('knock', joinDelayValues(args), options);
 }
 
-function familyOf(values: { ipv4?: boolean | undefined; ipv6?: boolean | undefined }): Family {
-  if (values.ipv4 && values.ipv6) throw new UsageError('knock: -4 and -6 cannot be used together');
-  return values.ipv4 ? 'ipv4' : values.ipv6 ? 'ipv6' : 'auto';
-}
-
-/** Prints knock's `-v` line per hit (when verbose) and any hit's send error (always). */
-export function hitLine(io: CliIo, verbose: boolean) {
-  return ({ hit }: KnockProgress) => {
-    if (verbose) io.out(`hitting ${hit.protocol} ${hit.address}:${hit.port}\n`);
-    if (hit.error)
-      io.err(`sesame: hit ${hit.index + 1} (${hit.protocol} ${hit.port}) failed: ${hit.error}\n`);
-  };
-}
-
-/** A knock that could not start (no privilege for crafted packets, ...) is an error: exit 1. */
-export function reportKnockError(result: KnockResult, io: CliIo): number {
-  if (!result.error) return 0;
-  io.err(`sesame: nothing sent: ${result.error}\n`);
-  return 1;
-}
-
-/** Applies `--tcp-flags` to every TCP hit; a bad list is a usage error naming the flag. */
-function withTcpFlags(sequence: Knock[], text: string | undefined): Knock[] {
-  if (text === undefined) return sequence;
-  const flags = parseTcpFlags(text);
-  if (!flags.ok) throw new UsageError(`knock: --tcp-flags: ${flags.error}`);
-  return sequence.map((k) => (k.protocol === 'tcp' ? { ...k, tcpFlags: flags.value } : k));
-}
-
 /** `sesame knock`: knock's drop-in (HOST PORT...) or a saved profile (--profile NAME). */
-export function knockCommand(findProfile: ProfileLookup, door: DoorEngine = createDoorEngine()) {
+export function knockCommand(
+  findProfile: ProfileLookup,
+  door: DoorEngine = createDoorEngine(),
+  clock: RotatingClock = realRotatingClock,
+) {
   return async (args: readonly string[], io: CliIo): Promise<number> => {
     const { values, positionals } = parse(args);
     if (values.help) {
       io.out(knockUsage);
       return 0;
+    }
+    if (values['secret-file'] !== undefined) return knockRotating(values, positionals, io, clock);
+    for (const flag of ['label', 'step', 'length', 'ports', 'protocols'] as const) {
+      if (values[flag] !== undefined)
+        throw new UsageError(`knock: --${flag} is for rotating doors: give --secret-file too`);
     }
     if (values.profile !== undefined)
       return knockProfile(values.profile, values, positionals, io, findProfile, door);

@@ -5,6 +5,8 @@ import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
 import { findCliProfile, findProxyProfile } from './profile-lookup';
 import { profilesCommand } from './profiles';
+import { rotatingCommand } from './rotating';
+import { knockdRotateCommand } from './knockd-rotate';
 import { proxyCommand } from './proxy';
 import { sshCommand } from './ssh';
 import { sshConfigCommand } from './ssh-config';
@@ -40,6 +42,14 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: serverCommand,
   },
   'check-config': { summary: 'validate a knockd.conf and exit 0 or 1', run: checkConfigCommand },
+  rotating: {
+    summary: "show a rotating door's sequence, or make a new secret",
+    run: rotatingCommand,
+  },
+  'knockd-rotate': {
+    summary: 'render rotating doors into knockd.conf for stock knockd, every step',
+    run: knockdRotateCommand(),
+  },
   profiles: {
     summary: 'list, show, add, edit, remove, import and export saved profiles',
     run: profilesCommand,

@@ -10,6 +10,7 @@ import { startCommandLauncher } from '../node/command-launcher';
 import { defaultRouteInterface, interfaceList } from '../node/server-interfaces';
 import { KnockServer } from '../node/knock-server';
 import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
+import { readSecretFile } from '../node/rotating-secret';
 import { takePidFile } from '../node/pid-file';
 import { createServerLog, type ServerLog } from '../node/server-log';
 import { version } from '../../package.json';
@@ -38,6 +39,9 @@ export const serverUsage = `Usage: sesame server [options]   (a drop-in for knoc
 Signals: HUP reopens the log file and re-reads the config (a bad one is logged and the running one
 kept); USR1 reopens the log file (logrotate); TERM and INT log "shutting down", run pending stop
 commands at once and exit 0. An unexpected error also runs them, then exits 70.
+Rotating doors (docs/rotating-sequences.md): Rotating_Secret_File = PATH instead of Sequence, with
+Rotating_Step, Rotating_Length, Rotating_Ports, Rotating_Protocols, Rotating_Label; the secret file
+must be owned by the server's user with no access for group or others.
 Needs packet capture: root, or CAP_NET_RAW and CAP_NET_ADMIN (build/sesame-server.service).
 `;
 
@@ -84,7 +88,8 @@ export function interfaceAddresses(iface: string): Set<string> {
 export const checkConfigUsage = `Usage: sesame check-config FILE
 
 Reads a knockd.conf exactly as \`sesame server\` (and knockd) would and reports the first problem
-with its line, or the doors it found.
+with its line, or the doors it found. Rotating doors' secret files are checked too (owner, mode,
+secret), and a note says that knockd itself would refuse their keys.
 Exit: 0 the file is good, 1 it is not (or bad usage).
 `;
 
@@ -106,10 +111,24 @@ export function checkConfigCommand(args: readonly string[], io: CliIo): Promise<
     io.err(`${config.error}\n`);
     return Promise.resolve(1);
   }
+  const rotating = config.value.doors.filter((door) => door.rotating);
+  for (const door of rotating) {
+    const secret = readSecretFile(door.rotating?.secretFile ?? '');
+    if (!secret.ok) {
+      io.err(`config: section ${door.name}: ${secret.error} (in ${path}, line ${door.line})\n`);
+      return Promise.resolve(1);
+    }
+  }
   io.out(
     `${path}: OK, ${config.value.doors.length} door(s): ${config.value.doors.map((d) => d.name).join(', ')}\n`,
   );
+  if (rotating.length > 0) io.out(rotatingNote(rotating.map((door) => door.name)));
   return Promise.resolve(0);
+}
+
+/** What check-config says about rotating doors: Sesame's keys, which knockd refuses. */
+export function rotatingNote(doors: readonly string[]): string {
+  return `note: ${doors.join(', ')}: rotating door(s) (Rotating_* keys). sesame server reads them; knockd itself would refuse these keys ("syntax error"): for knockd, render its knockd.conf with sesame knockd-rotate --template FILE\n`;
 }
 
 /** `sesame server`: knockd's command line over the Sesame server. */

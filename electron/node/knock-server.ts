@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
 import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
-import { captureFilter } from '../../shared/matcher/capture-filter';
+import type { ListenedPort } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
-import { CaptureReport } from './capture-report';
+import type { CaptureReport } from './capture-report';
 import { runDoorCommands, type ShellRunner } from './door-commands';
 import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import { RotatingDoors, type SecretReader } from './rotating-doors';
+import { ServerCaptures, type Listening } from './server-captures';
 import type { ServerLog } from './server-log';
 import { assertNever, errorMessage, type Parsed } from '../../shared/basics';
 
@@ -29,6 +31,10 @@ export interface KnockServerDeps {
   maxAttempts?: number;
   /** Seeds the matcher's source hash (default: random, from the OS; see shared/matcher/int-map.ts). */
   hashSeed?: () => number;
+  /** Reads a rotating door's secret file (default: the real file, owner and mode checked). */
+  readSecret?: SecretReader;
+  /** Wall-clock milliseconds since the epoch, which rotating doors take their step from. */
+  wallClock?: () => number;
 }
 
 /** The interface and protocol choices of one run (command line over file, as knockd does). */
@@ -38,24 +44,21 @@ export interface ServerSettings {
   ipv4Only: boolean;
 }
 
-/** One capture and its drop report. */
-interface Listening {
-  capture: Capture;
-  report: CaptureReport;
-}
+/** How often the kernel's drop counters are read (and the -v progress line printed). */
+const REPORT_EVERY_MS = 1000;
 
 interface Running {
   config: KnockdConfig;
   /** The config door behind each matcher door (a one-time door with no sequence left has none). */
   doors: KnockdDoor[];
   matcher: Matcher;
-  /** One capture per interface, each with its drop lines and -v progress. */
+  /** One capture per interface, each with its drop report. */
   listening: Listening[];
   oneTime: OneTimeSequences;
+  rotating: RotatingDoors;
+  /** The ports of the doors that are not rotating, kept for the filter of each new step. */
+  listened: ListenedPort[];
 }
-
-/** How often the kernel's drop counters are read (and the -v progress line printed). */
-const REPORT_EVERY_MS = 1000;
 
 /**
  * The server mode: capture → matcher → door commands, with knockd's log lines. It keeps serving the
@@ -66,15 +69,30 @@ export class KnockServer {
   private running: Running | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt: number | undefined;
+  private stepTimer: NodeJS.Timeout | undefined;
   private reportTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Set<{ done: Promise<void>; runStopNow: () => void }>();
   private readonly now: () => number;
+  private readonly wallClock: () => number;
+  private readonly captures: ServerCaptures;
 
   constructor(
     private readonly deps: KnockServerDeps,
     private readonly settings: ServerSettings,
   ) {
     this.now = deps.now ?? (() => performance.now());
+    this.wallClock = deps.wallClock ?? (() => Date.now());
+    this.captures = new ServerCaptures({
+      openCapture: deps.openCapture,
+      interfaces: settings.interfaces,
+      ipv4Only: settings.ipv4Only,
+      sink: (packet, time, report) => this.handlePacket(packet, time, report),
+      log: (line) => deps.log.log(line),
+      debug: deps.debug,
+      progress: deps.progress,
+      clock: deps.clock ?? (() => new Date()),
+      now: this.now,
+    });
   }
 
   /** Starts capturing with a parsed configuration; a failure is a message for the user. */
@@ -82,10 +100,12 @@ export class KnockServer {
     const result = this.open(config);
     if (!result.ok) return result;
     this.running = result.value.running;
+    this.captures.use(this.running.listening);
+    this.scheduleStep(this.running);
     this.deps.log.log(`starting up, listening on ${this.settings.interfaces.join(', ')}`);
     for (const line of result.value.notes) this.deps.log.log(line);
     this.reportTimer = setInterval(() => {
-      for (const { report } of this.running?.listening ?? []) report.tick();
+      if (this.running) this.captures.tick(this.running.listening);
     }, REPORT_EVERY_MS);
     this.reportTimer.unref();
     return { ok: true };
@@ -108,8 +128,11 @@ export class KnockServer {
     }
     this.closeCapture();
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.stepTimer);
     this.expiryAt = undefined;
     this.running = next.value.running;
+    this.captures.use(this.running.listening);
+    this.scheduleStep(this.running);
     for (const line of next.value.notes) this.deps.log.log(line);
   }
 
@@ -118,6 +141,7 @@ export class KnockServer {
     this.deps.log.log('shutting down');
     clearInterval(this.reportTimer);
     clearTimeout(this.expiryTimer);
+    clearTimeout(this.stepTimer);
     this.expiryAt = undefined;
     this.closeCapture();
     this.running = undefined;
@@ -151,10 +175,21 @@ export class KnockServer {
 
   private openOrFail(config: KnockdConfig): Parsed<{ running: Running; notes: string[] }> {
     const oneTime = new OneTimeSequences(this.deps.files);
+    const rotating = new RotatingDoors(this.deps.readSecret);
     const doors: KnockdDoor[] = [];
     const matcherDoors: MatcherDoor[] = [];
     const notes: string[] = [];
+    const wallNow = this.wallClock();
     for (const door of config.doors) {
+      if (door.rotating) {
+        const slots = rotating.load({ ...door, rotating: door.rotating }, doors.length, wallNow);
+        if (!slots.ok) return slots;
+        for (const sequence of slots.value) {
+          doors.push(door);
+          matcherDoors.push(matcherDoor(door, sequence));
+        }
+        continue;
+      }
       const sequence = door.oneTimeSequences
         ? oneTime.load(door)
         : { ok: true as const, value: door.sequence };
@@ -175,57 +210,75 @@ export class KnockServer {
       hashSeed: (this.deps.hashSeed ?? randomSeed)(),
       ...(this.deps.maxAttempts === undefined ? {} : { maxAttempts: this.deps.maxAttempts }),
     });
+    // A reload keeps the rotating doors' spent steps: a used sequence stays used.
+    for (const index of rotating.inherit(this.running?.rotating)) matcher.disableDoor(index);
     const listened = doors.flatMap((door, i) =>
-      door.oneTimeSequences ? oneTime.upcoming(door) : (matcherDoors[i]?.sequence ?? []),
+      door.rotating
+        ? []
+        : door.oneTimeSequences
+          ? oneTime.upcoming(door)
+          : (matcherDoors[i]?.sequence ?? []),
     );
-    const filter = captureFilter(listened, this.settings.ipv4Only);
-    this.deps.debug?.(`capture filter: ${filter}`);
-    const listening: Listening[] = [];
-    for (const name of this.settings.interfaces) {
-      const opened = this.listen(name, filter);
-      if (!opened.ok) {
-        for (const other of listening) other.capture.close();
-        return opened;
-      }
-      listening.push(opened.value);
-    }
+    const listening = this.captures.open([...listened, ...rotating.listened()]);
+    if (!listening.ok) return listening;
     return {
       ok: true,
-      value: { running: { config, doors, matcher, listening, oneTime }, notes },
+      value: {
+        running: {
+          config,
+          doors,
+          matcher,
+          listening: listening.value,
+          oneTime,
+          rotating,
+          listened,
+        },
+        notes,
+      },
     };
   }
 
-  /** Opens the capture of one interface, its packets fed to whichever matcher is running. */
-  private listen(name: string, filter: string): Parsed<Listening> {
-    const slot: { report?: CaptureReport } = {};
-    const capture = this.deps.openCapture({
-      interface: name,
-      filter,
-      onPacket: (packet, time) => this.handlePacket(packet, time, slot.report),
-      onError: (message) => this.deps.log.log(`${name}: ${message}`),
-    });
-    if (!capture.ok) return capture;
-    const opened = capture.value;
-    const report = new CaptureReport({
-      counters: () => opened.counters(),
-      log: (line) =>
-        this.deps.log.log(this.settings.interfaces.length > 1 ? `${name}: ${line}` : line),
-      progress: this.deps.progress,
-      clock: this.deps.clock ?? (() => new Date()),
-    });
-    slot.report = report;
-    return { ok: true, value: { capture: opened, report } };
+  /** Arms the timer for the next step boundary of any rotating door. */
+  private scheduleStep(running: Running): void {
+    const wait = running.rotating.msToNextStep(this.wallClock());
+    if (wait === undefined) return;
+    clearTimeout(this.stepTimer);
+    this.stepTimer = setTimeout(() => {
+      if (this.running !== running) return;
+      this.nextStep(running);
+      this.scheduleStep(running);
+    }, wait + 1);
+    this.stepTimer.unref();
+  }
+
+  /**
+   * A step began: the slots of the step that left the window get the new next step's sequence
+   * (attempts on the other steps carry on), and the capture filter follows the ports in use: a
+   * capture with the new filter opens, and the old one closes one event-loop turn later, once it
+   * has read what arrived while the new one opened; the handover passes each packet once. Should
+   * the new capture fail, the old one keeps serving and the next step tries again.
+   */
+  private nextStep(running: Running): void {
+    const changed = running.rotating.advance(this.wallClock());
+    if (changed.length === 0) return;
+    for (const { matcherDoor: index, sequence } of changed) {
+      running.matcher.setDoorSequence(index, sequence);
+    }
+    const swapped = this.captures.swap(running.listening, [
+      ...running.listened,
+      ...running.rotating.listened(),
+    ]);
+    if (!swapped.ok) {
+      this.deps.log.log(
+        `${swapped.error} (keeping the previous capture filter until the next step)`,
+      );
+      return;
+    }
+    running.listening = swapped.value;
   }
 
   private closeCapture(): void {
-    for (const { capture, report } of this.running?.listening ?? []) {
-      try {
-        report.finish();
-        capture.close();
-      } catch (error) {
-        this.deps.log.log(`cannot close the capture: ${errorMessage(error)}`);
-      }
-    }
+    if (this.running) this.captures.close(this.running.listening);
   }
 
   private handleEvents(running: Running, events: MatcherEvent[]): void {
@@ -240,6 +293,7 @@ export class KnockServer {
           this.deps.log.log(`${event.source}: ${door.name}: OPEN SESAME`);
           this.runCommands(door, event.source);
           this.advanceOneTime(running, event.door, door);
+          this.spendRotating(running, event.door, door);
           break;
         case 'timeout':
           this.deps.log.log(
@@ -278,6 +332,14 @@ export class KnockServer {
     );
     this.pending.add(run);
     void run.done.finally(() => this.pending.delete(run));
+  }
+
+  /** A rotating door's sequence opened: it never opens again (its slot stays off until it moves on). */
+  private spendRotating(running: Running, index: number, door: KnockdDoor): void {
+    if (!running.rotating.has(index)) return;
+    const step = running.rotating.spend(index);
+    running.matcher.disableDoor(index);
+    this.deps.log.log(`${door.name}: the sequence of step ${step} is used: it will not open again`);
   }
 
   private advanceOneTime(running: Running, index: number, door: KnockdDoor): void {

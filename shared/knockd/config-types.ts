@@ -1,6 +1,7 @@
 // The typed form of a knockd.conf, shared by the parser, the writer and the server.
 import type { Knock } from '../sequence/sequence';
 import type { TcpFlagTest } from '../sequence/tcp-flags';
+import type { RotatingParams } from '../rotating/params';
 
 /**
  * knockd's `[options]`. Undefined = not set in the file: the server applies knockd's defaults and
@@ -18,8 +19,10 @@ export interface KnockdDoor {
   name: string;
   /** Line of the `[section]` header, 1-based, as knockd counts lines. */
   line: number;
-  /** May be empty only when `oneTimeSequences` is set (the server reads the file). */
+  /** May be empty only when `oneTimeSequences` or `rotating` is set (the server reads the file). */
   sequence: Knock[];
+  /** Sesame's rotating door (`Rotating_Secret_File` and its parameters); knockd refuses these keys. */
+  rotating?: RotatingDoor;
   /** Path as written. */
   oneTimeSequences?: string;
   /** Seconds from the first knock to the last; default 25. */
@@ -40,6 +43,15 @@ export interface KnockdDoor {
    * `one_time_sequences` (knockd then starts with that sequence, not the file's).
    */
   keys: string[];
+}
+
+/** A rotating door's keys (docs/rotating-sequences.md), defaults filled in. */
+export interface RotatingDoor {
+  /** Path as written: the base32 secret, owned by the server's user, mode 0600 or stricter. */
+  secretFile: string;
+  /** `Rotating_Label` as written; undefined: the section name is the label. */
+  label?: string;
+  params: RotatingParams;
 }
 
 /** A whole knockd.conf: global options and the doors in file order (duplicate names allowed). */

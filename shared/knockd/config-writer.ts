@@ -14,6 +14,7 @@ import {
   type KnockdOptions,
 } from './config-types';
 import { KNOCKD_MAX_PORTS, KNOCKD_MAX_SECONDS } from './config-values';
+import { writeRotatingKeys } from './config-rotating';
 
 const PROTOCOLS: readonly string[] = ['tcp', 'udp'];
 
@@ -81,6 +82,9 @@ function writeDoor(door: KnockdDoor): string[] {
     if (!written.has(field) && differsFromDefault(door, field))
       write(CANONICAL_DOOR_KEYS[field], field);
   }
+  if (door.rotating) {
+    for (const [key, value] of writeRotatingKeys(door.rotating)) lines.push(directive(key, value));
+  }
   return lines;
 }
 
@@ -145,8 +149,22 @@ function doorProblem(door: KnockdDoor): string | undefined {
     const problem = valueProblem(`${what}: ${field}`, door[field]);
     if (problem) return problem;
   }
+  const rotating = door.rotating;
+  const rotatingProblem =
+    rotating &&
+    (valueProblem(`${what}: rotating secret file`, rotating.secretFile) ??
+      valueProblem(`${what}: rotating label`, rotating.label) ??
+      (rotating.secretFile === '' ? `${what}: the rotating secret file is empty` : undefined) ??
+      (door.sequence.length > 0 || door.oneTimeSequences !== undefined
+        ? `${what} has a rotating secret file and a sequence`
+        : undefined));
+  if (rotatingProblem) return rotatingProblem;
   return (
-    sequenceProblem(what, door.sequence, door.oneTimeSequences !== undefined) ??
+    sequenceProblem(
+      what,
+      door.sequence,
+      door.oneTimeSequences !== undefined || rotating !== undefined,
+    ) ??
     secondsProblem(`${what}: seqTimeout`, door.seqTimeout) ??
     secondsProblem(`${what}: cmdTimeout`, door.cmdTimeout) ??
     flagsProblem(what, door.tcpFlags)

@@ -1,5 +1,6 @@
 // knockd.conf, read exactly as knockd 0.8 reads it (knockd-semantics.md section 1, checked against
-// Debian's knockd 0.8-2). Any file knockd refuses gets knockd's own first error line. Deliberate
+// Debian's knockd 0.8-2). Any file knockd refuses gets knockd's own first error line, except for
+// Sesame's own Rotating_* keys (config-rotating.ts), which knockd refuses as syntax errors. Deliberate
 // differences, for files knockd takes but misreads (each has a test):
 // - ports: `abc`, `0`, `-1`, an empty element and numbers that wrap (`4294967297` is port 1 to
 //   knockd) are refused, as is `1:tcp:udp` (knockd ignores everything after the second colon);
@@ -19,8 +20,22 @@ import {
   type KnockdOptions,
 } from './config-types';
 import { addTcpFlags, checkSeconds, checkSequence } from './config-values';
+import {
+  applyRotatingKey,
+  finishRotating,
+  ROTATING_KEYS,
+  type RotatingDraft,
+} from './config-rotating';
+import { DEFAULT_ROTATING_PARAMS } from '../rotating/params';
 
-export type { ConfigResult, KnockdConfig, KnockdDoor, KnockdOptions } from './config-types';
+export type {
+  ConfigResult,
+  KnockdConfig,
+  KnockdDoor,
+  KnockdOptions,
+  RotatingDoor,
+} from './config-types';
+export { rotatingLabelOf } from './config-rotating';
 export { parseKnockdSequence } from './config-values';
 export { checkKnockdConfigWritable, writeKnockdConfig } from './config-writer';
 export type { OneTimeSequence } from './config-one-time';
@@ -42,6 +57,7 @@ function fail(error: string, line: number): Failure {
 interface Draft {
   door: KnockdDoor;
   hasSequence: boolean;
+  rotating?: RotatingDraft;
 }
 
 function newDoor(name: string, line: number): Draft {
@@ -83,6 +99,15 @@ function applyDoorKey(
   value: string,
   line: number,
 ): { knockd?: Failure; strict?: Failure } {
+  if (ROTATING_KEYS.has(key)) {
+    const rotating = applyRotatingKey(draft.rotating, key, value, line);
+    if (!rotating.ok) {
+      draft.rotating ??= { params: { ...DEFAULT_ROTATING_PARAMS }, line };
+      return { strict: fail(rotating.error, line) };
+    }
+    draft.rotating = rotating.value;
+    return {};
+  }
   const field = DOOR_KEYS.get(key);
   if (field === undefined) return { knockd: fail(`config: line ${line}: syntax error`, line) };
   const door = draft.door;
@@ -215,8 +240,12 @@ export function parseKnockdConfig(text: string): ConfigResult {
     if (applied.knockd) return applied.knockd;
     strict ??= applied.strict;
   }
-  for (const { door, hasSequence } of drafts) {
-    if (!hasSequence && door.oneTimeSequences === undefined) {
+  for (const { door, hasSequence, rotating } of drafts) {
+    if (rotating) {
+      const finished = finishRotating(door, rotating, hasSequence);
+      if (!finished.ok) strict ??= fail(finished.error, door.line);
+      else door.rotating = finished.value;
+    } else if (!hasSequence && door.oneTimeSequences === undefined) {
       return fail(`error: section '${door.name}' has an empty knock sequence`, door.line);
     }
   }

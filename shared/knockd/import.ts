@@ -105,6 +105,12 @@ function doorFlags(door: KnockdDoor, notes: string[]): { flags?: TcpFlagTest } |
 
 /** Reads one door, or notes why it cannot be imported. */
 function readDoor(door: KnockdDoor, notes: string[]): Door | undefined {
+  if (door.rotating !== undefined) {
+    notes.push(
+      `${where(door)} was skipped: it is a rotating door (Rotating_Secret_File), whose sequence changes every ${door.rotating.params.stepSeconds} s; knock it with sesame knock --secret-file.`,
+    );
+    return undefined;
+  }
   if (door.oneTimeSequences !== undefined) {
     notes.push(
       `${where(door)} was skipped: it uses one_time_sequences (${showHidden(door.oneTimeSequences)}), so its sequence changes after every use.`,

@@ -76,6 +76,7 @@ describe('npm pack', () => {
     expect(report.files.map((f) => f.path).sort()).toEqual([
       'LICENSE',
       'README.md',
+      'build/sesame-knockd-rotate.service',
       'build/sesame-server.service',
       'docs/server.md',
       // The capture addon's source, built by node-gyp where the package is installed.
