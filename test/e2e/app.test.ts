@@ -17,7 +17,7 @@ import { describeRoot } from '../support/root';
 import { createTestBed, type TestBed } from '../support/testbed';
 import type { Knockd } from '../support/knockd';
 import { buildBridge, buildRenderer } from './support/build';
-import { launchChromiumIn } from './support/netns-chromium';
+import { bridgeUrl, openAppPage } from './support/app-page';
 import { buildCli } from '../support/cli';
 import { startSshd, type Sshd } from '../support/sshd';
 import { startXDisplay, type XDisplay } from './support/x-display';
@@ -56,7 +56,6 @@ let bridge: ChildProcess;
 let browser: Browser;
 let page: Page;
 let work: string;
-let url: string;
 let sshd: Sshd;
 let display: XDisplay;
 let home: string;
@@ -155,29 +154,11 @@ describeRoot(
         process.execPath,
         cli,
       ]);
-      url = await new Promise<string>((resolveUrl, reject) => {
-        let seen = '';
-        const timer = setTimeout(() => reject(new Error(`bridge did not start: ${seen}`)), 20_000);
-        bridge.stdout?.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          const found = /bridge listening on (\S+)/.exec(seen);
-          if (found?.[1]) {
-            clearTimeout(timer);
-            resolveUrl(found[1]);
-          }
-        });
-        bridge.once('exit', (code) => reject(new Error(`bridge exited ${String(code)}: ${seen}`)));
-      });
-      browser = await launchChromiumIn(bed.client.name);
-      page = await browser.newPage({ viewport: { width: 960, height: 680 } });
-      const problems: string[] = [];
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
-      });
-      await page.goto(url);
-      await page.getByRole('heading', { name: 'Profiles' }).waitFor({ timeout: 20_000 });
-      expect(problems).toEqual([]);
+      const url = await bridgeUrl(bridge);
+      const opened = await openAppPage(bed.client.name, url);
+      browser = opened.browser;
+      page = opened.page;
+      expect(opened.problems).toEqual([]);
     }, 120_000);
 
     afterAll(async () => {
