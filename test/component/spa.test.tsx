@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from './render';
 
@@ -43,21 +43,74 @@ describe('SPA profiles in the app', () => {
     );
   });
 
-  it('shows the SPA request in the editor, keys hidden, and keeps it on save', async () => {
+  it('shows the SPA request in the editor, keys as dots, and keeps it on save', async () => {
     const { fake } = await importRc();
     fireEvent.click(screen.getByRole('button', { name: 'Profiles' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Edit gate' }));
     await screen.findByRole('form', { name: 'Edit gate' });
     const spa = screen.getByRole('group', { name: 'Open: SPA request' });
-    expect(spa).toHaveTextContent('Openstcp/22');
-    expect(spa).toHaveTextContent('Keybase64 key (hidden)');
-    expect(spa).toHaveTextContent('HMACsha256 (key hidden)');
+    expect(within(spa).getByLabelText('Access')).toHaveValue('tcp/22');
+    expect(within(spa).getByLabelText('fwknopd port')).toHaveValue('62201');
+    const key = within(spa).getByLabelText('Key');
+    expect(key).toHaveAttribute('type', 'password');
+    expect(within(spa).getByLabelText('HMAC key')).toHaveAttribute('type', 'password');
     expect(spa).not.toHaveTextContent(KEY);
+    expect(screen.getByRole('radio', { name: 'SPA request (fwknop)' })).toBeChecked();
     expect(screen.queryByRole('list', { name: 'Open sequence hits' })).not.toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
     await waitFor(() => expect(fake.inputs('profiles:save')).toHaveLength(1));
     const saved = fake.inputs('profiles:save')[0]?.profile;
     expect(saved?.open).toBeUndefined();
     expect(saved?.spa).toMatchObject({ key: { value: KEY }, hmacKey: HMAC });
+  });
+
+  it('makes a new profile that opens with SPA, typed in the editor', async () => {
+    const { fake } = await renderApp([]);
+    fireEvent.click(screen.getByRole('button', { name: 'New profile' }));
+    await screen.findByRole('form', { name: 'New profile' });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'vault' } });
+    fireEvent.change(screen.getByLabelText('Host'), { target: { value: '192.0.2.20' } });
+    fireEvent.click(screen.getByRole('radio', { name: 'SPA request (fwknop)' }));
+    const spa = screen.getByRole('group', { name: 'Open: SPA request' });
+    fireEvent.change(within(spa).getByLabelText('Access'), { target: { value: 'tcp/22,udp/53' } });
+    fireEvent.change(within(spa).getByLabelText('Key'), { target: { value: KEY } });
+    fireEvent.change(within(spa).getByLabelText('HMAC key'), { target: { value: HMAC } });
+    fireEvent.change(within(spa).getByLabelText('HMAC digest'), { target: { value: 'sha512' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+    await waitFor(() => expect(fake.inputs('profiles:save')).toHaveLength(1));
+    const saved = fake.inputs('profiles:save')[0]?.profile;
+    expect(saved?.open).toBeUndefined();
+    expect(saved?.spa).toEqual({
+      access: [
+        { protocol: 'tcp', port: 22 },
+        { protocol: 'udp', port: 53 },
+      ],
+      port: 62201,
+      key: { encoding: 'base64', value: KEY },
+      hmacKey: HMAC,
+      hmacDigest: 'sha512',
+      digest: 'sha256',
+    });
+  });
+
+  it('names the SPA field that is wrong and saves nothing', async () => {
+    const { fake } = await renderApp([]);
+    fireEvent.click(screen.getByRole('button', { name: 'New profile' }));
+    await screen.findByRole('form', { name: 'New profile' });
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'vault' } });
+    fireEvent.change(screen.getByLabelText('Host'), { target: { value: '192.0.2.20' } });
+    fireEvent.click(screen.getByRole('radio', { name: 'SPA request (fwknop)' }));
+    const spa = screen.getByRole('group', { name: 'Open: SPA request' });
+    fireEvent.change(within(spa).getByLabelText('Access'), { target: { value: 'tcp' } });
+    fireEvent.change(within(spa).getByLabelText('Key'), { target: { value: 'not base64!' } });
+    fireEvent.change(within(spa).getByLabelText('Address to allow'), {
+      target: { value: '2001:db8::1' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save profile' }));
+    expect(await within(spa).findByText(/access "tcp" is not PROTO\/PORT/)).toBeInTheDocument();
+    expect(within(spa).getByText(/the key must be base64/)).toBeInTheDocument();
+    expect(within(spa).getByText(/allow address must be an IPv4 address/)).toBeInTheDocument();
+    expect(within(spa).getByLabelText('Key')).toHaveAttribute('aria-invalid', 'true');
+    expect(fake.inputs('profiles:save')).toHaveLength(0);
   });
 });

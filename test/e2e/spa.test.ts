@@ -123,14 +123,23 @@ describeRoot(
       });
     });
 
-    it('shows the request in the editor with the keys hidden', async () => {
+    it('shows the request in the editor, keys as dots, and saves it unchanged', async () => {
       await page.getByRole('button', { name: 'Profiles', exact: true }).click();
       await page.getByRole('button', { name: 'Edit gate' }).click();
       const spa = page.getByRole('group', { name: 'Open: SPA request' });
-      await expect.poll(() => spa.textContent()).toContain('base64 key (hidden)');
+      await expect.poll(() => spa.getByLabel('Access').inputValue()).toBe('tcp/22');
+      expect(await spa.getByLabel('Key', { exact: true }).getAttribute('type')).toBe('password');
       expect(await spa.textContent()).not.toContain(KEY);
       await shoot('02-editor');
-      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      const before = readFileSync(join(work, 'state', 'profiles.json'), 'utf8');
+      await page.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByRole('list', { name: 'Profiles' }).waitFor();
+      const after = JSON.parse(readFileSync(join(work, 'state', 'profiles.json'), 'utf8')) as {
+        profiles: { spa?: unknown }[];
+      };
+      expect(after.profiles[0]?.spa).toEqual(
+        (JSON.parse(before) as { profiles: { spa?: unknown }[] }).profiles[0]?.spa,
+      );
     });
 
     it('Open SSH sends the SPA packet: fwknopd opens port 22, the probe sees it, ssh starts', async () => {

@@ -15,6 +15,7 @@ export function TextField({
   numeric = false,
   required = false,
   multiline = false,
+  secret = false,
   className,
 }: {
   label: string;
@@ -28,6 +29,8 @@ export function TextField({
   numeric?: boolean;
   required?: boolean;
   multiline?: boolean;
+  /** A key or password: shown as dots. */
+  secret?: boolean;
   className?: string;
 }) {
   const id = useId();
@@ -54,7 +57,7 @@ export function TextField({
       ) : (
         <input
           {...common}
-          type="text"
+          type={secret ? 'password' : 'text'}
           inputMode={numeric ? 'numeric' : undefined}
           autoComplete="off"
           spellCheck={false}

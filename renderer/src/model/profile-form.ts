@@ -2,8 +2,8 @@ import { fieldProblems, type FieldProblem } from '../../../shared/field-problems
 import { profileDraftSchema, type ProfileDraft } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
 import type { Knock, Protocol } from '../../../shared/sequence/sequence';
-import type { SpaRequest } from '../../../shared/spa/spa-request';
 import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
+import { emptySpaFields, spaFieldsFrom, spaFromFields, type SpaFields } from './spa-form';
 
 /** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
 export interface HitRow {
@@ -32,8 +32,10 @@ export interface ProfileForm {
   sshPort: string;
   identityFile: string;
   notes: string;
-  /** The SPA request a profile opens with instead of a sequence (kept as it is: imported). */
-  spa: SpaRequest | undefined;
+  /** How the door opens: the open sequence, or one SPA packet to fwknopd. */
+  openWith: 'sequence' | 'spa';
+  /** The SPA request's fields (kept while the sequence is chosen, so switching back loses nothing). */
+  spa: SpaFields;
 }
 
 let lastKey = 0;
@@ -69,7 +71,8 @@ export function emptyForm(): ProfileForm {
     sshPort: '22',
     identityFile: '',
     notes: '',
-    spa: undefined,
+    openWith: 'sequence',
+    spa: emptySpaFields(),
   };
 }
 
@@ -87,7 +90,8 @@ export function formFromProfile(profile: Profile): ProfileForm {
     sshPort: String(profile.ssh.port),
     identityFile: profile.ssh.identityFile ?? '',
     notes: profile.notes ?? '',
-    spa: profile.spa,
+    openWith: profile.spa ? 'spa' : 'sequence',
+    spa: profile.spa ? spaFieldsFrom(profile.spa) : emptySpaFields(),
   };
 }
 
@@ -131,7 +135,8 @@ export function draftFromForm(form: ProfileForm): {
   problems: FieldProblem[];
 } {
   const problems: FieldProblem[] = [];
-  const open = form.spa ? undefined : knocksFromRows(form.open, 'open', problems);
+  const spa = form.openWith === 'spa' ? spaFromFields(form.spa, problems) : undefined;
+  const open = spa ? undefined : knocksFromRows(form.open, 'open', problems);
   const close = knocksFromRows(form.close, 'close', problems);
   const delayMs = wholeNumber(form.delay, 'delayMs', 'delay', false, problems);
   const servicePort = wholeNumber(form.servicePort, 'servicePort', 'port', false, problems);
@@ -141,7 +146,7 @@ export function draftFromForm(form: ProfileForm): {
     name: form.name,
     host: form.host.trim(),
     family: form.family,
-    ...(form.spa ? { spa: form.spa } : { open }),
+    ...(spa ? { spa } : { open }),
     ...(close.length > 0 ? { close } : {}),
     ...(delayMs !== undefined ? { delayMs } : {}),
     ...(servicePort !== undefined ? { servicePort } : {}),
@@ -203,6 +208,17 @@ const TOP_LABELS: Readonly<Record<string, string>> = {
   'ssh.port': 'SSH port',
   'ssh.identityFile': 'Identity file',
   notes: 'Notes',
+  spa: 'SPA request',
+  'spa.access': 'SPA access',
+  'spa.port': 'fwknopd port',
+  'spa.allowIp': 'Address to allow',
+  'spa.key': 'SPA key',
+  'spa.key.value': 'SPA key',
+  'spa.hmacKey': 'HMAC key',
+  'spa.hmacDigest': 'HMAC digest',
+  'spa.digest': 'Digest',
+  'spa.user': 'SPA user',
+  'spa.fwTimeout': 'Firewall timeout',
 };
 
 const HIT_LABELS: Readonly<Record<string, string>> = {

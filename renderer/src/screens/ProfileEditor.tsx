@@ -18,7 +18,8 @@ import type { RandomSource } from '../model/random-sequence';
 import { portsOf, typedPort } from '../model/sequence-rows';
 import { SequenceEditor } from './SequenceEditor';
 import { SshConfigPanel } from './SshConfigPanel';
-import { SpaOpenView } from './SpaOpenView';
+import { SPA_FIELDS, SpaRequestEditor } from './SpaRequestEditor';
+import type { SpaFields } from '../model/spa-form';
 
 const SCOPE = 'profile';
 
@@ -33,6 +34,8 @@ const PLACED = new Set([
   'ssh.port',
   'ssh.identityFile',
   'notes',
+  'spa',
+  ...SPA_FIELDS,
 ]);
 
 function isPlaced(field: string): boolean {
@@ -96,6 +99,12 @@ export function ProfileEditor({
 
   const change = <K extends keyof ProfileForm>(key: K, group: string, value: ProfileForm[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
+    setTouched((current) => new Set(current).add(group));
+    setServerProblems((current) => current.filter((p) => fieldGroup(p.field) !== group));
+  };
+
+  const changeSpa = <K extends keyof SpaFields>(key: K, group: string, value: SpaFields[K]) => {
+    setForm((current) => ({ ...current, spa: { ...current.spa, [key]: value } }));
     setTouched((current) => new Set(current).add(group));
     setServerProblems((current) => current.filter((p) => fieldGroup(p.field) !== group));
   };
@@ -216,8 +225,35 @@ export function ProfileEditor({
           {...field('delayMs')}
         />
       </div>
-      {form.spa ? (
-        <SpaOpenView spa={form.spa} />
+      <div className="field open-with">
+        <span id={`${SCOPE}-open-with`}>Open the door with</span>
+        <div className="toggle" role="radiogroup" aria-labelledby={`${SCOPE}-open-with`}>
+          {(
+            [
+              ['sequence', 'Knock sequence'],
+              ['spa', 'SPA request (fwknop)'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className={form.openWith === value ? 'on' : undefined}>
+              <input
+                type="radio"
+                name={`${SCOPE}-open-with`}
+                value={value}
+                checked={form.openWith === value}
+                onChange={() => change('openWith', 'openWith', value)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+      </div>
+      {form.openWith === 'spa' ? (
+        <SpaRequestEditor
+          fields={form.spa}
+          scope={SCOPE}
+          problemsOf={problemsOf}
+          onChange={changeSpa}
+        />
       ) : (
         <SequenceEditor
           name="open"
