@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { KnockdConfig, KnockdDoor } from '../../shared/knockd/config';
-import { Matcher, type MatcherDoor, type MatcherEvent } from '../../shared/matcher/matcher';
+import { Matcher, type MatcherEvent } from '../../shared/matcher/matcher';
 import type { ListenedPort } from '../../shared/matcher/capture-filter';
 import type { DecodedPacket } from '../../shared/matcher/packet-decode';
 import type { Capture, CaptureOptions } from './capture';
 import type { CaptureReport } from './capture-report';
 import { runDoorCommands, type ShellRunner } from './door-commands';
-import { noSequenceLeft, OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
+import { OneTimeSequences, type OneTimeFiles } from './one-time-sequences';
 import { RotatingDoors, type SecretReader } from './rotating-doors';
 import { ServerCaptures, type Listening } from './server-captures';
+import { serverDoors } from './server-doors';
 import type { ServerLog } from './server-log';
 import { assertNever, errorMessage, type Parsed } from '../../shared/basics';
 
@@ -176,32 +177,9 @@ export class KnockServer {
   private openOrFail(config: KnockdConfig): Parsed<{ running: Running; notes: string[] }> {
     const oneTime = new OneTimeSequences(this.deps.files);
     const rotating = new RotatingDoors(this.deps.readSecret);
-    const doors: KnockdDoor[] = [];
-    const matcherDoors: MatcherDoor[] = [];
-    const notes: string[] = [];
-    const wallNow = this.wallClock();
-    for (const door of config.doors) {
-      if (door.rotating) {
-        const slots = rotating.load({ ...door, rotating: door.rotating }, doors.length, wallNow);
-        if (!slots.ok) return slots;
-        for (const sequence of slots.value) {
-          doors.push(door);
-          matcherDoors.push(matcherDoor(door, sequence));
-        }
-        continue;
-      }
-      const sequence = door.oneTimeSequences
-        ? oneTime.load(door)
-        : { ok: true as const, value: door.sequence };
-      if (!sequence.ok) return sequence;
-      // A one-time door with no sequence left stays disabled: it gets no matcher door at all.
-      if (sequence.value.length === 0) {
-        notes.push(noSequenceLeft(door));
-        continue;
-      }
-      doors.push(door);
-      matcherDoors.push(matcherDoor(door, sequence.value));
-    }
+    const built = serverDoors(config, oneTime, rotating, this.wallClock());
+    if (!built.ok) return built;
+    const { doors, matcherDoors, listened, notes } = built.value;
     const local = new Set(
       this.settings.interfaces.flatMap((name) => [...this.deps.localAddresses(name)]),
     );
@@ -212,13 +190,6 @@ export class KnockServer {
     });
     // A reload keeps the rotating doors' spent steps: a used sequence stays used.
     for (const index of rotating.inherit(this.running?.rotating)) matcher.disableDoor(index);
-    const listened = doors.flatMap((door, i) =>
-      door.rotating
-        ? []
-        : door.oneTimeSequences
-          ? oneTime.upcoming(door)
-          : (matcherDoors[i]?.sequence ?? []),
-    );
     const listening = this.captures.open([...listened, ...rotating.listened()]);
     if (!listening.ok) return listening;
     return {
@@ -376,14 +347,4 @@ export class KnockServer {
 /** 32 random bits from the OS: a fresh seed for each matcher (start and every reload). */
 function randomSeed(): number {
   return randomBytes(4).readUInt32LE(0);
-}
-
-function matcherDoor(door: KnockdDoor, sequence: MatcherDoor['sequence']): MatcherDoor {
-  return {
-    name: door.name,
-    sequence,
-    seqTimeoutMs: door.seqTimeout * 1000,
-    tcpFlags: door.tcpFlags,
-    target: door.target,
-  };
 }
