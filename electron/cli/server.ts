@@ -191,8 +191,12 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     log.log(
       `no interface given (-i or Interface): listening on ${fallback}, the interface of the default route`,
     );
+  // From the "listening" line on, a signal must find a handler (the default action of SIGHUP and
+  // SIGTERM ends the process): ones that come before serve() takes over are kept and handled then.
+  const early = queueSignals();
   const started = server.start(config.value);
   if (!started.ok) {
+    early.release();
     log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped
     launcher.close();
     await log.close();
@@ -200,10 +204,26 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     return refuse(`sesame server: ${started.error}`);
   }
   if (isDaemon) reportToParent({ ok: true });
-  return serve(server, log, configPath, () => {
+  return serve(server, log, configPath, early, () => {
     launcher.close();
     pidFile?.value.release();
   });
+}
+
+/** The signals the server handles. */
+const SERVER_SIGNALS = ['SIGHUP', 'SIGUSR1', 'SIGTERM', 'SIGINT'] as const;
+
+/** Signals queued between the start of capture and serve(): `release` stops queueing, and says which came. */
+export function queueSignals(): { release: () => NodeJS.Signals[] } {
+  const came: NodeJS.Signals[] = [];
+  const listeners = SERVER_SIGNALS.map((signal) => [signal, () => came.push(signal)] as const);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
+  return {
+    release: () => {
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+      return came;
+    },
+  };
 }
 
 /**
@@ -215,6 +235,7 @@ function serve(
   server: KnockServer,
   log: ServerLog,
   configPath: string,
+  early: { release: () => NodeJS.Signals[] },
   /** After the stop commands ran: the launcher ends and the pid file goes. */
   releasePidFile: () => void,
 ): Promise<number> {
@@ -263,5 +284,7 @@ function serve(
     process.on('SIGUSR1', onUsr1);
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onTerm);
+    const handlers = { SIGHUP: onHup, SIGUSR1: onUsr1, SIGTERM: onTerm, SIGINT: onTerm };
+    for (const signal of early.release()) handlers[signal as keyof typeof handlers]();
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
+import { queueSignals } from '../../../electron/cli/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'sesame-server-cli-'));
 afterAll(() => {
@@ -103,5 +104,21 @@ describe('sesame server', () => {
     const result = await cli('server', '--frobnicate');
     expect(result.code).toBe(1);
     expect(result.err).toContain("Unknown option '--frobnicate'");
+  });
+});
+
+describe('signals before the server serves', () => {
+  it('queues SIGHUP, SIGUSR1, SIGTERM and SIGINT that come before serve() takes over', () => {
+    const signals = ['SIGHUP', 'SIGUSR1', 'SIGTERM', 'SIGINT'] as const;
+    const before = signals.map((signal) => process.listenerCount(signal));
+    const queue = queueSignals();
+    // Each has a listener now, so none takes its default action (ending the process).
+    expect(signals.map((signal) => process.listenerCount(signal))).toEqual(
+      before.map((n) => n + 1),
+    );
+    process.emit('SIGHUP');
+    process.emit('SIGTERM');
+    expect(queue.release()).toEqual(['SIGHUP', 'SIGTERM']);
+    expect(signals.map((signal) => process.listenerCount(signal))).toEqual(before);
   });
 });
