@@ -106,6 +106,20 @@ describeRoot('test bed', { commands: ['ip', 'iptables', 'ip6tables', 'knockd', '
     }
   });
 
+  it('has its addresses settled once made: none tentative (no address change later)', async () => {
+    // A link-local address still in duplicate address detection turns valid a second later, and
+    // Chromium in the namespace fails its requests on that change (ERR_NETWORK_CHANGED, seen in CI).
+    const fresh = await createTestBed({ ipv6: false });
+    try {
+      for (const host of [fresh.server, fresh.client]) {
+        const tentative = await fresh.run(host, ['ip', '-6', 'addr', 'show', 'tentative']);
+        expect(tentative.stdout.trim(), host.name).toBe('');
+      }
+    } finally {
+      await fresh.teardown();
+    }
+  });
+
   it('delivers client packets to the server, whose firewall drops them', async () => {
     const dropsV4 = await policyDrops(bed(), 'iptables');
     expect(await probe(bed(), bed().client, bed().server.ipv4)).toBe('timeout');

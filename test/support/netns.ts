@@ -89,6 +89,10 @@ function inNetns(host: Host, argv: string[]): Promise<string> {
 }
 
 async function configureHost(host: Host, ipv6: boolean): Promise<void> {
+  // No duplicate address detection for the link-local address the kernel gives the veth when it
+  // comes up: it would turn valid a second or two later, and that change of address makes a
+  // Chromium loading a page in the namespace fail its requests with ERR_NETWORK_CHANGED.
+  await inNetns(host, ['sh', '-c', `echo 0 > /proc/sys/net/ipv6/conf/${host.ifname}/accept_dad`]);
   await ip(['-n', host.name, 'link', 'set', 'lo', 'up']);
   await ip(['-n', host.name, 'addr', 'add', `${host.ipv4}/24`, 'dev', host.ifname]);
   if (ipv6) {
