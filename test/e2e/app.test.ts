@@ -17,7 +17,8 @@ import { describeRoot } from '../support/root';
 import { createTestBed, type TestBed } from '../support/testbed';
 import type { Knockd } from '../support/knockd';
 import { buildBridge, buildRenderer } from './support/build';
-import { bridgeUrl, openAppPage } from './support/app-page';
+import { bridgeUrl, openAppPage, shoot, useRecorderTerminal } from './support/app-page';
+import { readSyncIfPresent } from '../support/processes';
 import { buildCli } from '../support/cli';
 import { startSshd, type Sshd } from '../support/sshd';
 import { startXDisplay, type XDisplay } from './support/x-display';
@@ -42,11 +43,6 @@ const CONFIG = `[openSSH]
   command = /usr/sbin/iptables -w 5 -D INPUT -s %IP% -p tcp --dport 22 -j ACCEPT
 `;
 
-/** Stands in for a terminal: saves its argv, one per line, and exits as a finished session would. */
-const RECORDER = (file: string) => `#!/bin/sh
-printf '%s\\n' "$@" > '${file}'
-`;
-
 /** Screenshots are kept as test artifacts here (light and dark for each screen). */
 const SHOTS = resolve('test-results/e2e');
 
@@ -69,14 +65,6 @@ async function doorCount(door: 'openSSH' | 'closeSSH'): Promise<number> {
 }
 
 /** The text of a file, or '' while it does not exist yet. */
-function readIfThere(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 /**
  * The test's home folder for the bridge: ~/.ssh with the client key sshd accepts and a known_hosts
  * line for the server under the name ssh checks (the profile's host), and a passwd file naming it.
@@ -101,14 +89,6 @@ function makeHome(): { passwd: string } {
   const file = join(work, 'passwd');
   writeFileSync(file, passwd);
   return { passwd: file };
-}
-
-async function shoot(name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 describeRoot(
@@ -181,7 +161,7 @@ describeRoot(
     });
 
     it('creates a profile in the editor, with field messages for bad input', async () => {
-      await shoot('01-empty-list');
+      await shoot(page, SHOTS, '01-empty-list');
       await page.getByRole('button', { name: 'New profile' }).click();
       const form = page.getByRole('form', { name: 'New profile' });
       await form.getByLabel('Name', { exact: true }).fill('lab');
@@ -190,13 +170,13 @@ describeRoot(
       await form.getByRole('button', { name: 'Fill open sequence from pasted text' }).click();
       await form.getByRole('button', { name: 'Save profile' }).click();
       await expect.poll(() => form.textContent()).toMatch(/must not start with "-"/);
-      await shoot('02-editor-invalid');
+      await shoot(page, SHOTS, '02-editor-invalid');
       await form.getByLabel('Host', { exact: true }).fill(bed.server.ipv4);
       await form.getByLabel('Paste close sequence').fill('7303,7302:udp,7301');
       await form.getByRole('button', { name: 'Fill close sequence from pasted text' }).click();
       await form.getByLabel('Delay between hits (ms)').fill('50');
       await form.getByLabel('SSH user').fill('alice');
-      await shoot('03-editor-filled');
+      await shoot(page, SHOTS, '03-editor-filled');
       await form.getByRole('button', { name: 'Save profile' }).click();
       const list = page.getByRole('list', { name: 'Profiles' });
       await expect.poll(() => list.textContent()).toContain(bed.server.ipv4);
@@ -227,7 +207,7 @@ describeRoot(
       await expect.poll(() => list.textContent()).toMatch(/Door open/);
       await knockd.waitForLog(/openSSH: Stage 3/);
       await knockd.waitForLog(/openSSH: OPEN SESAME/);
-      await shoot('04-knocked-open');
+      await shoot(page, SHOTS, '04-knocked-open');
       const rules = await bed.run(bed.server, ['iptables', '-S', 'INPUT']);
       expect(rules.stdout).toContain(
         `-A INPUT -s ${bed.client.ipv4}/32 -p tcp -m tcp --dport 22 -j ACCEPT`,
@@ -243,37 +223,15 @@ describeRoot(
         .toMatch(/port 22 on 198\.18\.0\.1 is closed/);
       const rules = await bed.run(bed.server, ['iptables', '-S', 'INPUT']);
       expect(rules.stdout).not.toContain('--dport 22 -j ACCEPT');
-      await shoot('05-closed');
+      await shoot(page, SHOTS, '05-closed');
     });
 
     it('Open SSH runs the terminal setting (a recorder) with ssh against the knocked address', async () => {
-      const recorder = join(work, 'terminal-recorder');
-      const argvFile = join(work, 'terminal-argv.txt');
-      writeFileSync(recorder, RECORDER(argvFile));
-      chmodSync(recorder, 0o755);
-      await page.getByRole('button', { name: 'Settings', exact: true }).click();
-      const settings = page.getByRole('form', { name: 'Settings' });
-      // As a user would: read the screen (the backend line) before changing anything.
-      await settings.getByText('Secret storage backend').waitFor();
-      await settings.getByLabel('Terminal', { exact: true }).selectOption('custom');
-      await settings.getByLabel('Terminal command').fill(recorder);
-      await shoot('06-settings');
-      await settings.getByRole('button', { name: 'Save settings' }).click();
-      await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
-      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      const argvFile = await useRecorderTerminal(page, work, () =>
+        shoot(page, SHOTS, '06-settings'),
+      );
       await page.getByRole('button', { name: 'Open SSH to lab' }).click();
-      await expect
-        .poll(
-          () => {
-            try {
-              return readFileSync(argvFile, 'utf8');
-            } catch {
-              return '';
-            }
-          },
-          { timeout: 20_000 },
-        )
-        .not.toBe('');
+      await expect.poll(() => readSyncIfPresent(argvFile), { timeout: 20_000 }).not.toBe('');
       expect(readFileSync(argvFile, 'utf8').trimEnd().split('\n')).toEqual([
         '-e',
         'ssh',
@@ -304,7 +262,7 @@ describeRoot(
       await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/Door closed/);
       await page.getByRole('button', { name: 'History', exact: true }).click();
       await expect.poll(() => page.getByRole('main').textContent()).toMatch(/ssh|SSH/);
-      await shoot('07-history');
+      await shoot(page, SHOTS, '07-history');
     });
 
     it('Use with ssh, scp and git: the editor writes a Host block plain ssh knocks with', async () => {
@@ -320,7 +278,7 @@ describeRoot(
       await form.getByRole('button', { name: 'Add to ssh config' }).click();
       await expect.poll(() => state.textContent()).toMatch(/ssh lab, scp and git knock first/);
       await form.getByLabel('Host block').scrollIntoViewIfNeeded();
-      await shoot('11-ssh-config');
+      await shoot(page, SHOTS, '11-ssh-config');
       const config = join(home, '.ssh', 'config');
       expect(readFileSync(config, 'utf8')).toContain(
         [
@@ -403,7 +361,7 @@ describeRoot(
         await display.pointAt(200, 150);
         await display.typeLine(`echo "$SSH_CONNECTION" > ${ready}`);
         await expect
-          .poll(() => readIfThere(ready), { timeout: 15_000 })
+          .poll(() => readSyncIfPresent(ready), { timeout: 15_000 })
           .toMatch(new RegExp(`^${bed.client.ipv4} \\d+ ${bed.server.ipv4} 22\n$`));
         const shown = join(work, 'remote-shown');
         await display.typeLine(
@@ -421,7 +379,7 @@ describeRoot(
           .not.toContain('--dport 22 -j ACCEPT');
         const list = page.getByRole('list', { name: 'Profiles' });
         await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/Door closed/);
-        await shoot('13-after-xterm-session');
+        await shoot(page, SHOTS, '13-after-xterm-session');
       },
     );
 
@@ -434,7 +392,7 @@ describeRoot(
       await page.getByRole('button', { name: 'Preview' }).click();
       const importButton = page.getByRole('button', { name: /^Import \d+ profiles?$/ });
       await expect.poll(() => importButton.isEnabled()).toBe(true);
-      await shoot('08-import-preview');
+      await shoot(page, SHOTS, '08-import-preview');
       await importButton.click();
       await expect.poll(() => page.getByRole('region', { name: 'Import result' }).count()).toBe(1);
       const download = page.waitForEvent('download');
@@ -447,9 +405,9 @@ describeRoot(
       const exported = JSON.parse(readFileSync(saved, 'utf8')) as { profiles: { name: string }[] };
       expect(exported.profiles.map((p) => p.name)).toContain('lab');
       expect(exported.profiles.length).toBeGreaterThanOrEqual(2);
-      await shoot('09-import-export');
+      await shoot(page, SHOTS, '09-import-export');
       await page.getByRole('button', { name: 'Profiles', exact: true }).click();
-      await shoot('10-list');
+      await shoot(page, SHOTS, '10-list');
     });
   },
 );

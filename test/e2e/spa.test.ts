@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +10,8 @@ import { describeRoot } from '../support/root';
 import { startSshStandIn } from '../support/ssh-stand-in';
 import { createTestBed, type TestBed } from '../support/testbed';
 import { buildBridge, buildRenderer } from './support/build';
-import { bridgeUrl, openAppPage } from './support/app-page';
+import { bridgeUrl, openAppPage, shoot, useRecorderTerminal } from './support/app-page';
+import { readSyncIfPresent } from '../support/processes';
 
 // A profile that opens with SPA, as a user gets and uses it in the window: imported from a
 // .fwknoprc on the import screen, shown in the editor, and opened with Open SSH, which sends the
@@ -19,11 +20,6 @@ import { bridgeUrl, openAppPage } from './support/app-page';
 // services behind the test bridge (as in app.test.ts).
 const KEY = randomBytes(32).toString('base64');
 const HMAC_KEY = randomBytes(64).toString('base64');
-
-/** Stands in for a terminal: saves its argv, one per line, and exits as a finished session would. */
-const RECORDER = (file: string) => `#!/bin/sh
-printf '%s\\n' "$@" > '${file}'
-`;
 
 /** Screenshots are kept as test artifacts here (light and dark). */
 const SHOTS = resolve('test-results/e2e-spa');
@@ -34,22 +30,6 @@ let bridge: ChildProcess;
 let browser: Browser;
 let page: Page;
 let work: string;
-
-async function shoot(name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-function readIfThere(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 describeRoot(
   'an SPA profile in the app window end to end (Chromium, test bridge, real fwknopd)',
@@ -114,7 +94,7 @@ describeRoot(
       await expect
         .poll(() => preview.textContent())
         .toContain(`gate on ${bed.server.ipv4}: open SPA tcp/22 (fwknopd udp/62201)`);
-      await shoot('01-import-preview');
+      await shoot(page, SHOTS, '01-import-preview');
       await page.getByRole('button', { name: 'Import 1 profile' }).click();
       await expect.poll(() => page.getByRole('region', { name: 'Import result' }).count()).toBe(1);
       const saved = readFileSync(join(work, 'state', 'profiles.json'), 'utf8');
@@ -130,7 +110,7 @@ describeRoot(
       await expect.poll(() => spa.getByLabel('Access').inputValue()).toBe('tcp/22');
       expect(await spa.getByLabel('Key', { exact: true }).getAttribute('type')).toBe('password');
       expect(await spa.textContent()).not.toContain(KEY);
-      await shoot('02-editor');
+      await shoot(page, SHOTS, '02-editor');
       const before = readFileSync(join(work, 'state', 'profiles.json'), 'utf8');
       await page.getByRole('button', { name: 'Save profile' }).click();
       await page.getByRole('list', { name: 'Profiles' }).waitFor();
@@ -143,18 +123,7 @@ describeRoot(
     });
 
     it('Open SSH sends the SPA packet: fwknopd opens port 22, the probe sees it, ssh starts', async () => {
-      const recorder = join(work, 'terminal-recorder');
-      const argvFile = join(work, 'terminal-argv.txt');
-      writeFileSync(recorder, RECORDER(argvFile));
-      chmodSync(recorder, 0o755);
-      await page.getByRole('button', { name: 'Settings', exact: true }).click();
-      const settings = page.getByRole('form', { name: 'Settings' });
-      await settings.getByText('Secret storage backend').waitFor();
-      await settings.getByLabel('Terminal', { exact: true }).selectOption('custom');
-      await settings.getByLabel('Terminal command').fill(recorder);
-      await settings.getByRole('button', { name: 'Save settings' }).click();
-      await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
-      await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+      const argvFile = await useRecorderTerminal(page, work);
 
       const since = fwknopd.log().length;
       await page.getByRole('button', { name: 'Open SSH to gate' }).click();
@@ -163,7 +132,7 @@ describeRoot(
         since,
         20_000,
       );
-      await expect.poll(() => readIfThere(argvFile), { timeout: 20_000 }).not.toBe('');
+      await expect.poll(() => readSyncIfPresent(argvFile), { timeout: 20_000 }).not.toBe('');
       expect(readFileSync(argvFile, 'utf8').trimEnd().split('\n')).toEqual([
         '-e',
         'ssh',
@@ -183,7 +152,7 @@ describeRoot(
         .toMatch(/62201/);
       const list = page.getByRole('list', { name: 'Profiles' });
       await expect.poll(() => list.textContent(), { timeout: 10_000 }).toMatch(/Door open/);
-      await shoot('03-opened');
+      await shoot(page, SHOTS, '03-opened');
     });
   },
 );

@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromiumIn } from './netns-chromium';
 
 /** Resolves with the URL the test bridge prints once it listens (or fails with what it said). */
@@ -40,4 +43,40 @@ export async function openAppPage(
   await page.goto(url);
   await page.getByRole('heading', { name: 'Profiles' }).waitFor({ timeout: 20_000 });
   return { browser, page, problems };
+}
+
+/** Saves the page as `DIR/NAME-light.png` and `DIR/NAME-dark.png` (whole page), light again after. */
+export async function shoot(page: Page, dir: string, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(dir, `${name}-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * Sets Settings → Terminal to a custom command that stands in for a terminal: it saves its argv,
+ * one per line, to the returned file and exits as a finished session would. `beforeSave` runs with
+ * the form filled in (a screenshot); back on the Profiles screen once the settings are saved.
+ */
+export async function useRecorderTerminal(
+  page: Page,
+  work: string,
+  beforeSave: () => Promise<void> = () => Promise.resolve(),
+): Promise<string> {
+  const recorder = join(work, 'terminal-recorder');
+  const argvFile = join(work, 'terminal-argv.txt');
+  writeFileSync(recorder, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argvFile}'\n`);
+  chmodSync(recorder, 0o755);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const settings = page.getByRole('form', { name: 'Settings' });
+  // As a user would: read the screen (the backend line) before changing anything.
+  await settings.getByText('Secret storage backend').waitFor();
+  await settings.getByLabel('Terminal', { exact: true }).selectOption('custom');
+  await settings.getByLabel('Terminal command').fill(recorder);
+  await beforeSave();
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
+  await page.getByRole('button', { name: 'Profiles', exact: true }).click();
+  return argvFile;
 }
