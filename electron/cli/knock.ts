@@ -1,9 +1,10 @@
 import type { Profile } from '../../shared/profile/profile';
 import { formatSequence, parseKnockArgs, withDefaultDelay } from '../../shared/sequence/sequence';
-import { createDoorEngine, DOOR_TIMING, doorSequence, type DoorEngine } from '../node/door-engine';
-import { sendKnocks } from '../node/knock-sender';
+import { createDoorEngine, DOOR_TIMING, type DoorEngine } from '../node/door-engine';
+import { sendKnocks, type KnockResult } from '../node/knock-sender';
 import type { ProbeResult } from '../node/probe';
-import { resolveHost } from '../node/resolve';
+import { resolveHost, type ResolvedAddress } from '../node/resolve';
+import { isRotating } from '../../shared/rotating/rotating-sequence';
 import { familyOf, hitLine, reportKnockError, withTcpFlags } from './knock-hits';
 import {
   knockRotating,
@@ -164,7 +165,7 @@ async function knockProfile(
   if (values.close) {
     const closed = await door.close(profile, { onHit });
     if (!closed.ok) return reportDoorFailure(profile, closed, io);
-    io.out(`${profile.name}: ${closeSent(profile, closed.target.address)}\n`);
+    io.out(`${profile.name}: ${closeSent(profile, closed)}\n`);
     return reportProbe(profile, 'close', closed.probe, io);
   }
   const opened = await door.open(profile, {
@@ -179,9 +180,19 @@ async function knockProfile(
   return reportProbe(profile, 'open', opened.probe, io);
 }
 
-/** What the CLI says once a close sequence went out: `sent close sequence 9000,7000 to ADDR`. */
-export function closeSent(profile: Profile, address: string): string {
-  return `sent close sequence ${formatSequence(doorSequence(profile, 'close') ?? [])} to ${address}`;
+/**
+ * What the CLI says once a close sequence went out: `sent close sequence 9000,7000 to ADDR`; for a
+ * rotating one, the knocks of the step it was sent in.
+ */
+export function closeSent(
+  profile: Profile,
+  closed: { target: ResolvedAddress; knocks: readonly KnockResult[] },
+): string {
+  const sent = closed.knocks.flatMap((k) =>
+    k.hits.map(({ port, protocol }) => ({ port, protocol })),
+  );
+  const sequence = profile.close && !isRotating(profile.close) ? profile.close : sent;
+  return `sent close sequence ${formatSequence(sequence)} to ${closed.target.address}`;
 }
 
 /** What the CLI says when the service port still answers after the close sequence. */

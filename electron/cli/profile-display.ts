@@ -2,7 +2,9 @@ import type { Profile } from '../../shared/profile/profile';
 import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { formatTcpFlags } from '../../shared/sequence/tcp-flags';
 import { showHidden } from '../../shared/profile/visible-text';
-import { openSummary } from '../../shared/profile/open-summary';
+import { openSummary, sequenceSummary } from '../../shared/profile/open-summary';
+import { isRotating } from '../../shared/rotating/rotating-sequence';
+import type { Knock } from '../../shared/sequence/sequence';
 import type { SpaRequest } from '../../shared/spa/spa-request';
 
 /** The SPA request's settings, keys named but never shown. */
@@ -19,13 +21,17 @@ function spaRows(spa: SpaRequest): string[][] {
 
 /** `sesame profiles show`: every field of one profile, one `label: value` line each. */
 export function describeProfile(p: Profile): string {
-  const delays = (label: string, knocks: Profile['open'] = []): string[][] => {
+  const fixed = (sequence: Profile['open']): Knock[] =>
+    sequence === undefined || isRotating(sequence) ? [] : sequence;
+  const delays = (label: string, sequence: Profile['open']): string[][] => {
+    const knocks = fixed(sequence);
     const timed = knocks.flatMap((k, i) =>
       k.delayMs === undefined ? [] : [`hit ${String(i + 1)} (${seq([k])}) ${String(k.delayMs)} ms`],
     );
     return timed.length > 0 ? [[`${label} delays`, timed.join(', ')]] : [];
   };
-  const flags = (label: string, knocks: Profile['open'] = []): string[][] => {
+  const flags = (label: string, sequence: Profile['open']): string[][] => {
+    const knocks = fixed(sequence);
     const crafted = knocks.flatMap((k, i) =>
       k.tcpFlags === undefined
         ? []
@@ -42,7 +48,7 @@ export function describeProfile(p: Profile): string {
     ...(p.spa ? spaRows(p.spa) : []),
     ...delays('open', p.open),
     ...flags('open', p.open),
-    ['close', p.close ? seq(p.close) : '-'],
+    ['close', sequenceSummary(p.close)],
     ...delays('close', p.close),
     ...flags('close', p.close),
     ['delay', `${String(p.delayMs)} ms after each hit without its own delay`],

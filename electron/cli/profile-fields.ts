@@ -1,6 +1,8 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { familySchema, parsePortField, parseSequenceField } from '../../shared/profile/profile';
 import type { Parsed } from '../../shared/basics';
+import { isRotating, rotatingFromProvisioning } from '../../shared/rotating/rotating-sequence';
+import { parseProvisioningUri } from '../../shared/rotating/uri';
 import type { Knock } from '../../shared/sequence/sequence';
 import { parseTcpFlags } from '../../shared/sequence/tcp-flags';
 import type { ProfileChanges } from '../node/profile-store';
@@ -13,10 +15,16 @@ const fieldOptions = ['name', 'host', 'open', 'close', 'family', 'delay', 'servi
 
 /** The profile field options shared by `add` and `edit` (`--name`, `--host`, `--open`, ...). */
 export const profileFieldOptions: ParseArgsOptionsConfig = Object.fromEntries(
-  [...fieldOptions, 'ssh-user', 'ssh-port', 'identity', 'notes', 'tcp-flags'].map((k) => [
-    k,
-    string,
-  ]),
+  [
+    ...fieldOptions,
+    'uri',
+    'close-uri',
+    'ssh-user',
+    'ssh-port',
+    'identity',
+    'notes',
+    'tcp-flags',
+  ].map((k) => [k, string]),
 );
 
 /** Field options to store changes: text becomes ports and sequences here, the store validates all. */
@@ -35,6 +43,22 @@ export function fieldChanges(v: Values): Parsed<ProfileChanges> {
     if (sequence && !sequence.ok) return sequence;
     if (sequence) out[field] = sequence.value;
   }
+  for (const [field, option] of [
+    ['open', 'uri'],
+    ['close', 'close-uri'],
+  ] as const) {
+    const text = get(option);
+    if (text === undefined) continue;
+    if (out[field] !== undefined)
+      return { ok: false, error: `${field}: give --${field} or --${option}, not both` };
+    const provisioning = parseProvisioningUri(text);
+    if (!provisioning.ok)
+      return { ok: false, error: `${field}: --${option}: ${provisioning.error}` };
+    out[field] = rotatingFromProvisioning(provisioning.value);
+    // The URI's host fills in a host not given (the server it was made for).
+    if (out.host === undefined && provisioning.value.host !== undefined)
+      out.host = provisioning.value.host;
+  }
   // An open sequence replaces an SPA request: a profile opens one way.
   if (out.open) out.spa = undefined;
   const flagsText = get('tcp-flags');
@@ -45,6 +69,11 @@ export function fieldChanges(v: Values): Parsed<ProfileChanges> {
       return {
         ok: false,
         error: 'tcpFlags: give --tcp-flags with --open or --close (it applies to their TCP hits)',
+      };
+    if (isRotating(out.open) || isRotating(out.close))
+      return {
+        ok: false,
+        error: 'tcpFlags: --tcp-flags applies to fixed sequences, not to a rotating one (--uri)',
       };
     const withFlags = (s: Knock[]) =>
       s.map((k) => (k.protocol === 'tcp' ? { ...k, tcpFlags: flags.value } : k));

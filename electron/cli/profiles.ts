@@ -4,10 +4,9 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { type Parsed, errorMessage } from '../../shared/basics';
 import { problemLine } from '../../shared/field-problems';
 import { readExport, writeExport } from '../../shared/profile/export-file';
-import { formatSequence as seq } from '../../shared/sequence/sequence';
 import { writeFileAtomic } from '../node/atomic-file';
 import { parseJsonText } from '../node/json-text';
-import { openSummary } from '../../shared/profile/open-summary';
+import { openSummary, sequenceSummary } from '../../shared/profile/open-summary';
 import { importFwknoprc, looksLikeFwknoprc } from '../../shared/spa/fwknoprc-import';
 import { lockedMessage } from '../node/profile-sealing';
 import * as ps from '../node/profile-store';
@@ -21,7 +20,10 @@ const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [optio
   list [--json]               the saved profiles: name, host, open and close sequence
   show NAME [--json]          every field of one profile (NAME: its name in any case, or its id)
   add --name NAME --host HOST --open SEQ [fields]
-                              save a new profile
+  add --name NAME --uri URI [fields]
+                              save a new profile; with --uri, its open sequence is the rotating
+                              sequence of a sesame://rotating provisioning URI (and its host the
+                              URI's, unless --host is given)
   edit NAME [fields]          change only the fields given
   remove NAME                 delete a profile
   import FILE [--replace]     add the profiles of an export, a profile file, a JSON list or a
@@ -32,6 +34,8 @@ const usage = (storePath: string) => `Usage: sesame profiles <subcommand> [optio
 Fields ('' removes an optional one):
   --name NAME  --host HOST    a unique name (any case); the host name or address to knock
   --open SEQ  --close SEQ     sequences in knockd syntax, 7000,8000:udp,9000 (edit: --no-close)
+  --uri URI  --close-uri URI  rotating open or close sequences from sesame://rotating?... URIs
+                              (sesame rotating new prints one; docs/rotating-sequences.md)
   --tcp-flags LIST            TCP flags for the TCP hits of the --open/--close given with it, for
                               doors with knockd's tcpflags (fin,!ack): crafted packets, need root
   --family auto|ipv4|ipv6     address family for the host (default auto)
@@ -109,7 +113,7 @@ function list(values: Values, _arg: string | undefined, io: CliIo): number {
   const profiles = opened.store.list();
   const locked = opened.store.locked();
   const rows = [
-    ...profiles.map((p) => [p.name, p.host, openSummary(p), p.close ? seq(p.close) : '-']),
+    ...profiles.map((p) => [p.name, p.host, openSummary(p), sequenceSummary(p.close)]),
     ...locked.map((p) => [p.name, p.host, p.cause === 'invalid' ? INVALID : ENCRYPTED]),
   ];
   if (values.json === true) {
@@ -131,10 +135,17 @@ function show(values: Values, name = '', io: CliIo): number {
 }
 
 function add(values: Values, _arg: string | undefined, io: CliIo): number {
-  const missing = ['name', 'host', 'open'].filter((k) => typeof values[k] !== 'string');
-  if (missing.length > 0) throw new UsageError(`profiles add needs --${missing.join(', --')}`);
+  const given = (k: string) => typeof values[k] === 'string';
+  const missing = [
+    ...(given('name') ? [] : ['--name']),
+    ...(given('host') || given('uri') ? [] : ['--host']),
+    ...(given('open') || given('uri') ? [] : ['--open (or --uri)']),
+  ];
+  if (missing.length > 0) throw new UsageError(`profiles add needs ${missing.join(', ')}`);
   const changes = fieldChanges(values);
   if (!changes.ok) return failed(io, `profile field ${changes.error}`);
+  if (changes.value.host === undefined)
+    return failed(io, 'profile field host: give --host (the URI names no host)');
   const { name = '', host = '', open = [], ...rest } = changes.value;
   const opened = openStore(io);
   const code = saved(io, 'added', opened, (s) => s.add({ ...rest, name, host, open }));

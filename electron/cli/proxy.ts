@@ -202,7 +202,7 @@ async function closeDoor(
     io.err(`sesame: profile '${profile.name}': close sequence not sent: ${closed.error}\n`);
     return 1;
   }
-  note(closeSent(profile, target.address));
+  note(closeSent(profile, closed));
   if (closed.probe.state !== 'open') return 0;
   io.err(`sesame: profile '${profile.name}': ${stillAnswers(profile, target.address)}\n`);
   return EXIT_DOOR_UNCHANGED;

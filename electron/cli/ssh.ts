@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { Profile } from '../../shared/profile/profile';
 import { sshArgv } from '../../shared/profile/ssh-argv';
-import { formatSequence } from '../../shared/sequence/sequence';
-import { createDoorEngine, doorSequence, type DoorEngine } from '../node/door-engine';
+import { sequenceSummary } from '../../shared/profile/open-summary';
+import { isRotating } from '../../shared/rotating/rotating-sequence';
+import { createDoorEngine, doorKnocks, type DoorEngine } from '../node/door-engine';
 import { formatSpaAccess } from '../../shared/spa/spa-request';
 import { resolveHost, type ResolvedAddress } from '../node/resolve';
 import { milliseconds, parseCommandArgs } from './args';
@@ -155,7 +156,7 @@ async function closeAfter(
     reportDoorFailure(profile, closed, io);
     return false;
   }
-  if (verbose) io.out(`${closeSent(profile, closed.target.address)}\n`);
+  if (verbose) io.out(`${closeSent(profile, closed)}\n`);
   if (closed.probe.state === 'open')
     io.err(`sesame: ${profile.name}: ${stillAnswers(profile, closed.target.address)}\n`);
   return true;
@@ -171,12 +172,16 @@ async function dryRun(profile: Profile, io: CliIo): Promise<number> {
     io.out(
       `would send an SPA packet (${formatSpaAccess(profile.spa.access)}) to udp ${resolved.value.address}:${profile.spa.port}\n`,
     );
-  for (const k of doorSequence(profile, 'open') ?? [])
+  if (profile.open && isRotating(profile.open))
+    io.out(
+      `would send the rotating sequence of the step it is sent in (one every ${String(profile.open.stepSeconds)} s); this step's:\n`,
+    );
+  for (const k of doorKnocks(profile, 'open', Date.now()) ?? [])
     io.out(
       `would hit ${k.protocol} ${resolved.value.address}:${k.port}${k.delayMs ? ` then wait ${k.delayMs} ms` : ''}\n`,
     );
   io.out(`would probe tcp ${resolved.value.address}:${profile.servicePort}\n`);
   io.out(`would run: ${JSON.stringify(argv.argv)}\n`);
-  if (profile.close) io.out(`would then send close sequence ${formatSequence(profile.close)}\n`);
+  if (profile.close) io.out(`would then send close sequence ${sequenceSummary(profile.close)}\n`);
   return 0;
 }

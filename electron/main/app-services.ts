@@ -10,6 +10,7 @@ import type { AppServices } from './handlers';
 import { KnockHistory, type HistoryStorage } from './knock-history';
 import { KnockService, type TerminalLauncher } from './knock-service';
 import { ProfileService } from './profile-service';
+import { ProvisioningLinks } from './provisioning-links';
 import {
   SettingsService,
   type SettingsServiceDeps,
@@ -86,5 +87,7 @@ export function createAppServices(deps: AppServiceDeps): AppServices {
     findProfile: (id) => profiles.get(id),
     ...deps.sshConfig,
   });
-  return { appInfo: deps.appInfo, profiles, knocks, settings, sshConfig };
+  const wallNow = deps.doorParts?.wallNow ?? (() => Date.now());
+  const links = new ProvisioningLinks();
+  return { appInfo: deps.appInfo, profiles, knocks, settings, sshConfig, links, wallNow };
 }

@@ -25,6 +25,7 @@ import { ElectronStoreProfileBackend, historyStorage, settingsStorage } from './
 import { createHandlers } from './handlers';
 import { registerIpcHandlers } from './ipc';
 import { closeSessionsBeforeQuit } from './quit-sessions';
+import { claimLinkScheme, linksIn } from './provisioning-links';
 import { notifyOutcome } from './notifications';
 import { setupContentSecurity } from './security';
 import { TrayService } from './tray';
@@ -51,7 +52,18 @@ export function startDesktop(): void {
     pageUrl: rendererPageUrl(app.isPackaged, process.env.ELECTRON_RENDERER_URL),
     keepInTray: () => trayStarted,
   });
-  app.on('second-instance', () => windows.show());
+  // sesame://rotating links: macOS hands them to the running app (open-url, possibly before ready);
+  // Linux and Windows start a second instance with the link in its argv, which hands it over here.
+  const early: string[] = linksIn(process.argv);
+  let offerLink = (link: string) => void early.push(link);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    offerLink(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    for (const link of linksIn(argv)) offerLink(link);
+    windows.show();
+  });
   app.on('before-quit', () => windows.prepareToQuit());
   setupContentSecurity(app, () => session.defaultSession);
 
@@ -133,6 +145,13 @@ export function startDesktop(): void {
         outcome,
       );
     });
+    services.links.opened.add((pending) => {
+      windows.send('links:opened', pending);
+      windows.show();
+    });
+    offerLink = (link) => void services.links.offer(link);
+    for (const link of early.splice(0)) offerLink(link);
+    claimLinkScheme(app, log);
     services.profiles.changed.add((view) => {
       windows.send('profiles:changed', view);
       tray.setProfiles(view.profiles);

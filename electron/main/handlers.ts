@@ -1,5 +1,7 @@
 import type { AppInfo } from '../../shared/ipc/contract';
+import { rotatingPreview } from '../node/door-knocks';
 import type { IpcHandlers } from './ipc-dispatch';
+import type { ProvisioningLinks } from './provisioning-links';
 import type { KnockService } from './knock-service';
 import type { ProfileService } from './profile-service';
 import type { SettingsService } from './settings-service';
@@ -12,6 +14,9 @@ export interface AppServices {
   knocks: KnockService;
   settings: SettingsService;
   sshConfig: SshConfigService;
+  links: ProvisioningLinks;
+  /** Wall-clock milliseconds since the epoch (a rotating sequence's step is read from it). */
+  wallNow: () => number;
 }
 
 /**
@@ -39,5 +44,7 @@ export function createHandlers(s: AppServices): IpcHandlers {
     'sshConfig:view': ({ id }) => s.sshConfig.view(id),
     'sshConfig:add': ({ id }) => s.sshConfig.add(id),
     'sshConfig:remove': ({ id }) => s.sshConfig.remove(id),
+    'rotating:preview': (sequence) => ({ ok: true, value: rotatingPreview(sequence, s.wallNow()) }),
+    'links:take': () => ({ ok: true, value: s.links.take() }),
   };
 }

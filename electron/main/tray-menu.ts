@@ -108,6 +108,8 @@ function stageText(event: KnockProgressEvent): string {
   switch (event.stage) {
     case 'resolving':
       return 'resolving…';
+    case 'waiting':
+      return 'waiting for the next step…';
     case 'knocking':
       return event.hit ? `knocking ${event.hit.index + 1}/${event.hit.total}…` : 'knocking…';
     case 'probing':

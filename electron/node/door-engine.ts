@@ -1,6 +1,7 @@
 import type { Profile } from '../../shared/profile/profile';
 import { sshArgv, sshProblem } from '../../shared/profile/ssh-argv';
-import { withDefaultDelay, type Knock } from '../../shared/sequence/sequence';
+import type { Knock } from '../../shared/sequence/sequence';
+import { knocksAt, waitBeforeSending } from './door-knocks';
 import { sendKnocks, type KnockProgress, type KnockResult } from './knock-sender';
 import { probePort, type ProbeResult } from './probe';
 import { resolveHost, type ResolvedAddress } from './resolve';
@@ -39,6 +40,8 @@ export interface DoorParts {
   probe: typeof probePort;
   /** Monotonic milliseconds. */
   now: () => number;
+  /** Wall-clock milliseconds since the epoch: a rotating sequence's step is read from it. */
+  wallNow: () => number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -49,11 +52,13 @@ export const realDoorParts: DoorParts = {
   sendSpa,
   probe: probePort,
   now: () => performance.now(),
+  wallNow: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** Where a door run is, for the window's progress, the tray and the CLI's -v lines. */
-export type DoorStage = 'resolving' | 'knocking' | 'probing' | 'reknocking' | 'launching';
+export type DoorStage =
+  'resolving' | 'waiting' | 'knocking' | 'probing' | 'reknocking' | 'launching';
 
 /** What every door run may be given: a way to stop it, progress hooks, an address already knocked. */
 export interface DoorRunOptions {
@@ -108,10 +113,17 @@ export interface SshSession {
 /** The door engine: open, close, check and an ssh session, the same for the window, tray and CLI. */
 export type DoorEngine = ReturnType<typeof createDoorEngine>;
 
-/** The sequence a profile knocks for an action, with the profile's default delay applied. */
-export function doorSequence(profile: Profile, action: 'open' | 'close'): Knock[] | undefined {
+/**
+ * The knocks a profile sends for an action at wall-clock time `nowMs`, with the profile's default
+ * delay applied (a rotating sequence's of that step); undefined when it has no such sequence.
+ */
+export function doorKnocks(
+  profile: Profile,
+  action: 'open' | 'close',
+  nowMs: number,
+): Knock[] | undefined {
   const sequence = action === 'open' ? profile.open : profile.close;
-  return sequence && withDefaultDelay(sequence, profile.delayMs);
+  return sequence && knocksAt(sequence, profile.delayMs, nowMs);
 }
 
 /**
@@ -138,11 +150,23 @@ export function createDoorEngine(
   }
 
   async function knock(
-    sequence: Knock[],
+    profile: Profile,
+    action: 'open' | 'close',
     target: ResolvedAddress,
     options: DoorRunOptions,
     knocks: KnockResult[],
   ): Promise<string | undefined> {
+    const planned = action === 'open' ? profile.open : profile.close;
+    if (!planned) return `${profile.name} has no ${action} sequence`;
+    // A rotating knock must not cross a step boundary: it waits for the next step instead.
+    const wait = waitBeforeSending(planned, profile.delayMs, parts.wallNow());
+    if (wait > 0) {
+      options.onStage?.('waiting');
+      await parts.sleep(wait);
+      if (options.signal?.aborted) return 'cancelled';
+      options.onStage?.('knocking');
+    }
+    const sequence = knocksAt(planned, profile.delayMs, parts.wallNow());
     const sent = await parts.send({
       address: target.address,
       family: target.family,
@@ -161,7 +185,7 @@ export function createDoorEngine(
     options: DoorRunOptions,
     knocks: KnockResult[],
   ): Promise<string | undefined> {
-    if (!profile.spa) return knock(doorSequence(profile, 'open') ?? [], target, options, knocks);
+    if (!profile.spa) return knock(profile, 'open', target, options, knocks);
     const sent = await parts.sendSpa({
       address: target.address,
       family: target.family,
@@ -209,8 +233,7 @@ export function createDoorEngine(
 
   async function close(profile: Profile, options: DoorRunOptions = {}): Promise<DoorResult> {
     const knocks: KnockResult[] = [];
-    const sequence = doorSequence(profile, 'close');
-    if (!sequence) {
+    if (!profile.close) {
       const why = profile.spa
         ? `${profile.name} opens with SPA and has no close sequence: fwknopd removes its rule by itself when its timeout ends`
         : `${profile.name} has no close sequence`;
@@ -219,7 +242,7 @@ export function createDoorEngine(
     const located = await locate(profile, options);
     if (!located.ok) return { ok: false, error: located.error, knocks };
     const target = located.value;
-    const error = await knock(sequence, target, options, knocks);
+    const error = await knock(profile, 'close', target, options, knocks);
     if (error) return { ok: false, error, target, knocks };
     options.onStage?.('probing');
     const deadline = parts.now() + timing.closeSettleMs;

@@ -16,6 +16,7 @@ import { useSshNote } from './hooks/useSshNote';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { ShortcutsDialog } from './screens/ShortcutsDialog';
 import { TransferScreen } from './screens/TransferScreen';
+import { useProvisioningLinks } from './hooks/useProvisioningLinks';
 
 type Screen = 'profiles' | 'history' | 'transfer' | 'settings';
 
@@ -43,7 +44,14 @@ export function Shell({
   const nameOf = useCallback((id: string) => list?.find((p) => p.id === id)?.name ?? id, [list]);
   const knocks = useKnocks(api, nameOf);
   const [screen, setScreen] = useState<Screen>('profiles');
-  const [editing, setEditing] = useState<{ profile: Profile | undefined } | undefined>();
+  const [editing, setEditing] = useState<
+    { profile: Profile | undefined; link?: string } | undefined
+  >();
+  // A sesame://rotating link opens a new profile filled in from it, on the profiles screen.
+  useProvisioningLinks(api, (link) => {
+    setScreen('profiles');
+    setEditing({ profile: undefined, link });
+  });
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const [dialog, setDialog] = useState<Dialogs>();
   const [focusTick, setFocusTick] = useState(0);
@@ -206,7 +214,8 @@ export function Shell({
       <main className="screen">
         {editing ? (
           <ProfileEditor
-            key={editing.profile?.id ?? 'new'}
+            key={editing.profile?.id ?? editing.link ?? 'new'}
+            link={editing.link}
             api={api}
             profile={editing.profile}
             random={browser.random}

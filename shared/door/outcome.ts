@@ -87,7 +87,7 @@ export interface KnockProgressEvent {
   runId: string;
   profileId: string;
   action: KnockAction;
-  stage: 'resolving' | 'knocking' | 'probing' | 'reknocking' | 'launching';
+  stage: 'resolving' | 'waiting' | 'knocking' | 'probing' | 'reknocking' | 'launching';
   address?: string;
   hit?: HitView;
 }

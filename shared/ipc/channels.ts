@@ -19,13 +19,20 @@ export const requestChannelNames = [
   'sshConfig:view',
   'sshConfig:add',
   'sshConfig:remove',
+  'rotating:preview',
+  'links:take',
 ] as const;
 
 /** Name of a request channel in the contract. */
 export type RequestChannel = (typeof requestChannelNames)[number];
 
 /** Events main sends to the window; the page can only listen to these, never send on them. */
-export const eventChannelNames = ['knock:progress', 'profiles:changed', 'knock:finished'] as const;
+export const eventChannelNames = [
+  'knock:progress',
+  'profiles:changed',
+  'knock:finished',
+  'links:opened',
+] as const;
 
 /** Name of an event channel in the contract. */
 export type EventChannel = (typeof eventChannelNames)[number];

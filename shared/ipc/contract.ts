@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { KnockOutcome, KnockProgressEvent, ProbeView } from '../door/outcome';
 import type { FieldProblem } from '../field-problems';
 import { checkOpenWay, profileFields, type Profile } from '../profile/profile';
+import { rotatingSequenceSchema } from '../rotating/rotating-sequence';
 import { settingsSchema, type Settings } from '../settings/settings';
 import type { TerminalId } from '../settings/terminals';
 import type { EventChannel, RequestChannel } from './channels';
@@ -84,6 +85,10 @@ export const requestChannels = {
   'sshConfig:view': { input: byId, result: resultOf<SshConfigView>() },
   'sshConfig:add': { input: byId, result: resultOf<SshConfigView>() },
   'sshConfig:remove': { input: byId, result: resultOf<SshConfigView>() },
+  /** The current step's knocks of a rotating sequence being edited, and when the next step starts. */
+  'rotating:preview': { input: rotatingSequenceSchema, result: resultOf<RotatingPreview>() },
+  /** The sesame://rotating links the app was opened with and the window has not taken yet. */
+  'links:take': { input: z.undefined(), result: resultOf<string[]>() },
 } as const satisfies Record<RequestChannel, ChannelSpec>;
 
 /** What the window shows about the running app (version, platform). */
@@ -156,11 +161,21 @@ export interface SshConfigView {
   done?: string;
 }
 
+/** A rotating sequence's knocks in the current step, for the editor's preview and countdown. */
+export interface RotatingPreview {
+  /** This step's knocks in knockd's syntax (`12066,11448,27804,27932`). */
+  sequence: string;
+  /** When the next step starts: wall-clock milliseconds since the epoch. */
+  nextStepAt: number;
+}
+
 /** Every event main sends to the window, with its payload type. */
 export interface EventPayloads {
   'knock:progress': KnockProgressEvent;
   'knock:finished': KnockOutcome;
   'profiles:changed': ProfilesView;
+  /** A sesame://rotating link opened the app: `links:take` hands it over. */
+  'links:opened': { pending: number };
 }
 
 /** Input type of a channel, derived from its schema. */

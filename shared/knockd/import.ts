@@ -11,7 +11,11 @@ import type { Knock } from '../sequence/sequence';
 import { formatTcpFlags, type TcpFlagName, type TcpFlagTest } from '../sequence/tcp-flags';
 
 /** A profile as the importer proposes it; the store gives it an id when it is saved. */
-export type ImportedProfile = Omit<ProfileInput, 'id'>;
+export type ImportedProfile = Omit<ProfileInput, 'id' | 'open' | 'close'> & {
+  /** knockd.conf doors have fixed sequences. */
+  open?: Knock[];
+  close?: Knock[];
+};
 
 /**
  * What to import for: `host` is the server the config lives on (the file never names it);

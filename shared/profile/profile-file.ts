@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fieldProblems, type FieldProblem } from '../field-problems';
 import {
   checkOpenWay,
-  sequenceSchema,
+  doorSequenceSchema,
   storedProfileFields,
   storedProfileSchema,
   type Profile,
@@ -38,8 +38,8 @@ export const sealedProfileSchema = storedProfileFields
 /** What a sealed record's `data` decrypts to: the JSON text of the sequences or the SPA request. */
 export const sealedSequencesSchema = z
   .strictObject({
-    open: sequenceSchema.optional(),
-    close: sequenceSchema.optional(),
+    open: doorSequenceSchema.optional(),
+    close: doorSequenceSchema.optional(),
     spa: spaRequestSchema.optional(),
   })
   .superRefine(checkOpenWay);

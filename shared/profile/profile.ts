@@ -3,6 +3,13 @@ import { fieldProblems, type FieldProblem } from '../field-problems';
 import { parsePort, parseSequence, type Knock } from '../sequence/sequence';
 import { portSchema } from '../sequence/port-schema';
 import { spaRequestSchema } from '../spa/spa-request';
+import {
+  isRotating,
+  rotatingFitProblem,
+  rotatingSequenceSchema,
+  type RotatingSequence,
+  type RotatingSequenceInput,
+} from '../rotating/rotating-sequence';
 import { hasHiddenCharacters, hasHiddenCharactersInNotes, hiddenMessage } from './visible-text';
 
 /**
@@ -121,6 +128,35 @@ export const sequenceSchema = z
   .min(1, 'the sequence is empty')
   .max(32, 'knockd accepts at most 32 ports in a sequence');
 
+/**
+ * An open or close sequence: fixed (a list of knocks) or rotating (derived from a secret and the
+ * time, docs/rotating-sequences.md).
+ */
+export const doorSequenceSchema = z.unknown().transform((value, ctx) => {
+  // Not a z.union: a union reports "Invalid input" for a bad hit (such as an unknown TCP flag)
+  // instead of naming it; the value's shape picks the one schema that applies.
+  if (!Array.isArray(value) && (typeof value !== 'object' || value === null)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'a sequence is a list of knocks ([{"port":7000,"protocol":"tcp"}, ...]) or a rotating sequence ({"secret":..., "label":...})',
+      input: value,
+    });
+    return z.NEVER;
+  }
+  const parsed = (Array.isArray(value) ? sequenceSchema : rotatingSequenceSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues)
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+  return z.NEVER;
+}) as unknown as z.ZodType<
+  z.output<typeof sequenceSchema> | RotatingSequence,
+  z.input<typeof sequenceSchema> | RotatingSequenceInput
+>;
+
+/** An open or close sequence as validated: fixed knocks or a rotating sequence. */
+export type DoorSequence = z.infer<typeof doorSequenceSchema>;
+
 /** Which address family the host is resolved to before knocking. */
 export const familySchema = z.enum(['auto', 'ipv4', 'ipv6'], {
   error: 'family must be auto, ipv4 or ipv6',
@@ -144,8 +180,8 @@ function profileObject(rules: TerminalValueRules) {
       .refine((v) => !hasHiddenCharacters(v), hiddenMessage('name')),
     host: rules.host,
     family: familySchema.default('auto'),
-    open: sequenceSchema.optional(),
-    close: sequenceSchema.optional(),
+    open: doorSequenceSchema.optional(),
+    close: doorSequenceSchema.optional(),
     spa: spaRequestSchema.optional(),
     delayMs: delaySchema.default(0),
     servicePort: portSchema.default(22),
@@ -174,9 +210,15 @@ function profileObject(rules: TerminalValueRules) {
  * this rule where they are used.
  */
 export function checkOpenWay(
-  profile: { open?: unknown; spa?: unknown },
+  profile: { open?: unknown; close?: unknown; spa?: unknown; delayMs?: number | undefined },
   ctx: z.RefinementCtx,
 ): void {
+  for (const name of ['open', 'close'] as const) {
+    const sequence = profile[name];
+    if (!isRotating(sequence)) continue;
+    const problem = rotatingFitProblem(sequence as RotatingSequence, profile.delayMs ?? 0);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
   if (profile.open === undefined && profile.spa === undefined)
     ctx.addIssue({
       code: 'custom',

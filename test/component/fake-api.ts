@@ -24,6 +24,9 @@ import {
   findHostBlock,
   putHostBlock,
 } from '../../shared/ssh-config/managed-section';
+import { rotatingSequenceSchema } from '../../shared/rotating/rotating-sequence';
+import { stepAt } from '../../shared/rotating/derive';
+import { msToNextStep } from '../../shared/rotating/window';
 import { defaultSettingsView } from './fixtures';
 import { FakeKnocks } from './fake-knocks';
 
@@ -60,12 +63,34 @@ export class FakeSesame extends FakeKnocks {
   /** Channels that answer with this error instead of doing their work. */
   readonly failures = new Map<RequestChannel, IpcError>();
   readonly api: SesameApi;
+  /**
+   * The wall clock `rotating:preview` reads. Its answer is a stand-in that names the label and
+   * the step (`fake open step 58907520`): the HMAC derivation is main's (door-knocks tests), and
+   * these tests are about what the editor does with the answer.
+   */
+  wallNow: () => number = () => Date.now();
+  /** sesame://rotating links waiting for `links:take`. */
+  pendingLinks: string[] = [];
   private ids = 0;
 
   constructor(profiles: Profile[] = []) {
     super();
     this.profiles = [...profiles];
     this.api = this.build();
+  }
+
+  private preview(sequence: { label: string; stepSeconds: number }) {
+    const now = this.wallNow();
+    return {
+      sequence: `fake ${sequence.label} step ${String(stepAt(now / 1000, sequence.stepSeconds))}`,
+      nextStepAt: now + msToNextStep(now, sequence.stepSeconds),
+    };
+  }
+
+  /** Opens the app with a link, as a click on it would: kept, then announced. */
+  openLink(link: string): void {
+    this.pendingLinks.push(link);
+    this.emit('links:opened', { pending: this.pendingLinks.length });
   }
 
   /** Inputs of every call on one channel, in order. */
@@ -249,6 +274,13 @@ export class FakeSesame extends FakeKnocks {
         if (!found) return Promise.resolve(fail('not-found', `no profile with id ${given.id}`));
         return Promise.resolve(this.sshConfig(channel, found));
       }
+      case 'rotating:preview':
+        return Promise.resolve(ok(this.preview(rotatingSequenceSchema.parse(input))));
+      case 'links:take': {
+        const links = this.pendingLinks;
+        this.pendingLinks = [];
+        return Promise.resolve(ok(links));
+      }
       case 'settings:get':
         return (this.settingsGate ?? Promise.resolve()).then(() => ok(this.settingsView));
       case 'settings:save': {
@@ -291,6 +323,8 @@ export class FakeSesame extends FakeKnocks {
         add: call('sshConfig:add'),
         remove: call('sshConfig:remove'),
       },
+      rotating: { preview: call('rotating:preview') },
+      links: { take: call('links:take') },
       on: (event, listener) => {
         const set = this.listeners.get(event) ?? new Set();
         set.add(listener);

@@ -1,6 +1,7 @@
 // The knocking half of the fake main process: event listeners, a clock, the history, and knocks
 // that run to the end at once (every progress event, then knock:finished) or are held so a test can
 // step them hit by hit.
+import { isRotating } from '../../shared/rotating/rotating-sequence';
 import type { EventPayloads, IpcResult } from '../../shared/ipc/contract';
 import type {
   KnockAction,
@@ -93,7 +94,15 @@ export class FakeKnocks {
   }
 
   private hitsOf(profile: Profile, action: KnockAction): HitView[] {
-    const sequence = action === 'close' ? (profile.close ?? []) : (profile.open ?? []);
+    const planned = action === 'close' ? profile.close : profile.open;
+    // A rotating sequence's knocks are main's to derive; this fake shows its length in port 0s.
+    const sequence = isRotating(planned)
+      ? Array.from({ length: planned.length }, () => ({
+          port: 0,
+          protocol: 'tcp' as const,
+          delayMs: undefined,
+        }))
+      : (planned ?? []);
     return sequence.map((knock, index) => ({
       index,
       total: sequence.length,

@@ -184,6 +184,18 @@ class FakeApp extends EventEmitter {
     return true;
   }
 
+  /** The URL schemes this app was made the handler of. */
+  readonly protocolClients = new Set<string>();
+
+  isDefaultProtocolClient(scheme: string): boolean {
+    return this.protocolClients.has(scheme);
+  }
+
+  setAsDefaultProtocolClient(scheme: string): boolean {
+    this.protocolClients.add(scheme);
+    return true;
+  }
+
   quit(): void {
     this.quitCalls += 1;
   }

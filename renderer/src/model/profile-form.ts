@@ -3,7 +3,16 @@ import { profileDraftSchema, type ProfileDraft } from '../../../shared/ipc/contr
 import type { Profile } from '../../../shared/profile/profile';
 import type { Knock, Protocol } from '../../../shared/sequence/sequence';
 import type { TcpFlagTest } from '../../../shared/sequence/tcp-flags';
+import type { Parsed } from '../../../shared/basics';
+import { isRotating } from '../../../shared/rotating/rotating-sequence';
 import { emptySpaFields, spaFieldsFrom, spaFromFields, type SpaFields } from './spa-form';
+import {
+  emptyRotatingFields,
+  rotatingFieldsFrom,
+  rotatingFieldsFromUri,
+  rotatingFromFields,
+  type RotatingFields,
+} from './rotating-form';
 
 /** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
 export interface HitRow {
@@ -32,10 +41,15 @@ export interface ProfileForm {
   sshPort: string;
   identityFile: string;
   notes: string;
-  /** How the door opens: the open sequence, or one SPA packet to fwknopd. */
-  openWith: 'sequence' | 'spa';
-  /** The SPA request's fields (kept while the sequence is chosen, so switching back loses nothing). */
+  /** How the door opens: a fixed sequence, a rotating one, or one SPA packet to fwknopd. */
+  openWith: 'sequence' | 'rotating' | 'spa';
+  /** How it closes: a fixed sequence (none when it has no hits) or a rotating one. */
+  closeWith: 'sequence' | 'rotating';
+  /** The SPA request's fields (kept while another way is chosen, so switching back loses nothing). */
   spa: SpaFields;
+  /** The rotating open and close sequences' fields (kept the same way). */
+  openRotating: RotatingFields;
+  closeRotating: RotatingFields;
 }
 
 let lastKey = 0;
@@ -72,7 +86,28 @@ export function emptyForm(): ProfileForm {
     identityFile: '',
     notes: '',
     openWith: 'sequence',
+    closeWith: 'sequence',
     spa: emptySpaFields(),
+    openRotating: emptyRotatingFields('open'),
+    closeRotating: emptyRotatingFields('close'),
+  };
+}
+
+/**
+ * The form of a new profile from a sesame://rotating link: its rotating sequence opens the door,
+ * its host (if it names one) is the host; the rest is left to the user, who saves or not.
+ */
+export function formFromLink(uri: string): Parsed<ProfileForm> {
+  const read = rotatingFieldsFromUri(uri);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    value: {
+      ...emptyForm(),
+      host: read.value.host ?? '',
+      openWith: 'rotating',
+      openRotating: read.value.fields,
+    },
   };
 }
 
@@ -82,16 +117,23 @@ export function formFromProfile(profile: Profile): ProfileForm {
     name: profile.name,
     host: profile.host,
     family: profile.family,
-    open: rowsFromKnocks(profile.open),
-    close: rowsFromKnocks(profile.close),
+    open: isRotating(profile.open) ? [newRow()] : rowsFromKnocks(profile.open),
+    close: isRotating(profile.close) ? [] : rowsFromKnocks(profile.close),
     delay: String(profile.delayMs),
     servicePort: String(profile.servicePort),
     sshUser: profile.ssh.user ?? '',
     sshPort: String(profile.ssh.port),
     identityFile: profile.ssh.identityFile ?? '',
     notes: profile.notes ?? '',
-    openWith: profile.spa ? 'spa' : 'sequence',
+    openWith: profile.spa ? 'spa' : isRotating(profile.open) ? 'rotating' : 'sequence',
+    closeWith: isRotating(profile.close) ? 'rotating' : 'sequence',
     spa: profile.spa ? spaFieldsFrom(profile.spa) : emptySpaFields(),
+    openRotating: isRotating(profile.open)
+      ? rotatingFieldsFrom(profile.open)
+      : emptyRotatingFields('open'),
+    closeRotating: isRotating(profile.close)
+      ? rotatingFieldsFrom(profile.close)
+      : emptyRotatingFields('close'),
   };
 }
 
@@ -136,8 +178,16 @@ export function draftFromForm(form: ProfileForm): {
 } {
   const problems: FieldProblem[] = [];
   const spa = form.openWith === 'spa' ? spaFromFields(form.spa, problems) : undefined;
-  const open = spa ? undefined : knocksFromRows(form.open, 'open', problems);
-  const close = knocksFromRows(form.close, 'close', problems);
+  const open =
+    form.openWith === 'rotating'
+      ? rotatingFromFields(form.openRotating, 'open', problems)
+      : spa
+        ? undefined
+        : knocksFromRows(form.open, 'open', problems);
+  const close =
+    form.closeWith === 'rotating'
+      ? rotatingFromFields(form.closeRotating, 'close', problems)
+      : knocksFromRows(form.close, 'close', problems);
   const delayMs = wholeNumber(form.delay, 'delayMs', 'delay', false, problems);
   const servicePort = wholeNumber(form.servicePort, 'servicePort', 'port', false, problems);
   const sshPort = wholeNumber(form.sshPort, 'ssh.port', 'port', false, problems);
@@ -147,7 +197,7 @@ export function draftFromForm(form: ProfileForm): {
     host: form.host.trim(),
     family: form.family,
     ...(spa ? { spa } : { open }),
-    ...(close.length > 0 ? { close } : {}),
+    ...(isRotating(close) || close.length > 0 ? { close } : {}),
     ...(delayMs !== undefined ? { delayMs } : {}),
     ...(servicePort !== undefined ? { servicePort } : {}),
     ssh: {
@@ -209,6 +259,18 @@ const TOP_LABELS: Readonly<Record<string, string>> = {
   'ssh.identityFile': 'Identity file',
   notes: 'Notes',
   spa: 'SPA request',
+  'open.secret': 'Open secret',
+  'open.label': 'Open label',
+  'open.stepSeconds': 'Open step',
+  'open.length': 'Open knocks',
+  'open.ports': 'Open ports',
+  'open.protocols': 'Open protocols',
+  'close.secret': 'Close secret',
+  'close.label': 'Close label',
+  'close.stepSeconds': 'Close step',
+  'close.length': 'Close knocks',
+  'close.ports': 'Close ports',
+  'close.protocols': 'Close protocols',
   'spa.access': 'SPA access',
   'spa.port': 'fwknopd port',
   'spa.allowIp': 'Address to allow',
@@ -241,6 +303,6 @@ export function fieldLabel(field: string): string {
 
 /** The part of the form a field belongs to; editing it clears the server's problems there. */
 export function fieldGroup(field: string): string {
-  const sequence = /^(open|close)\[/.exec(field);
+  const sequence = /^(open|close)[[.]/.exec(field);
   return sequence?.[1] ?? field;
 }

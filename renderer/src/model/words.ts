@@ -54,6 +54,8 @@ export function stageWord(stage: RunStage): string {
       return 'Starting';
     case 'resolving':
       return 'Resolving host';
+    case 'waiting':
+      return 'Waiting for the next step';
     case 'knocking':
       return 'Knocking';
     case 'probing':

@@ -1,7 +1,6 @@
 import { useId, useState, type ChangeEvent } from 'react';
 import type { ImportView, SesameApi } from '../../../shared/ipc/contract';
-import { formatSequence } from '../../../shared/sequence/sequence';
-import { openSummary } from '../../../shared/profile/open-summary';
+import { openSummary, sequenceSummary } from '../../../shared/profile/open-summary';
 import { errorMessage } from '../../../shared/basics';
 
 type Format = 'json' | 'knockd' | 'fwknoprc';
@@ -29,7 +28,7 @@ function ImportResult({ view, label }: { view: ImportView; label: string }) {
           {view.profiles.map((p) => (
             <li key={p.id}>
               <strong>{p.name}</strong> on {p.host}: open {openSummary(p)}
-              {p.close && `, close ${formatSequence(p.close)}`}
+              {p.close && `, close ${sequenceSummary(p.close)}`}
             </li>
           ))}
         </ul>

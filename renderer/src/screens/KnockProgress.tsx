@@ -11,7 +11,7 @@ import {
 
 const STEPS: readonly { label: string; stages: readonly RunStage[] }[] = [
   { label: 'Resolve', stages: ['starting', 'resolving'] },
-  { label: 'Knock', stages: ['knocking', 'reknocking'] },
+  { label: 'Knock', stages: ['waiting', 'knocking', 'reknocking'] },
   { label: 'Probe', stages: ['probing'] },
   { label: 'Start ssh', stages: ['launching'] },
 ];

@@ -7,6 +7,7 @@ import { TextField } from '../components/TextField';
 import {
   emptyForm,
   fieldGroup,
+  formFromLink,
   fieldLabel,
   formFromProfile,
   fromServerProblems,
@@ -20,6 +21,8 @@ import { SequenceEditor } from './SequenceEditor';
 import { SshConfigPanel } from './SshConfigPanel';
 import { SPA_FIELDS, SpaRequestEditor } from './SpaRequestEditor';
 import type { SpaFields } from '../model/spa-form';
+import type { RotatingFields } from '../model/rotating-form';
+import { RotatingSequenceEditor, rotatingFieldNames } from './RotatingSequenceEditor';
 
 const SCOPE = 'profile';
 
@@ -36,6 +39,8 @@ const PLACED = new Set([
   'notes',
   'spa',
   ...SPA_FIELDS,
+  ...rotatingFieldNames('open'),
+  ...rotatingFieldNames('close'),
 ]);
 
 function isPlaced(field: string): boolean {
@@ -54,6 +59,7 @@ function sameProblem(a: FieldProblem, b: FieldProblem): boolean {
 export function ProfileEditor({
   api,
   profile,
+  link,
   random,
   onSaved,
   onCancel,
@@ -61,12 +67,15 @@ export function ProfileEditor({
   api: SesameApi;
   /** The profile to edit; undefined for a new one. */
   profile: Profile | undefined;
+  /** A new profile filled in from a sesame://rotating link (nothing saved until Save). */
+  link?: string | undefined;
   random: RandomSource;
   onSaved: (profile: Profile) => void;
   onCancel: () => void;
 }) {
+  const [fromLink] = useState(() => (link === undefined ? undefined : formFromLink(link)));
   const [form, setForm] = useState<ProfileForm>(() =>
-    profile ? formFromProfile(profile) : emptyForm(),
+    profile ? formFromProfile(profile) : fromLink?.ok ? fromLink.value : emptyForm(),
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -108,6 +117,18 @@ export function ProfileEditor({
     setTouched((current) => new Set(current).add(group));
     setServerProblems((current) => current.filter((p) => fieldGroup(p.field) !== group));
   };
+
+  const changeRotating =
+    (key: 'openRotating' | 'closeRotating') => (fields: RotatingFields, group: string) =>
+      change(key, group, fields);
+
+  /** A pasted URI fills in the sequence, and the host when the profile has none yet. */
+  const rotatingUri =
+    (key: 'openRotating' | 'closeRotating') =>
+    (fields: RotatingFields, host: string | undefined) => {
+      change(key, key === 'openRotating' ? 'open' : 'close', fields);
+      if (host !== undefined && form.host.trim() === '') change('host', 'host', host);
+    };
 
   const problemsOf = (field: string) => shown.filter((p) => p.field === field);
   const sequenceProblems = (name: 'open' | 'close') =>
@@ -162,6 +183,13 @@ export function ProfileEditor({
       onSubmit={(e) => void save(e)}
     >
       <h2>{title}</h2>
+      {fromLink ? (
+        <div role={fromLink.ok ? 'status' : 'alert'} className={fromLink.ok ? 'note' : 'error'}>
+          {fromLink.ok
+            ? 'Filled in from a sesame:// link: its rotating sequence opens the door. Check the host, give the profile a name and save it; nothing is saved until you do.'
+            : `The sesame:// link that opened Sesame cannot be read: ${fromLink.error}`}
+        </div>
+      ) : null}
       {saveError && (
         <div role="alert" className="error">
           <p>{saveError}</p>
@@ -231,6 +259,7 @@ export function ProfileEditor({
           {(
             [
               ['sequence', 'Knock sequence'],
+              ['rotating', 'Rotating sequence'],
               ['spa', 'SPA request (fwknop)'],
             ] as const
           ).map(([value, label]) => (
@@ -254,6 +283,16 @@ export function ProfileEditor({
           problemsOf={problemsOf}
           onChange={changeSpa}
         />
+      ) : form.openWith === 'rotating' ? (
+        <RotatingSequenceEditor
+          api={api}
+          name="open"
+          fields={form.openRotating}
+          scope={SCOPE}
+          problemsOf={problemsOf}
+          onChange={changeRotating('openRotating')}
+          onUri={rotatingUri('openRotating')}
+        />
       ) : (
         <SequenceEditor
           name="open"
@@ -265,15 +304,49 @@ export function ProfileEditor({
           onChange={(rows) => change('open', 'open', rows)}
         />
       )}
-      <SequenceEditor
-        name="close"
-        rows={form.close}
-        scope={SCOPE}
-        random={random}
-        problems={sequenceProblems('close')}
-        avoidPorts={avoidFor(form.open)}
-        onChange={(rows) => change('close', 'close', rows)}
-      />
+      <div className="field open-with">
+        <span id={`${SCOPE}-close-with`}>Close the door with</span>
+        <div className="toggle" role="radiogroup" aria-labelledby={`${SCOPE}-close-with`}>
+          {(
+            [
+              ['sequence', 'Knock sequence'],
+              ['rotating', 'Rotating sequence'],
+            ] as const
+          ).map(([value, label]) => (
+            <label key={value} className={form.closeWith === value ? 'on' : undefined}>
+              <input
+                type="radio"
+                name={`${SCOPE}-close-with`}
+                value={value}
+                checked={form.closeWith === value}
+                onChange={() => change('closeWith', 'close', value)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+      </div>
+      {form.closeWith === 'rotating' ? (
+        <RotatingSequenceEditor
+          api={api}
+          name="close"
+          fields={form.closeRotating}
+          scope={SCOPE}
+          problemsOf={problemsOf}
+          onChange={changeRotating('closeRotating')}
+          onUri={rotatingUri('closeRotating')}
+        />
+      ) : (
+        <SequenceEditor
+          name="close"
+          rows={form.close}
+          scope={SCOPE}
+          random={random}
+          problems={sequenceProblems('close')}
+          avoidPorts={avoidFor(form.open)}
+          onChange={(rows) => change('close', 'close', rows)}
+        />
+      )}
       <fieldset className="editor-grid">
         <legend>SSH</legend>
         <TextField

@@ -127,3 +127,33 @@ describe('sesame with profiles the app encrypted', () => {
 function readRecords() {
   return (JSON.parse(stored() ?? '') as { profiles: Record<string, unknown>[] }).profiles;
 }
+
+describe('a rotating profile the app encrypted', () => {
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+  it('keeps the secret out of the file, reads back whole in the app, and is locked for this CLI', async () => {
+    const logs: string[] = [];
+    const { sealer } = fakeSealer();
+    const app = sealingStore(storeFile, logs, { sealer, sealWrites: () => true });
+    const added = app.add({
+      name: 'gate',
+      host: 'gate.example.com',
+      open: { secret, label: 'open' },
+      close: { secret, label: 'close', stepSeconds: 60 },
+    });
+    expect(added.ok).toBe(true);
+    expect(stored()).not.toContain(secret);
+    expect(stored()).not.toContain('"label"');
+    const again = sealingStore(storeFile, logs, { sealer, sealWrites: () => true });
+    expect(again.load().ok).toBe(true);
+    expect(again.list()[0]).toMatchObject({
+      open: { secret, label: 'open', stepSeconds: 30 },
+      close: { secret, label: 'close', stepSeconds: 60 },
+    });
+    expect(await run('knock', '--profile', 'gate')).toEqual({
+      code: 1,
+      out: '',
+      err: `sesame: ${cliLockedMessage('gate')}\n`,
+    });
+  });
+});

@@ -43,6 +43,8 @@ interface Fake {
   slept: number[];
   /** The data of each SPA packet sent. */
   spaData: string[];
+  /** The wall clock at the fake monotonic clock's 0 (ms since the epoch); it advances with it. */
+  wallStart: number;
 }
 
 /** Parts that answer from a script: the probe states in order, the address a host resolves to. */
@@ -54,6 +56,7 @@ function fakeParts(states: ProbeState[], address = '192.0.2.7'): Fake {
     probes: [],
     slept: [],
     spaData: [],
+    wallStart: 1767225600_000 + 10_000,
   };
   let clock = 0;
   fake.parts = {
@@ -104,6 +107,7 @@ function fakeParts(states: ProbeState[], address = '192.0.2.7'): Fake {
       return Promise.resolve(result);
     },
     now: () => clock,
+    wallNow: () => fake.wallStart + clock,
     sleep: (ms) => {
       fake.slept.push(ms);
       clock += ms;
@@ -361,5 +365,76 @@ describe('door engine: ssh session', () => {
       probe: { state: 'closed' },
     });
     expect(launched).toBe(false);
+  });
+});
+
+describe('door engine: rotating sequences', () => {
+  // Vectors of docs/rotating-sequences.md: the secret below, label open/close, at 1767225600.
+  const T0 = 1767225600_000;
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const rotating = () =>
+    profile({
+      delayMs: 0,
+      open: { secret, label: 'open' },
+      close: { secret, label: 'close' },
+    });
+
+  it('knocks the current step of the open and close sequences', async () => {
+    const fake = fakeParts(['open', 'closed']);
+    fake.wallStart = T0 + 10_000;
+    const engine = createDoorEngine(fake.parts);
+    expect(await engine.open(rotating())).toMatchObject({ ok: true, probe: { state: 'open' } });
+    expect(await engine.close(rotating())).toMatchObject({ ok: true, probe: { state: 'closed' } });
+    expect(fake.sent.map((s) => s.ports.map((p) => p.split('/')[0]).join(','))).toEqual([
+      '12066,11448,27804,27932',
+      '18853,19939,20876,13119',
+    ]);
+    expect(fake.slept).toEqual([]);
+  });
+
+  it('waits for the next step rather than knock across a boundary, and says so', async () => {
+    const fake = fakeParts(['open']);
+    fake.wallStart = T0 + 29_900;
+    const stages: DoorStage[] = [];
+    const result = await createDoorEngine(fake.parts).open(rotating(), {
+      onStage: (s) => stages.push(s),
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(fake.slept).toEqual([1100]);
+    // Sent in the next step (1767225630): that step's sequence.
+    expect(fake.sent[0]?.ports.map((p) => p.split('/')[0]).join(',')).toBe(
+      '17742,26412,12649,19291',
+    );
+    expect(stages).toEqual(['resolving', 'waiting', 'knocking', 'probing']);
+  });
+
+  it('derives again when it knocks again: the step may have changed in between', async () => {
+    const fake = fakeParts(['closed', 'open']);
+    fake.wallStart = T0 + 27_000;
+    const probe = fake.parts.probe;
+    fake.parts.probe = (options) => {
+      fake.wallStart += 5_000; // the probe's wait crosses into the next step
+      return probe(options);
+    };
+    const result = await createDoorEngine(fake.parts).open(rotating(), { reknock: true });
+    expect(result).toMatchObject({ ok: true, probe: { state: 'open' } });
+    expect(fake.sent.map((s) => s.ports.map((p) => p.split('/')[0]).join(','))).toEqual([
+      '12066,11448,27804,27932',
+      '17742,26412,12649,19291',
+    ]);
+  });
+
+  it('sends nothing when cancelled while it waits for the step', async () => {
+    const fake = fakeParts([]);
+    fake.wallStart = T0 + 29_900;
+    const cancel = new AbortController();
+    fake.parts.sleep = (ms) => {
+      fake.slept.push(ms);
+      cancel.abort();
+      return Promise.resolve();
+    };
+    const result = await createDoorEngine(fake.parts).open(rotating(), { signal: cancel.signal });
+    expect(result).toMatchObject({ ok: false, error: 'cancelled' });
+    expect(fake.sent).toEqual([]);
   });
 });
