@@ -90,6 +90,11 @@ const config: Configuration = {
     grantFileProtocolExtraPrivileges: false,
   },
 
+  // sesame://rotating provisioning links open the app (electron/main/provisioning-links.ts):
+  // Info.plist's CFBundleURLTypes on macOS, MimeType=x-scheme-handler/sesame in the .desktop entry on
+  // Linux; the app also claims the scheme itself at start (setAsDefaultProtocolClient).
+  protocols: [{ name: 'Sesame provisioning link', schemes: ['sesame'] }],
+
   linux: {
     target: ['AppImage', 'deb', 'rpm'],
     executableName: 'sesame',

@@ -1,5 +1,6 @@
 import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
 import { spaSummary } from '../../../shared/profile/open-summary';
+import { isRotating } from '../../../shared/rotating/rotating-sequence';
 import type { Profile } from '../../../shared/profile/profile';
 import { PencilIcon, PulseIcon, TrashIcon } from '../components/Icons';
 import { isRunning, type RunView } from '../model/runs';
@@ -61,6 +62,11 @@ export function ProfileRow({
         <span className="profile-name">{name}</span>
         <span className="profile-host">{profile.host}</span>
         {profile.spa && <span className="profile-spa">{spaSummary(profile.spa)}</span>}
+        {isRotating(profile.open) && (
+          <span className="profile-spa">
+            Rotating sequence, a new one every {profile.open.stepSeconds} s
+          </span>
+        )}
       </div>
       <div className="profile-state">
         <span className="last-result">{lastResult(run, outcome)}</span>

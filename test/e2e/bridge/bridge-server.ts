@@ -88,6 +88,7 @@ export async function startBridge(options: BridgeOptions): Promise<{ url: string
   services.knocks.progress.add((e) => broadcast('knock:progress', e));
   services.knocks.finished.add((o) => broadcast('knock:finished', o));
   services.profiles.changed.add((v) => broadcast('profiles:changed', v));
+  services.links.opened.add((v) => broadcast('links:opened', v));
 
   const csp = `${contentSecurityPolicy}; connect-src 'self'`;
   let origin = '';

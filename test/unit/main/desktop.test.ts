@@ -108,6 +108,49 @@ describe('the desktop app composed on the electron fake', () => {
     expect(tray?.tooltip).toBe('Sesame: lab still closed');
   }, 20_000);
 
+  it("hands a sesame://rotating link to the window: from a second instance's argv and from open-url", async () => {
+    const window = FakeBrowserWindow.created[0];
+    const link = 'sesame://rotating?v=1&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&label=open';
+    window?.hide();
+    app.emit('second-instance', {}, ['/opt/Sesame/sesame', '--no-sandbox', link], '/');
+    expect(window?.webContents.sent.at(-1)).toEqual({
+      channel: 'links:opened',
+      payload: { pending: 1 },
+    });
+    expect(window?.visible).toBe(true);
+    let prevented = false;
+    app.emit('open-url', { preventDefault: () => (prevented = true) }, `${link}&step=60`);
+    expect(prevented).toBe(true);
+    // Not a provisioning link: ignored (the window is still shown for a second instance).
+    app.emit('second-instance', {}, ['/opt/Sesame/sesame', 'sesame://app/index.html'], '/');
+    const taken = (await ipcMain.invoke('links:take', windowEvent(), undefined)) as {
+      value: string[];
+    };
+    expect(taken.value).toEqual([link, `${link}&step=60`]);
+    expect(
+      ((await ipcMain.invoke('links:take', windowEvent(), undefined)) as { value: string[] }).value,
+    ).toEqual([]);
+    // A development run (not packaged) does not claim the scheme from the system.
+    expect(app.protocolClients.has('sesame')).toBe(false);
+  });
+
+  it("previews a rotating sequence: this step's knocks and when the next step starts", async () => {
+    const answer = (await ipcMain.invoke('rotating:preview', windowEvent(), {
+      secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      label: 'open',
+    })) as { ok: boolean; value: { sequence: string; nextStepAt: number } };
+    expect(answer.ok).toBe(true);
+    expect(answer.value.sequence).toMatch(/^\d{5}(,\d{5}){3}$/);
+    expect(answer.value.nextStepAt % 30_000).toBe(0);
+    expect(answer.value.nextStepAt - Date.now()).toBeLessThanOrEqual(30_000);
+    const bad = (await ipcMain.invoke('rotating:preview', windowEvent(), {
+      secret: 'AB',
+      label: 'open',
+    })) as { ok: boolean; error: { problems: { field: string }[] } };
+    expect(bad.ok).toBe(false);
+    expect(bad.error.problems[0]?.field).toMatch(/secret/);
+  });
+
   it('hides the window to the tray on close, and Quit from the tray really quits', () => {
     const window = FakeBrowserWindow.created[0];
     window?.show();

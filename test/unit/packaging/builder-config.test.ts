@@ -173,6 +173,8 @@ describe('electron-builder.config.ts', () => {
       Categories: 'Network;',
       Type: 'Application',
       Terminal: 'false',
+      // sesame://rotating links open the app (with the link in its argv: Exec's %U).
+      MimeType: 'x-scheme-handler/sesame;',
     });
   });
 
