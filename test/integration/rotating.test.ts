@@ -7,6 +7,7 @@ import { msToNextStep } from '../../shared/rotating/window';
 import { buildCli, sesameServer } from '../support/cli';
 import type { DoorServerProgram, Knockd } from '../support/knockd';
 import { describeRoot } from '../support/root';
+import { startSshStandIn } from '../support/ssh-stand-in';
 import { startTcpdump } from '../support/tcpdump';
 import { createTestBed, type TestBed } from '../support/testbed';
 
@@ -220,6 +221,83 @@ describeRoot(
       await settle(server);
       expect(await opens(server, 'short')).toBe(1);
       await server.stop();
+    }, 45_000);
+
+    it('a profile added with --uri from rotating new opens and closes rotating doors: knock --profile, probe, close', async () => {
+      // The admin makes a secret per door on the server; its URIs go to the client.
+      const uriOf = async (label: string) => {
+        const printed = await sesame(
+          [
+            'rotating',
+            'new',
+            '--label',
+            label,
+            '--host',
+            bed.server.ipv4,
+            '--out',
+            join(dir, `${label}.secret`),
+          ],
+          'server',
+        );
+        const uri = /^sesame:\/\/rotating\?.*$/m.exec(printed)?.[0];
+        if (!uri) throw new Error(`no URI in: ${printed}`);
+        return uri;
+      };
+      const openUri = await uriOf('gate-open');
+      const closeUri = await uriOf('gate-close');
+      const rule = `-s %IP% -p tcp --dport 22 -j ACCEPT`;
+      const server = await bed.startKnockd(
+        `${MARKER}[gate-open]
+  rotating_secret_file = ${join(dir, 'gate-open.secret')}
+  seq_timeout = 5
+  command = /usr/sbin/iptables -w 5 -I INPUT ${rule}
+[gate-close]
+  rotating_secret_file = ${join(dir, 'gate-close.secret')}
+  seq_timeout = 5
+  command = /usr/sbin/iptables -w 5 -D INPUT ${rule}
+`,
+        { program },
+      );
+      startSshStandIn(bed);
+      const config = mkdtempSync(join(tmpdir(), 'sesame-rotating-cfg-'));
+      const client = (args: string[]) =>
+        bed.run(
+          bed.client,
+          ['env', `SESAME_CONFIG_DIR=${config}`, process.execPath, cli, ...args],
+          { timeoutMs: 20_000 },
+        );
+      try {
+        const added = await client([
+          'profiles',
+          'add',
+          '--name',
+          'gate',
+          '--uri',
+          openUri,
+          '--close-uri',
+          closeUri,
+        ]);
+        expect(added.stderr).toBe('');
+        expect(added.code).toBe(0);
+        expect(readFileSync(join(config, 'profiles.json'), 'utf8')).toContain(bed.server.ipv4);
+
+        const opened = await client(['knock', '--profile', 'gate', '-v']);
+        expect(opened.stderr).toBe('');
+        expect(opened.code).toBe(0);
+        expect(opened.stdout).toContain(`gate: open: ${bed.server.ipv4}:22 answered after`);
+        expect(await opens(server, 'gate-open')).toBe(1);
+
+        const closed = await client(['knock', '--profile', 'gate', '--close']);
+        expect(closed.stderr).toBe('');
+        expect(closed.code).toBe(0);
+        expect(closed.stdout).toMatch(/^gate: sent close sequence \d+,\d+,\d+,\d+ to /m);
+        expect(await opens(server, 'gate-close')).toBe(1);
+        const after = await client(['probe', '--timeout', '1500', bed.server.ipv4, '22']);
+        expect(after.code).toBe(2);
+      } finally {
+        await server.stop();
+        rmSync(config, { recursive: true, force: true });
+      }
     }, 45_000);
 
     it('sesame server accepts a client clock one step off, not two', async () => {
