@@ -39,6 +39,8 @@ describe('rotating sequences in the editor', () => {
     expect(within(group).getByLabelText('Label')).toHaveValue('ssh');
     expect(screen.getByLabelText('Host')).toHaveValue('gate.example.org');
     expect(group).toHaveTextContent('Filled in from the URI (host gate.example.org)');
+    // The URI holds the secret: the field is emptied once it was read.
+    expect(within(group).getByLabelText('Provisioning URI')).toHaveValue('');
     const now = within(group).getByLabelText('Open sequence now');
     await waitFor(() => expect(now).toHaveTextContent('This step: fake ssh step 58907520'));
     await waitFor(() =>

@@ -66,6 +66,8 @@ export function RotatingSequenceEditor({
       return;
     }
     onUri(read.value.fields, read.value.host);
+    // The URI holds the secret: once read, it is not left on screen in clear.
+    setUri('');
     setUriState({
       ok: true,
       text: `Filled in from the URI${read.value.host ? ` (host ${read.value.host})` : ''}. Nothing is saved until you save the profile.`,

@@ -52,7 +52,9 @@ function jsonFile(file: string) {
 }
 
 /** Starts the bridge on 127.0.0.1; resolves with its URL. */
-export async function startBridge(options: BridgeOptions): Promise<{ url: string; close(): void }> {
+export async function startBridge(
+  options: BridgeOptions,
+): Promise<{ url: string; close(): void; openLink(link: string): boolean }> {
   fs.mkdirSync(options.stateDir, { recursive: true });
   const log = createLogger('bridge');
   const env = process.env;
@@ -178,6 +180,8 @@ export async function startBridge(options: BridgeOptions): Promise<{ url: string
   );
   return {
     url: origin,
+    // What the app does with a sesame:// link it is opened with (electron/main/desktop.ts).
+    openLink: (link) => services.links.offer(link),
     close: () => {
       for (const c of clients) c.end();
       server.close();

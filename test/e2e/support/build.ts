@@ -24,11 +24,16 @@ export async function buildRenderer(): Promise<string> {
 export async function buildBridge(): Promise<{ program: string; browserApi: string }> {
   const program = await bundleScript(
     'bridge',
-    `import { startBridge } from './test/e2e/bridge/bridge-server.ts';
+    `import { createInterface } from 'node:readline';
+import { startBridge } from './test/e2e/bridge/bridge-server.ts';
 const [stateDir, rendererDir, browserApiJs, ...sesame] = process.argv.slice(2);
 const bridge = await startBridge({ stateDir, rendererDir, browserApiJs, sesame });
 process.stdout.write('bridge listening on ' + bridge.url + '\\n');
 process.on('SIGTERM', () => { bridge.close(); process.exit(0); });
+// A line "open-link URI" on stdin opens the app with that link, as a click on it would.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.startsWith('open-link ')) bridge.openLink(line.slice('open-link '.length));
+});
 `,
   );
   const browserApi = join(testOutDir('bridge-api'), 'api.js');
