@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sesame, stored, useTempConfig } from './profiles-helpers';
+import { runCli } from '../../../electron/cli/main';
+import { root, sesame, stored, useTempConfig } from './profiles-helpers';
 
 useTempConfig();
 
@@ -113,5 +116,36 @@ describe('sesame profiles add --uri: a rotating sequence from a provisioning URI
     expect(saved()[0]?.open).toMatchObject({ label: 'web' });
     expect((await sesame('edit', 'web', '--open', '7000')).code).toBe(0);
     expect(saved()[0]?.open).toEqual([{ port: 7000, protocol: 'tcp' }]);
+  });
+});
+
+describe('a rotating profile in the other commands', () => {
+  it('ssh --dry-run prints the knocks of this step; export and import keep it whole', async () => {
+    await sesame('add', '--name', 'gate', '--host', '127.0.0.1', '--uri', uri('open'));
+    const out: string[] = [];
+    const code = await runCli(['ssh', 'gate', '--dry-run'], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
+    expect(code).toBe(0);
+    const text = out.join('');
+    expect(text).toContain(
+      "would send the rotating sequence of the step it is sent in (one every 30 s); this step's:",
+    );
+    expect(text.match(/^would hit tcp 127\.0\.0\.1:\d{5}$/gm)).toHaveLength(4);
+    const exported = await sesame('export');
+    expect(exported.code).toBe(0);
+    const file = join(root, 'export.json');
+    writeFileSync(file, exported.out);
+    expect((await sesame('remove', 'gate')).code).toBe(0);
+    expect(await sesame('import', file)).toMatchObject({ code: 0, err: '' });
+    expect(saved()[0]?.open).toEqual({
+      secret: SECRET,
+      label: 'open',
+      stepSeconds: 30,
+      length: 4,
+      ports: { low: 10000, high: 29999 },
+      protocols: 'tcp',
+    });
   });
 });
