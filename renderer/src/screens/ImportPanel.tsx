@@ -1,4 +1,5 @@
 import { useId, useState, type ChangeEvent } from 'react';
+import { ChoiceToggle } from '../components/ChoiceToggle';
 import type { ImportView, SesameApi } from '../../../shared/ipc/contract';
 import { openSummary, sequenceSummary } from '../../../shared/profile/open-summary';
 import { errorMessage } from '../../../shared/basics';
@@ -134,26 +135,19 @@ export function ImportPanel({ api }: { api: SesameApi }) {
   return (
     <section className="import" aria-labelledby={`${ids.file}-title`}>
       <h3 id={`${ids.file}-title`}>Import</h3>
-      <div className="toggle" role="radiogroup" aria-label="Import format">
-        {(
+      <ChoiceToggle
+        label="Import format"
+        name={`${ids.file}-format`}
+        value={request.format}
+        choices={
           [
             ['json', 'Sesame JSON'],
             ['knockd', 'knockd.conf'],
             ['fwknoprc', '.fwknoprc (SPA)'],
           ] as const
-        ).map(([value, label]) => (
-          <label key={value} className={request.format === value ? 'on' : undefined}>
-            <input
-              type="radio"
-              name={`${ids.file}-format`}
-              value={value}
-              checked={request.format === value}
-              onChange={() => edit({ format: value })}
-            />
-            {label}
-          </label>
-        ))}
-      </div>
+        }
+        onChange={(format) => edit({ format })}
+      />
       <div className="field">
         <label htmlFor={ids.file}>Read from a file</label>
         <input

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type SubmitEvent } from 'react';
 import type { FieldProblem } from '../../../shared/field-problems';
 import type { SesameApi } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
+import { ChoiceToggle } from '../components/ChoiceToggle';
 import { FieldMessages, messageId } from '../components/FieldMessages';
 import { TextField } from '../components/TextField';
 import {
@@ -255,26 +256,19 @@ export function ProfileEditor({
       </div>
       <div className="field open-with">
         <span id={`${SCOPE}-open-with`}>Open the door with</span>
-        <div className="toggle" role="radiogroup" aria-labelledby={`${SCOPE}-open-with`}>
-          {(
+        <ChoiceToggle
+          labelledBy={`${SCOPE}-open-with`}
+          name={`${SCOPE}-open-with`}
+          value={form.openWith}
+          choices={
             [
               ['sequence', 'Knock sequence'],
               ['rotating', 'Rotating sequence'],
               ['spa', 'SPA request (fwknop)'],
             ] as const
-          ).map(([value, label]) => (
-            <label key={value} className={form.openWith === value ? 'on' : undefined}>
-              <input
-                type="radio"
-                name={`${SCOPE}-open-with`}
-                value={value}
-                checked={form.openWith === value}
-                onChange={() => change('openWith', 'openWith', value)}
-              />
-              {label}
-            </label>
-          ))}
-        </div>
+          }
+          onChange={(value) => change('openWith', 'openWith', value)}
+        />
       </div>
       {form.openWith === 'spa' ? (
         <SpaRequestEditor
@@ -306,25 +300,18 @@ export function ProfileEditor({
       )}
       <div className="field open-with">
         <span id={`${SCOPE}-close-with`}>Close the door with</span>
-        <div className="toggle" role="radiogroup" aria-labelledby={`${SCOPE}-close-with`}>
-          {(
+        <ChoiceToggle
+          labelledBy={`${SCOPE}-close-with`}
+          name={`${SCOPE}-close-with`}
+          value={form.closeWith}
+          choices={
             [
               ['sequence', 'Knock sequence'],
               ['rotating', 'Rotating sequence'],
             ] as const
-          ).map(([value, label]) => (
-            <label key={value} className={form.closeWith === value ? 'on' : undefined}>
-              <input
-                type="radio"
-                name={`${SCOPE}-close-with`}
-                value={value}
-                checked={form.closeWith === value}
-                onChange={() => change('closeWith', 'close', value)}
-              />
-              {label}
-            </label>
-          ))}
-        </div>
+          }
+          onChange={(value) => change('closeWith', 'close', value)}
+        />
       </div>
       {form.closeWith === 'rotating' ? (
         <RotatingSequenceEditor

@@ -2,12 +2,18 @@ import { useId, useState, type KeyboardEvent } from 'react';
 import type { FieldProblem } from '../../../shared/field-problems';
 import { parseSequence } from '../../../shared/sequence/sequence';
 import { formatTcpFlags } from '../../../shared/sequence/tcp-flags';
+import { ChoiceToggle } from '../components/ChoiceToggle';
 import { ArrowDownIcon, ArrowUpIcon, CrossIcon } from '../components/Icons';
 import { FieldMessages, messageId } from '../components/FieldMessages';
 import { newRow, rowsFromKnocks, type HitRow, type SequenceName } from '../model/profile-form';
 import { MAX_SEQUENCE_LENGTH, randomPorts, type RandomSource } from '../model/random-sequence';
 import { moveRow, removeRow, updateRow } from '../model/sequence-rows';
 import { errorMessage } from '../../../shared/basics';
+
+const PROTOCOLS = [
+  ['tcp', 'TCP'],
+  ['udp', 'UDP'],
+] as const;
 
 const TITLES: Record<SequenceName, string> = { open: 'Open sequence', close: 'Close sequence' };
 
@@ -57,20 +63,13 @@ function HitRowEditor({
         aria-describedby={described}
         onChange={(e) => onChange({ port: e.target.value })}
       />
-      <div className="toggle" role="radiogroup" aria-label={`${label} protocol`}>
-        {(['tcp', 'udp'] as const).map((protocol) => (
-          <label key={protocol} className={row.protocol === protocol ? 'on' : undefined}>
-            <input
-              type="radio"
-              name={`${scope}-${name}-${row.key}-protocol`}
-              value={protocol}
-              checked={row.protocol === protocol}
-              onChange={() => onChange({ protocol })}
-            />
-            {protocol.toUpperCase()}
-          </label>
-        ))}
-      </div>
+      <ChoiceToggle
+        label={`${label} protocol`}
+        name={`${scope}-${name}-${row.key}-protocol`}
+        value={row.protocol}
+        choices={PROTOCOLS}
+        onChange={(protocol) => onChange({ protocol })}
+      />
       <input
         className="hit-delay"
         type="text"
