@@ -17,7 +17,7 @@ import { describeRoot } from '../support/root';
 import { createTestBed, type TestBed } from '../support/testbed';
 import type { Knockd } from '../support/knockd';
 import { buildBridge, buildRenderer } from './support/build';
-import { bridgeUrl, openAppPage, shoot, useRecorderTerminal } from './support/app-page';
+import { shoot, startAppWindow, useRecorderTerminal } from './support/app-page';
 import { readSyncIfPresent } from '../support/processes';
 import { buildCli } from '../support/cli';
 import { startSshd, type Sshd } from '../support/sshd';
@@ -116,7 +116,7 @@ describeRoot(
       sshd = await startSshd(bed);
       display = await startXDisplay(bed);
       const { passwd } = makeHome();
-      bridge = bed.spawn(bed.client, [
+      ({ bridge, browser, page } = await startAppWindow(bed, [
         'unshare',
         '--mount',
         '--propagation',
@@ -135,13 +135,9 @@ describeRoot(
         built.browserApi,
         process.execPath,
         cli,
-      ]);
+      ]));
+      // Read on failure; a stream buffers what came before this listener.
       bridge.stderr?.on('data', (chunk: Buffer) => (bridgeErr += chunk.toString()));
-      const url = await bridgeUrl(bridge);
-      const opened = await openAppPage(bed.client.name, url);
-      browser = opened.browser;
-      page = opened.page;
-      expect(opened.problems).toEqual([]);
     }, 120_000);
 
     afterAll(async () => {
@@ -350,10 +346,10 @@ describeRoot(
             await display
               .screenshot(join(SHOTS, 'xterm-no-login-screen.png'))
               .catch(() => undefined);
-            throw new Error(
-              `no login in sshd's log; the window says: ${progress ?? ''}\nsshd:\n${sshd.log()}\nbridge stderr:\n${bridgeErr}`,
-              { cause: error },
-            );
+            const report = `no login in sshd's log; the window says: ${progress ?? ''}\nsshd:\n${sshd.log()}\nbridge stderr:\n${bridgeErr}`;
+            // Kept as a file too: a retry that passes hides the first attempt's message.
+            writeFileSync(join(SHOTS, 'xterm-no-login.txt'), `${report}\n`);
+            throw new Error(report, { cause: error });
           });
         // Typed into the xterm as a user would: the remote shell says where the session came from
         // (into a file, which tells the test the shell is reading commands), then on the screen.

@@ -12,7 +12,7 @@ import { describeRoot } from '../support/root';
 import { startSshStandIn } from '../support/ssh-stand-in';
 import { createTestBed, type TestBed } from '../support/testbed';
 import { buildBridge, buildRenderer } from './support/build';
-import { bridgeUrl, openAppPage, shoot } from './support/app-page';
+import { shoot, startAppWindow } from './support/app-page';
 
 // A rotating sequence as a user gets it in the window: the provisioning URI that
 // `sesame rotating new` printed is pasted into a new profile, whose editor shows this step's
@@ -66,18 +66,13 @@ describeRoot(
         { program },
       );
       startSshStandIn(bed);
-      bridge = bed.spawn(bed.client, [
+      ({ bridge, browser, page } = await startAppWindow(bed, [
         process.execPath,
         built.program,
         join(work, 'state'),
         rendererDir,
         built.browserApi,
-      ]);
-      const url = await bridgeUrl(bridge);
-      const opened = await openAppPage(bed.client.name, url);
-      browser = opened.browser;
-      page = opened.page;
-      expect(opened.problems).toEqual([]);
+      ]));
     }, 120_000);
 
     afterAll(async () => {

@@ -10,7 +10,7 @@ import { describeRoot } from '../support/root';
 import { startSshStandIn } from '../support/ssh-stand-in';
 import { createTestBed, type TestBed } from '../support/testbed';
 import { buildBridge, buildRenderer } from './support/build';
-import { bridgeUrl, openAppPage, shoot, useRecorderTerminal } from './support/app-page';
+import { shoot, startAppWindow, useRecorderTerminal } from './support/app-page';
 import { readSyncIfPresent } from '../support/processes';
 
 // A profile that opens with SPA, as a user gets and uses it in the window: imported from a
@@ -44,18 +44,13 @@ describeRoot(
       bed = await createTestBed({ ipv6: false });
       fwknopd = await startFwknopd(bed, { keyBase64: KEY, hmacKeyBase64: HMAC_KEY });
       startSshStandIn(bed);
-      bridge = bed.spawn(bed.client, [
+      ({ bridge, browser, page } = await startAppWindow(bed, [
         process.execPath,
         built.program,
         join(work, 'state'),
         rendererDir,
         built.browserApi,
-      ]);
-      const url = await bridgeUrl(bridge);
-      const opened = await openAppPage(bed.client.name, url);
-      browser = opened.browser;
-      page = opened.page;
-      expect(opened.problems).toEqual([]);
+      ]));
     }, 120_000);
 
     afterAll(async () => {

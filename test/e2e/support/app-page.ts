@@ -3,6 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { TestBed } from '../../support/testbed';
 import { launchChromiumIn } from './netns-chromium';
 
 /** Resolves with the URL the test bridge prints once it listens (or fails with what it said). */
@@ -23,6 +24,22 @@ export function bridgeUrl(bridge: ChildProcess, timeoutMs = 20_000): Promise<str
       reject(new Error(`bridge exited ${String(code)}: ${seen}`));
     });
   });
+}
+
+/**
+ * Starts the test bridge in the bed's client namespace (`argv` runs it: the built bridge program
+ * and its arguments, behind any wrapper) and opens the window on it in Chromium there; the page
+ * must load without an error.
+ */
+export async function startAppWindow(
+  bed: TestBed,
+  argv: string[],
+): Promise<{ bridge: ChildProcess; browser: Browser; page: Page }> {
+  const bridge = bed.spawn(bed.client, argv);
+  const url = await bridgeUrl(bridge);
+  const opened = await openAppPage(bed.client.name, url);
+  expect(opened.problems).toEqual([]);
+  return { bridge, browser: opened.browser, page: opened.page };
 }
 
 /**
