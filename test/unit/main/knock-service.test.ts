@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KnockHistory } from '../../../electron/main/knock-history';
 import { KnockService, type TerminalLauncher } from '../../../electron/main/knock-service';
 import { createDoorEngine } from '../../../electron/node/door-engine';
+import { knocksAt } from '../../../electron/node/door-knocks';
 import { createLogger } from '../../../electron/node/logger';
 import type { IpcResult } from '../../../shared/ipc/contract';
 import { defaultSettings, type Settings } from '../../../shared/settings/settings';
@@ -264,6 +265,41 @@ describe('KnockService (real sender and probe on loopback)', () => {
     });
     expect(t.finished[1]?.hits.map((h) => h.port)).toEqual([47003]);
   });
+
+  it('Open SSH with rotating sequences: knocks this step of the open, and of the close after ssh', async () => {
+    const port = await listener();
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const rotating = profile({
+      servicePort: port,
+      open: { secret, label: 'open', protocols: 'udp' },
+      close: { secret, label: 'close', protocols: 'udp' },
+    });
+    let endSession: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (endSession = resolve));
+    const t = setup({
+      profiles: [rotating],
+      launch: () => Promise.resolve({ ok: true, label: 'xterm', waits: true, exited }),
+    });
+    /** The knocks of `sequence` at some time from `since` to now (a step may end in between). */
+    const derivedSince = (sequence: 'open' | 'close', since: number) => {
+      const planned = rotating[sequence];
+      if (!planned) throw new Error('no sequence');
+      return [since, since + 2500, Date.now()].map((at) =>
+        knocksAt(planned, 0, at).map((k) => k.port),
+      );
+    };
+    const before = Date.now();
+    const result = await knock(t.service, 'p1', 'ssh');
+    expect(result).toMatchObject({ ok: true, value: { verdict: 'open' } });
+    expect(derivedSince('open', before)).toContainEqual(t.finished[0]?.hits.map((h) => h.port));
+    const beforeClose = Date.now();
+    endSession();
+    await expect.poll(() => t.finished.length).toBe(2);
+    expect(t.finished[1]).toMatchObject({ action: 'close' });
+    expect(derivedSince('close', beforeClose)).toContainEqual(
+      t.finished[1]?.hits.map((h) => h.port),
+    );
+  }, 15_000);
 
   it('reports a terminal that cannot start as a failed outcome', async () => {
     const port = await listener();
