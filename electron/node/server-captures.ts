@@ -4,6 +4,7 @@ import { errorMessage, type Parsed } from '../../shared/basics';
 import type { Capture, CaptureOptions } from './capture';
 import { CaptureHandover } from './capture-handover';
 import { CaptureReport } from './capture-report';
+import { carriesVlanTags } from './server-interfaces';
 
 /** One interface's capture: its drop report and its id in the interface's handover. */
 export interface Listening {
@@ -27,6 +28,8 @@ export interface ServerCapturesDeps {
   progress?: ((line: string) => void) | undefined;
   clock: () => Date;
   now: () => number;
+  /** Whether an interface's frames can carry VLAN tags (its filter then lets tagged knocks in). */
+  vlanTags?: ((name: string) => boolean) | undefined;
 }
 
 /**
@@ -43,10 +46,11 @@ export class ServerCaptures {
 
   /** One capture per interface with the kernel filter for these ports; on a failure none stays. */
   open(ports: readonly ListenedPort[]): Parsed<Listening[]> {
-    const filter = captureFilter(ports, this.deps.ipv4Only);
-    this.deps.debug?.(`capture filter: ${filter}`);
     const set: Listening[] = [];
     for (const name of this.deps.interfaces) {
+      const vlanTags = (this.deps.vlanTags ?? carriesVlanTags)(name);
+      const filter = captureFilter(ports, this.deps.ipv4Only, vlanTags);
+      this.deps.debug?.(`capture filter on ${name}: ${filter}`);
       const opened = this.openOne(name, filter);
       if (!opened.ok) {
         this.close(set);

@@ -14,6 +14,23 @@ export type ProcReader = (path: string) => string;
 
 const readProc: ProcReader = (path) => readFileSync(path, 'utf8');
 
+/** ARPHRD_ETHER in /sys/class/net/NAME/type: the link type that carries VLAN tags. */
+const ARPHRD_ETHER = '1';
+
+/**
+ * Whether frames on the interface can carry 802.1Q tags: an Ethernet interface (veth, bridge and
+ * bond included). Not `any` (libpcap's cooked capture) nor loopback, tun or WireGuard, on which
+ * libpcap refuses a `vlan` filter; an interface that cannot be read counts as not Ethernet.
+ */
+export function carriesVlanTags(name: string, read: ProcReader = readProc): boolean {
+  if (name === 'any' || !/^[^/\0]+$/.test(name) || name === '.' || name === '..') return false;
+  try {
+    return read(`/sys/class/net/${name}/type`).trim() === ARPHRD_ETHER;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The interface of the default route, where knockd's default (eth0) no longer exists on most
  * machines: the IPv4 default route with the lowest metric (/proc/net/route), else the IPv6 one

@@ -16,6 +16,7 @@ import type { DoorServerProgram, Knockd } from '../support/knockd';
 import { readSyncIfPresent } from '../support/processes';
 import { describeRoot } from '../support/root';
 import { createTestBed, type TestBed } from '../support/testbed';
+import { ipv4ToInt, macBytes, TCP_FRAME_BYTES, TCP_SYN, writeTcpFrame } from '../bench/pcap-writer';
 
 // The real `knock` client (and Sesame's for crafted flags) against `sesame server`, across the bed.
 let bed: TestBed;
@@ -89,6 +90,97 @@ describeRoot(
       await server.waitForLog(`${bed.client.ipv6}: mixed: OPEN SESAME`);
       await server.waitForLog(`mixed-open-six ${bed.client.ipv6}`);
       await server.stop();
+    });
+
+    it('opens on a knock in 802.1Q-tagged frames (a trunk carrying VLANs), single and double tagged; knockd opens on neither', async () => {
+      // The bed's kernel has no 802.1Q module, so there is no VLAN interface to listen on: tagged
+      // frames are replayed (tcpreplay) onto the server's veth instead, as a trunk port carries
+      // them, and the server listens on that interface. The kernel moves the outer tag out of the
+      // frame, libpcap puts it back, and the decoder skips one or two tags.
+      const mac = (host: TestBed['server']) =>
+        bed
+          .run(host, ['cat', `/sys/class/net/${host.ifname}/address`])
+          .then((r) => macBytes(r.stdout.trim()));
+      const [serverMac, clientMac] = await Promise.all([mac(bed.server), mac(bed.client)]);
+      const frames = (ports: number[], tags: number[]) =>
+        ports.map((port, i) => {
+          const plain = Buffer.alloc(TCP_FRAME_BYTES);
+          writeTcpFrame(plain, 0, {
+            dstMac: serverMac,
+            srcMac: clientMac,
+            srcIp: ipv4ToInt(bed.client.ipv4),
+            dstIp: ipv4ToInt(bed.server.ipv4),
+            srcPort: 40_000 + i,
+            dstPort: port,
+            flags: TCP_SYN,
+            seq: 1000 + i,
+            ipId: i,
+          });
+          // 802.1ad outer tag (0x88a8) before an 802.1Q inner one, or one 802.1Q tag.
+          const tagBytes = tags.map((vid, t) => {
+            const tag = Buffer.alloc(4);
+            tag.writeUInt16BE(t === 0 && tags.length > 1 ? 0x88a8 : 0x8100, 0);
+            tag.writeUInt16BE(vid, 2);
+            return tag;
+          });
+          return Buffer.concat([plain.subarray(0, 12), ...tagBytes, plain.subarray(12)]);
+        });
+      const pcapFile = (name: string, list: Buffer[]) => {
+        const header = Buffer.alloc(24);
+        header.writeUInt32LE(0xa1b2c3d4, 0);
+        header.writeUInt16LE(2, 4);
+        header.writeUInt16LE(4, 6);
+        header.writeUInt32LE(65535, 16);
+        header.writeUInt32LE(1, 20); // Ethernet
+        const records = list.map((frame, i) => {
+          const record = Buffer.alloc(16);
+          record.writeUInt32LE(i, 0);
+          record.writeUInt32LE(frame.length, 8);
+          record.writeUInt32LE(frame.length, 12);
+          return Buffer.concat([record, frame]);
+        });
+        const file = join(dir, name);
+        writeFileSync(file, Buffer.concat([header, ...records]));
+        return file;
+      };
+      const replay = async (file: string) => {
+        const played = await bed.run(bed.client, ['tcpreplay', '-i', bed.client.ifname, file]);
+        expect(played.code, played.stderr).toBe(0);
+      };
+      const config = `[marker]
+  sequence = 7621:udp
+  command = /bin/echo marker-open %IP%
+[tagged]
+  sequence = 7601,7602,7603
+  seq_timeout = 5
+  tcpflags = syn
+  command = /bin/echo tagged-open %IP%
+[qinq]
+  sequence = 7611,7612,7613
+  seq_timeout = 5
+  tcpflags = syn
+  command = /bin/echo qinq-open %IP%
+`;
+      const single = pcapFile('vlan-10.pcap', frames([7601, 7602, 7603], [10]));
+      const double = pcapFile('qinq-100-10.pcap', frames([7611, 7612, 7613], [100, 10]));
+      const server = await serve(config);
+      await replay(single);
+      await server.waitForLog(`tagged-open ${bed.client.ipv4}`);
+      await replay(double);
+      await server.waitForLog(`qinq-open ${bed.client.ipv4}`);
+      await server.stop();
+      // Debian's knockd, on the same frames: it opens on neither (its decoder expects the IP
+      // header right after the Ethernet one). An untagged marker knock after them, once knockd
+      // logged it, says every frame before it was read.
+      const knockd = await bed.startKnockd(config);
+      await replay(single);
+      await replay(double);
+      expect((await knock(['-u', bed.server.ipv4, '7621'])).code).toBe(0);
+      await knockd.waitForLog(`marker-open ${bed.client.ipv4}`);
+      const log = await knockd.log();
+      await knockd.stop();
+      expect(log).not.toContain(': tagged: OPEN SESAME');
+      expect(log).not.toContain(': qinq: OPEN SESAME');
     });
 
     it('listens on several interfaces at once, on any, and by default on the default route', async () => {

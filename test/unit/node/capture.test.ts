@@ -10,18 +10,20 @@ import {
 import { captureFilter } from '../../../shared/matcher/capture-filter';
 
 describe('captureFilter', () => {
-  it('lists each door port once per protocol, IPv4 and IPv6 unless -4', () => {
+  it('lists each door port once per protocol, IPv4 and IPv6 unless -4, and on Ethernet behind one or two VLAN tags', () => {
     const ports = [
       { protocol: 'tcp' as const, port: 9000 },
       { protocol: 'udp' as const, port: 8000 },
       { protocol: 'tcp' as const, port: 7000 },
       { protocol: 'tcp' as const, port: 9000 },
     ];
-    expect(captureFilter(ports, false)).toBe(
-      '(ip or ip6) and ((tcp dst port 7000) or (tcp dst port 9000) or (udp dst port 8000))',
-    );
-    expect(captureFilter(ports, true)).toBe(
-      'ip and ((tcp dst port 7000) or (tcp dst port 9000) or (udp dst port 8000))',
+    const both =
+      '(ip or ip6) and ((tcp dst port 7000) or (tcp dst port 9000) or (udp dst port 8000))';
+    const tagged = (f: string) => `(${f}) or (vlan and vlan and (${f}))`;
+    expect(captureFilter(ports, false)).toBe(both);
+    expect(captureFilter(ports, false, true)).toBe(tagged(both));
+    expect(captureFilter(ports, true, true)).toBe(
+      tagged('ip and ((tcp dst port 7000) or (tcp dst port 9000) or (udp dst port 8000))'),
     );
   });
 });

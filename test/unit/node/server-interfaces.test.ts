@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRouteInterface, interfaceList } from '../../../electron/node/server-interfaces';
+import {
+  carriesVlanTags,
+  defaultRouteInterface,
+  interfaceList,
+} from '../../../electron/node/server-interfaces';
 
 const ROUTE = `Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT
 wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0
@@ -28,5 +32,36 @@ describe('the interfaces a server listens on', () => {
     expect(defaultRouteInterface(files(ROUTE.split('\n').slice(0, 1).join('\n'), V6))).toBe('wg0');
     expect(defaultRouteInterface(files(undefined, V6))).toBe('wg0');
     expect(defaultRouteInterface(files(undefined, undefined))).toBeUndefined();
+  });
+});
+
+describe('carriesVlanTags', () => {
+  const sys: Record<string, string> = {
+    '/sys/class/net/eth0/type': '1\n',
+    '/sys/class/net/lo/type': '772\n',
+    '/sys/class/net/wg0/type': '65534\n',
+  };
+  const read = (path: string) => {
+    const text = sys[path];
+    if (text === undefined) throw new Error(`ENOENT: ${path}`);
+    return text;
+  };
+
+  it('is true for Ethernet only: not loopback, WireGuard, any or an interface it cannot read', () => {
+    expect(carriesVlanTags('eth0', read)).toBe(true);
+    expect(carriesVlanTags('lo', read)).toBe(false);
+    expect(carriesVlanTags('wg0', read)).toBe(false);
+    expect(carriesVlanTags('any', read)).toBe(false);
+    expect(carriesVlanTags('gone0', read)).toBe(false);
+  });
+
+  it('never reads outside /sys/class/net for an odd name', () => {
+    const asked: string[] = [];
+    const spy = (path: string) => {
+      asked.push(path);
+      return '1';
+    };
+    for (const name of ['../../../etc/passwd', '..', '.', 'a/b']) carriesVlanTags(name, spy);
+    expect(asked).toEqual([]);
   });
 });
