@@ -2,7 +2,8 @@
 // timeout lanes that expire attempts without scanning. Every operation here is O(1). The three refer
 // to each other (an attempt's door, a door's lane, a lane's attempts), so they live in one file.
 import { TCP_FLAG_BITS, type TcpFlagName } from '../sequence/tcp-flags';
-import { formatSourceKey } from './source-key';
+import { formatIpv6 } from './ipv6-key';
+import { formatSourceKey, IPV6_KEY } from './source-key';
 import type { MatcherDoor, MatcherKnock } from './types';
 
 /**
@@ -14,9 +15,16 @@ export class Attempt {
   door: DoorState;
   /** The door's generation at start: a later sequence change or disable retires the attempt. */
   generation: number;
-  /** sourceKey of the source; `text` holds the address only when that key is TEXT_KEY. */
-  key: number;
-  text: string | undefined;
+  /**
+   * The source: its int32 (sourceKey) for IPv4; IPV6_KEY and the address's words in w0-w3 for
+   * IPv6; TEXT_KEY and the address in `text` for any other text.
+   */
+  key = 0;
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
+  text: string | undefined = undefined;
   started: number;
   /** Creation order over the whole matcher: breaks ties between lanes, so order is deterministic. */
   serial: number;
@@ -30,21 +38,33 @@ export class Attempt {
   constructor(
     door: DoorState,
     key: number,
+    words: Int32Array,
     text: string | undefined,
     started: number,
     serial: number,
   ) {
     this.door = door;
     this.generation = door.generation;
-    this.key = key;
-    this.text = text;
+    this.setSource(key, words, text);
     this.started = started;
     this.serial = serial;
   }
 
   /** The source address, for events about an attempt whose packet is gone (timeout, eviction). */
   source(): string {
+    if (this.key === IPV6_KEY) return formatIpv6(this.w0, this.w1, this.w2, this.w3);
     return this.text ?? formatSourceKey(this.key);
+  }
+
+  /** Takes the source's words when it is IPv6 (`words` then holds ipv6Words' result). */
+  setSource(key: number, words: Int32Array, text: string | undefined): void {
+    this.key = key;
+    this.text = text;
+    if (key !== IPV6_KEY) return;
+    this.w0 = words[0] ?? 0;
+    this.w1 = words[1] ?? 0;
+    this.w2 = words[2] ?? 0;
+    this.w3 = words[3] ?? 0;
   }
 
   /** True once the door's sequence changed or the door was disabled after this attempt started. */
@@ -66,16 +86,16 @@ export class AttemptPool {
   take(
     door: DoorState,
     key: number,
+    words: Int32Array,
     text: string | undefined,
     started: number,
     serial: number,
   ): Attempt {
     const attempt = this.#free.pop();
-    if (!attempt) return new Attempt(door, key, text, started, serial);
+    if (!attempt) return new Attempt(door, key, words, text, started, serial);
     attempt.door = door;
     attempt.generation = door.generation;
-    attempt.key = key;
-    attempt.text = text;
+    attempt.setSource(key, words, text);
     attempt.started = started;
     attempt.serial = serial;
     attempt.stage = 1;
