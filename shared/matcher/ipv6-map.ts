@@ -30,10 +30,19 @@ export class Ipv6Map<V> {
   #shift = 32 - Math.log2(MIN_CAPACITY);
   #size = 0;
   readonly #tables: Int32Array;
+  /** The last address hashed, and its hash (0:0:0:0's at first). */
+  #lastA = 0;
+  #lastB = 0;
+  #lastC = 0;
+  #lastD = 0;
+  #lastHash: number;
 
   /** `seed` picks the hash: give each process (or matcher) an unpredictable one. */
   constructor(seed: number) {
-    this.#tables = tabulationTables(seed, 16);
+    const t = tabulationTables(seed, 16);
+    this.#tables = t;
+    this.#lastHash =
+      tabulate(t, 0, 0) ^ tabulate(t, 1024, 0) ^ tabulate(t, 2048, 0) ^ tabulate(t, 3072, 0);
   }
 
   /** The value stored for the address a:b:c:d (its words, most significant first), or undefined. */
@@ -126,12 +135,21 @@ export class Ipv6Map<V> {
     return this.#size;
   }
 
-  /** Simple tabulation over the 16 bytes: the top bits of the XOR of one table word per byte. */
+  /**
+   * Simple tabulation over the 16 bytes: the top bits of the XOR of one table word per byte. The
+   * last address's hash is kept: the matcher looks a source up, then adds or removes it.
+   */
   #slot(a: number, b: number, c: number, d: number): number {
-    const t = this.#tables;
-    const hash =
-      tabulate(t, 0, a) ^ tabulate(t, 1024, b) ^ tabulate(t, 2048, c) ^ tabulate(t, 3072, d);
-    return hash >>> this.#shift;
+    if (d !== this.#lastD || c !== this.#lastC || b !== this.#lastB || a !== this.#lastA) {
+      const t = this.#tables;
+      this.#lastHash =
+        tabulate(t, 0, a) ^ tabulate(t, 1024, b) ^ tabulate(t, 2048, c) ^ tabulate(t, 3072, d);
+      this.#lastA = a;
+      this.#lastB = b;
+      this.#lastC = c;
+      this.#lastD = d;
+    }
+    return this.#lastHash >>> this.#shift;
   }
 
   #grow(): void {
