@@ -1,5 +1,6 @@
 // The number that keys an IPv4 source in the matcher's tables, and its inverse. IPv6 sources are
-// keyed by four words (ipv6-key.ts); those two markers, outside the int32 range, say which table.
+// keyed by four words (ipv6-key.ts) and others by text: the two markers below say so. Both are above
+// every int32, so `key < TEXT_KEY` means an IPv4 key.
 
 /** The key of a source that is neither a canonical dotted quad nor canonical IPv6: keyed by text. */
 export const TEXT_KEY = 2 ** 32;

@@ -26,10 +26,11 @@ export class SourceTable {
    * TEXT_KEY with the source in `text`.
    */
   first(key: number, words: Int32Array, text: string | undefined): Attempt | undefined {
+    if (key < TEXT_KEY) return this.#byNumber.get(key);
     if (key === IPV6_KEY) {
       return this.#byWords.get(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0);
     }
-    return key === TEXT_KEY ? this.#byText.get(text ?? '') : this.#byNumber.get(key);
+    return this.#byText.get(text ?? '');
   }
 
   /** Adds an attempt after the source's others (a source has at most one attempt per door). */
@@ -61,23 +62,24 @@ export class SourceTable {
   /** The first attempt of the attempt's source. */
   #firstOf(attempt: Attempt): Attempt | undefined {
     const key = attempt.key;
+    if (key < TEXT_KEY) return this.#byNumber.get(key);
     if (key === IPV6_KEY) return this.#byWords.get(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
-    return key === TEXT_KEY ? this.#byText.get(attempt.text ?? '') : this.#byNumber.get(key);
+    return this.#byText.get(attempt.text ?? '');
   }
 
   /** Makes `first` the first attempt of its source. */
   #set(first: Attempt): void {
     const key = first.key;
-    if (key === IPV6_KEY) this.#byWords.set(first.w0, first.w1, first.w2, first.w3, first);
-    else if (key === TEXT_KEY) this.#byText.set(first.text ?? '', first);
-    else this.#byNumber.set(key, first);
+    if (key < TEXT_KEY) this.#byNumber.set(key, first);
+    else if (key === IPV6_KEY) this.#byWords.set(first.w0, first.w1, first.w2, first.w3, first);
+    else this.#byText.set(first.text ?? '', first);
   }
 
   /** Forgets the attempt's source (it has no attempt left). */
   #delete(attempt: Attempt): void {
     const key = attempt.key;
-    if (key === IPV6_KEY) this.#byWords.delete(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
-    else if (key === TEXT_KEY) this.#byText.delete(attempt.text ?? '');
-    else this.#byNumber.delete(key);
+    if (key < TEXT_KEY) this.#byNumber.delete(key);
+    else if (key === IPV6_KEY) this.#byWords.delete(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+    else this.#byText.delete(attempt.text ?? '');
   }
 }
