@@ -16,15 +16,11 @@ export class Attempt {
   /** The door's generation at start: a later sequence change or disable retires the attempt. */
   generation: number;
   /**
-   * The source: its int32 (sourceKey) for IPv4; IPV6_KEY and the address's words in w0-w3 for
-   * IPv6; TEXT_KEY and the address in `text` for any other text.
+   * The source: its int32 (sourceKey) for IPv4, TEXT_KEY with the address in `text` for other text,
+   * IPV6_KEY for an Ipv6Attempt.
    */
-  key = 0;
-  w0 = 0;
-  w1 = 0;
-  w2 = 0;
-  w3 = 0;
-  text: string | undefined = undefined;
+  key: number;
+  text: string | undefined;
   started: number;
   /** Creation order over the whole matcher: breaks ties between lanes, so order is deterministic. */
   serial: number;
@@ -38,33 +34,21 @@ export class Attempt {
   constructor(
     door: DoorState,
     key: number,
-    words: Int32Array,
     text: string | undefined,
     started: number,
     serial: number,
   ) {
     this.door = door;
     this.generation = door.generation;
-    this.setSource(key, words, text);
+    this.key = key;
+    this.text = text;
     this.started = started;
     this.serial = serial;
   }
 
   /** The source address, for events about an attempt whose packet is gone (timeout, eviction). */
   source(): string {
-    if (this.key === IPV6_KEY) return formatIpv6(this.w0, this.w1, this.w2, this.w3);
     return this.text ?? formatSourceKey(this.key);
-  }
-
-  /** Takes the source's words when it is IPv6 (`words` then holds ipv6Words' result). */
-  setSource(key: number, words: Int32Array, text: string | undefined): void {
-    this.key = key;
-    this.text = text;
-    if (key !== IPV6_KEY) return;
-    this.w0 = words[0] ?? 0;
-    this.w1 = words[1] ?? 0;
-    this.w2 = words[2] ?? 0;
-    this.w3 = words[3] ?? 0;
   }
 
   /** True once the door's sequence changed or the door was disabled after this attempt started. */
@@ -78,11 +62,43 @@ export class Attempt {
   }
 }
 
+/**
+ * An attempt of an IPv6 source, keyed by the address's four words (ipv6Words); its text is made
+ * only for the events that need it. A subclass, so that IPv4 attempts carry no word fields.
+ */
+export class Ipv6Attempt extends Attempt {
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
+
+  constructor(door: DoorState, words: Int32Array, started: number, serial: number) {
+    super(door, IPV6_KEY, undefined, started, serial);
+    this.setWords(words);
+  }
+
+  /** Takes the source's words (as ipv6Words wrote them). */
+  setWords(words: Int32Array): void {
+    this.w0 = words[0] ?? 0;
+    this.w1 = words[1] ?? 0;
+    this.w2 = words[2] ?? 0;
+    this.w3 = words[3] ?? 0;
+  }
+
+  override source(): string {
+    return formatIpv6(this.w0, this.w1, this.w2, this.w3);
+  }
+}
+
 /** Recycles attempt records; holds at most as many as were ever live at once (bounded by the matcher). */
 export class AttemptPool {
   readonly #free: Attempt[] = [];
+  readonly #freeIpv6: Ipv6Attempt[] = [];
 
-  /** A record for a new attempt at stage 1, reused when one is free. */
+  /**
+   * A record for a new attempt at stage 1, reused when one is free: an Ipv6Attempt with `words`
+   * when `key` is IPV6_KEY, else an Attempt with `key` and `text`.
+   */
   take(
     door: DoorState,
     key: number,
@@ -91,22 +107,38 @@ export class AttemptPool {
     started: number,
     serial: number,
   ): Attempt {
+    if (key === IPV6_KEY) {
+      const attempt = this.#freeIpv6.pop();
+      if (!attempt) return new Ipv6Attempt(door, words, started, serial);
+      attempt.setWords(words);
+      return restart(attempt, door, started, serial);
+    }
     const attempt = this.#free.pop();
-    if (!attempt) return new Attempt(door, key, words, text, started, serial);
-    attempt.door = door;
-    attempt.generation = door.generation;
-    attempt.setSource(key, words, text);
-    attempt.started = started;
-    attempt.serial = serial;
-    attempt.stage = 1;
-    return attempt;
+    if (!attempt) return new Attempt(door, key, text, started, serial);
+    attempt.key = key;
+    attempt.text = text;
+    return restart(attempt, door, started, serial);
   }
 
   /** Takes back a record that left its lane and its source: nothing may use it afterwards. */
   give(attempt: Attempt): void {
-    attempt.text = undefined;
-    this.#free.push(attempt);
+    if (attempt instanceof Ipv6Attempt) {
+      this.#freeIpv6.push(attempt);
+    } else {
+      attempt.text = undefined;
+      this.#free.push(attempt);
+    }
   }
+}
+
+/** A recycled record made a new attempt at stage 1. */
+function restart(attempt: Attempt, door: DoorState, started: number, serial: number): Attempt {
+  attempt.door = door;
+  attempt.generation = door.generation;
+  attempt.started = started;
+  attempt.serial = serial;
+  attempt.stage = 1;
+  return attempt;
 }
 
 /**

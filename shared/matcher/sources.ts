@@ -1,6 +1,6 @@
 // The matcher's table of each source's attempts: keyed by number for IPv4, by four words for IPv6,
 // by text for anything else.
-import type { Attempt } from './attempts';
+import { type Attempt, Ipv6Attempt } from './attempts';
 import { IntMap } from './int-map';
 import { Ipv6Map } from './ipv6-map';
 import { IPV6_KEY, TEXT_KEY } from './source-key';
@@ -63,23 +63,33 @@ export class SourceTable {
   #firstOf(attempt: Attempt): Attempt | undefined {
     const key = attempt.key;
     if (key < TEXT_KEY) return this.#byNumber.get(key);
-    if (key === IPV6_KEY) return this.#byWords.get(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+    if (attempt instanceof Ipv6Attempt) {
+      return this.#byWords.get(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+    }
     return this.#byText.get(attempt.text ?? '');
   }
 
   /** Makes `first` the first attempt of its source. */
   #set(first: Attempt): void {
     const key = first.key;
-    if (key < TEXT_KEY) this.#byNumber.set(key, first);
-    else if (key === IPV6_KEY) this.#byWords.set(first.w0, first.w1, first.w2, first.w3, first);
-    else this.#byText.set(first.text ?? '', first);
+    if (key < TEXT_KEY) {
+      this.#byNumber.set(key, first);
+    } else if (first instanceof Ipv6Attempt) {
+      this.#byWords.set(first.w0, first.w1, first.w2, first.w3, first);
+    } else {
+      this.#byText.set(first.text ?? '', first);
+    }
   }
 
   /** Forgets the attempt's source (it has no attempt left). */
   #delete(attempt: Attempt): void {
     const key = attempt.key;
-    if (key < TEXT_KEY) this.#byNumber.delete(key);
-    else if (key === IPV6_KEY) this.#byWords.delete(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
-    else this.#byText.delete(attempt.text ?? '');
+    if (key < TEXT_KEY) {
+      this.#byNumber.delete(key);
+    } else if (attempt instanceof Ipv6Attempt) {
+      this.#byWords.delete(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+    } else {
+      this.#byText.delete(attempt.text ?? '');
+    }
   }
 }

@@ -3,7 +3,7 @@
 // the matcher's events must give back the very text the packets carried.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Attempt, DoorState, Lane } from '../../../shared/matcher/attempts';
+import { type Attempt, DoorState, Ipv6Attempt, Lane } from '../../../shared/matcher/attempts';
 import { formatIpv6, ipv6Words } from '../../../shared/matcher/ipv6-key';
 import { Ipv6Map } from '../../../shared/matcher/ipv6-map';
 import { decodeFrame } from '../../../shared/matcher/packet-decode';
@@ -229,7 +229,7 @@ describe('the source table and the matcher with IPv6 sources', () => {
     const table = new SourceTable(9);
     const texts = ['2001:db8::1', '2001:db8::2', '3001:db8::1', '::', '::1'];
     const attempts = texts.flatMap((text, i) =>
-      [0, 1].map((j) => new Attempt(doorState, IPV6_KEY, wordsFor(text), undefined, 0, 2 * i + j)),
+      [0, 1].map((j) => new Ipv6Attempt(doorState, wordsFor(text), 0, 2 * i + j)),
     );
     for (const attempt of attempts) table.append(attempt);
     for (const [i, text] of texts.entries()) {
