@@ -2,7 +2,8 @@
 // timeout lanes that expire attempts without scanning. Every operation here is O(1). The three refer
 // to each other (an attempt's door, a door's lane, a lane's attempts), so they live in one file.
 import { TCP_FLAG_BITS, type TcpFlagName } from '../sequence/tcp-flags';
-import { formatSourceKey } from './source-key';
+import { formatIpv6 } from './ipv6-key';
+import { formatSourceKey, IPV6_KEY } from './source-key';
 import type { MatcherDoor, MatcherKnock } from './types';
 
 /**
@@ -14,7 +15,10 @@ export class Attempt {
   door: DoorState;
   /** The door's generation at start: a later sequence change or disable retires the attempt. */
   generation: number;
-  /** sourceKey of the source; `text` holds the address only when that key is TEXT_KEY. */
+  /**
+   * The source: its int32 (sourceKey) for IPv4, TEXT_KEY with the address in `text` for other text,
+   * IPV6_KEY for an Ipv6Attempt.
+   */
   key: number;
   text: string | undefined;
   started: number;
@@ -58,35 +62,83 @@ export class Attempt {
   }
 }
 
+/**
+ * An attempt of an IPv6 source, keyed by the address's four words (ipv6Words); its text is made
+ * only for the events that need it. A subclass, so that IPv4 attempts carry no word fields.
+ */
+export class Ipv6Attempt extends Attempt {
+  w0 = 0;
+  w1 = 0;
+  w2 = 0;
+  w3 = 0;
+
+  constructor(door: DoorState, words: Int32Array, started: number, serial: number) {
+    super(door, IPV6_KEY, undefined, started, serial);
+    this.setWords(words);
+  }
+
+  /** Takes the source's words (as ipv6Words wrote them). */
+  setWords(words: Int32Array): void {
+    this.w0 = words[0] ?? 0;
+    this.w1 = words[1] ?? 0;
+    this.w2 = words[2] ?? 0;
+    this.w3 = words[3] ?? 0;
+  }
+
+  override source(): string {
+    return formatIpv6(this.w0, this.w1, this.w2, this.w3);
+  }
+}
+
 /** Recycles attempt records; holds at most as many as were ever live at once (bounded by the matcher). */
 export class AttemptPool {
   readonly #free: Attempt[] = [];
+  readonly #freeIpv6: Ipv6Attempt[] = [];
 
-  /** A record for a new attempt at stage 1, reused when one is free. */
+  /**
+   * A record for a new attempt at stage 1, reused when one is free: an Ipv6Attempt with `words`
+   * when `key` is IPV6_KEY, else an Attempt with `key` and `text`.
+   */
   take(
     door: DoorState,
     key: number,
+    words: Int32Array,
     text: string | undefined,
     started: number,
     serial: number,
   ): Attempt {
+    if (key === IPV6_KEY) {
+      const attempt = this.#freeIpv6.pop();
+      if (!attempt) return new Ipv6Attempt(door, words, started, serial);
+      attempt.setWords(words);
+      return restart(attempt, door, started, serial);
+    }
     const attempt = this.#free.pop();
     if (!attempt) return new Attempt(door, key, text, started, serial);
-    attempt.door = door;
-    attempt.generation = door.generation;
     attempt.key = key;
     attempt.text = text;
-    attempt.started = started;
-    attempt.serial = serial;
-    attempt.stage = 1;
-    return attempt;
+    return restart(attempt, door, started, serial);
   }
 
   /** Takes back a record that left its lane and its source: nothing may use it afterwards. */
   give(attempt: Attempt): void {
-    attempt.text = undefined;
-    this.#free.push(attempt);
+    if (attempt instanceof Ipv6Attempt) {
+      this.#freeIpv6.push(attempt);
+    } else {
+      attempt.text = undefined;
+      this.#free.push(attempt);
+    }
   }
+}
+
+/** A recycled record made a new attempt at stage 1. */
+function restart(attempt: Attempt, door: DoorState, started: number, serial: number): Attempt {
+  attempt.door = door;
+  attempt.generation = door.generation;
+  attempt.started = started;
+  attempt.serial = serial;
+  attempt.stage = 1;
+  return attempt;
 }
 
 /**

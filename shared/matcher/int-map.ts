@@ -23,9 +23,12 @@ function mix32(value: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** The four 256-word tables (one per byte of the key) for `seed`: a counter through the mixer. */
-export function tabulationTables(seed: number): Int32Array {
-  const tables = new Int32Array(4 * 256);
+/**
+ * The 256-word tables, one per byte of the key (4 for an int32, 16 for an IPv6 address), for `seed`:
+ * a counter through the mixer.
+ */
+export function tabulationTables(seed: number, keyBytes = 4): Int32Array {
+  const tables = new Int32Array(keyBytes * 256);
   let state = mix32(seed);
   for (let i = 0; i < tables.length; i += 1) {
     state = (state + 0x9e3779b9) >>> 0;

@@ -25,7 +25,8 @@ import {
   oldestFront,
 } from './attempts';
 import { DoorIndex, knockKey } from './doors';
-import { sourceKey, TEXT_KEY } from './source-key';
+import { ipv6Words } from './ipv6-key';
+import { IPV6_KEY, sourceKey, TEXT_KEY } from './source-key';
 import { SourceTable } from './sources';
 import type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
 
@@ -58,7 +59,9 @@ export class Matcher {
   /** The current packet's destination and whether it is local (asked at most once per packet). */
   #destination = '';
   #destinationLocal = UNKNOWN;
+  /** The current packet's source key, and its words when that is IPV6_KEY. */
   #sourceKey = 0;
+  readonly #sourceWords = new Int32Array(4);
 
   constructor(doors: readonly MatcherDoor[], options: MatcherOptions) {
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -94,7 +97,9 @@ export class Matcher {
     const key = this.#filter(packet);
     if (key < 0) return events;
     const now = this.#tick(packet.time);
-    this.#sourceKey = sourceKey(packet.source);
+    let source = sourceKey(packet.source);
+    if (source === TEXT_KEY && ipv6Words(packet.source, this.#sourceWords)) source = IPV6_KEY;
+    this.#sourceKey = source;
     // Step 1, expiry: last packet's finished and invalidated attempts, then every timeout now due.
     for (let i = 0; i < this.#settledCount; i += 1) {
       const attempt = this.#settled[i];
@@ -173,7 +178,7 @@ export class Matcher {
   #advance(packet: KnockPacket, now: number, events: MatcherEvent[]): boolean {
     const tcp = packet.protocol === 'tcp';
     let found = false;
-    let attempt = this.#sources.first(this.#sourceKey, packet.source);
+    let attempt = this.#sources.first(this.#sourceKey, this.#sourceWords, packet.source);
     while (attempt) {
       const next = attempt.nextOfSource;
       const door = attempt.door;
@@ -218,7 +223,8 @@ export class Matcher {
       const opens = door.sequence.length === 1;
       if (!opens) this.#makeRoom(now, events);
       const text = this.#sourceKey === TEXT_KEY ? packet.source : undefined;
-      const attempt = this.#pool.take(door, this.#sourceKey, text, now, this.#serial++);
+      const words = this.#sourceWords;
+      const attempt = this.#pool.take(door, this.#sourceKey, words, text, now, this.#serial++);
       this.#sources.append(attempt);
       events.push({ type: 'stage', time: now, source: packet.source, door: door.index, stage: 1 });
       if (opens) {

@@ -1,4 +1,5 @@
 import { assertNever } from '../basics';
+import { formatIpv6 } from './ipv6-key';
 /** How captured frames start: libpcap's link types that Sesame's server reads. */
 export type LinkType = 'ethernet' | 'linux-sll' | 'linux-sll2' | 'raw';
 
@@ -27,30 +28,12 @@ function ipv4Text(b: Uint8Array, at: number): string {
 
 /** IPv6 in the RFC 5952 text form (lower case, longest zero run of 2+ groups as `::`), as knockd's %IP%. */
 export function ipv6Text(b: Uint8Array, at: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i += 1)
-    groups.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((g) => g.toString(16)).join(':');
-  if (bestStart === -1) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
+  return formatIpv6(u32(b, at), u32(b, at + 4), u32(b, at + 8), u32(b, at + 12));
 }
 
 const u16 = (b: Uint8Array, at: number) => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+/** A big-endian 32-bit word, as an int32. */
+const u32 = (b: Uint8Array, at: number) => (u16(b, at) << 16) | u16(b, at + 2);
 
 /** The smallest TCP header (no options) and the UDP header, in bytes. */
 const TCP_HEADER = 20;

@@ -1,7 +1,12 @@
-// The number that keys an IPv4 source in the matcher's tables, and its inverse.
+// The number that keys an IPv4 source in the matcher's tables, and its inverse. IPv6 sources are
+// keyed by four words (ipv6-key.ts) and others by text: the two markers below say so. Both are above
+// every int32, so `key < TEXT_KEY` means an IPv4 key.
 
-/** `sourceKey` of an address that is not a canonical dotted quad: such sources are keyed by text. */
+/** The key of a source that is neither a canonical dotted quad nor canonical IPv6: keyed by text. */
 export const TEXT_KEY = 2 ** 32;
+
+/** The key of a source in canonical IPv6 text: keyed by its four words (ipv6Words). */
+export const IPV6_KEY = 2 ** 32 + 1;
 
 /**
  * The int32 form of a canonical dotted quad (`192.0.2.1`: no leading zeros, each part 0..255), or

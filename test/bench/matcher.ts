@@ -4,8 +4,9 @@
 // Packets are built in batches of 1,000 outside the timed loop, each with its own fresh address
 // string, as the capture layer would hand over a ring-buffer block. Each scenario runs in its own
 // process so its RSS is its own. Goal: 2 million packets/s.
-// Two chosen-source floods measure hash flooding: 16,384 spoofed sources that an unseeded hash of
-// the source table would put in one probe run, next to 16,384 random ones.
+// Chosen-source floods measure hash flooding: 16,384 spoofed IPv4 sources that an unseeded hash of
+// the source table would put in one probe run, next to 16,384 random ones; the same for IPv6, with
+// sources that a hash folding the address's words into one would put in one probe run.
 // Run: `npm run bench -- matcher` (SESAME_BENCH_BATCHES sets the length: 6,000 batches by default,
 // a tenth of that for the 16,384-source floods; SESAME_BENCH_SCENARIOS=3,4 picks scenarios by
 // number; SESAME_BENCH_TRIALS=5 runs each that many times, each in a fresh process with a fresh seed,
@@ -20,6 +21,7 @@ import {
   type MatcherDoor,
   type MatcherKnock,
 } from '../../shared/matcher/matcher';
+import { formatIpv6 } from '../../shared/matcher/ipv6-key';
 import { formatSourceKey } from '../../shared/matcher/source-key';
 
 const GOAL = 2_000_000;
@@ -42,6 +44,10 @@ interface Scenario {
    * IPv4 spoofed sources: `chosen` so that key * 0x9e3779b1 (the unseeded hash) is 0, 1, 2, ...;
    * `scattered` at random over the whole address space (the same text lengths, for comparison).
    * Otherwise they count up from 100.64.0.0.
+   * IPv6 spoofed sources: `chosen` as 2001:db8::n:n, whose four words XOR (and so fold) to the same
+   * value: one probe run for a hash that folds the words before hashing; `scattered` with random
+   * low 64 bits under 2001:db8::/64. Otherwise they count up in 2001:db8::/32 (2001:db8::n,
+   * 2001:db8:1::n).
    */
   sources?: 'chosen' | 'scattered';
   /** Timed and warm-up batches, when not the defaults. */
@@ -66,6 +72,22 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'IPv4, 16,384 chosen sources (one probe run if unseeded)',
     family: 4,
+    spoofed: 16_384,
+    sources: 'chosen',
+    batches: FLOOD_BATCHES,
+    warmUp: 100,
+  },
+  {
+    name: 'IPv6, 16,384 random spoofed sources',
+    family: 6,
+    spoofed: 16_384,
+    sources: 'scattered',
+    batches: FLOOD_BATCHES,
+    warmUp: 100,
+  },
+  {
+    name: 'IPv6, 16,384 chosen sources (one probe run if the words were folded)',
+    family: 6,
     spoofed: 16_384,
     sources: 'chosen',
     batches: FLOOD_BATCHES,
@@ -121,10 +143,15 @@ function addresses(scenario: Scenario) {
         legit: (n: number) => `192.168.${n >> 8}.${n & 255}`,
       }
     : {
+        // Spelled as the frame decoder spells addresses (RFC 5952), so they are keyed by words.
         local: '2001:db8::1',
         target: '2001:db8::50',
-        spoofed: (n: number) => `2001:db8:${(n >> 16).toString(16)}::${(n & 0xffff).toString(16)}`,
-        legit: (n: number) => `2001:db8:ffff::${n.toString(16)}`,
+        spoofed: {
+          chosen: (n: number) => formatIpv6(0x20010db8, 0, n, n),
+          scattered: (n: number) => formatIpv6(0x20010db8, 0, scatter(n), scatter(n ^ 0x5bd1e995)),
+          counting: (n: number) => formatIpv6(0x20010db8, (n >> 16) << 16, 0, n & 0xffff),
+        }[scenario.sources ?? 'counting'],
+        legit: (n: number) => formatIpv6(0x20010db8, 0xffff0000, 0, n),
       };
 }
 

@@ -126,7 +126,7 @@ describe('one-time sequences', () => {
 });
 
 describe('IPv6 sources and determinism', () => {
-  it('keys IPv6 sources by their text, separate from the same host over IPv4', () => {
+  it('keeps IPv6 sources apart from the same host over IPv4', () => {
     const bed = new Bed([C1]);
     bed.send('S7000', { from: A6, to: LOCAL6 });
     bed.send('S7000 S8000', { from: A });
