@@ -11,7 +11,8 @@
 // Run: `npm run bench -- server-memory` (root; knockd, tcpreplay; about 2.5 minutes).
 // SESAME_BENCH_RATES=20000,100000 the flood rates, SESAME_BENCH_TRIALS the trials per rate (3),
 // SESAME_BENCH_IDLE_SECONDS (4), SESAME_BENCH_FLOOD_SECONDS (4), SESAME_BENCH_SERVERS=sesame one
-// server only, SESAME_BENCH_NODE_ARGS extra node options for sesame server (e.g. to try V8 flags).
+// server only, SESAME_BENCH_NODE_ARGS extra node options for sesame server (e.g. to try V8 flags),
+// SESAME_BENCH_CLI a built sesame.js to measure instead of a fresh build (to compare two builds).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,7 @@ const TRIALS = Number(process.env.SESAME_BENCH_TRIALS ?? '3');
 const IDLE_SECONDS = Number(process.env.SESAME_BENCH_IDLE_SECONDS ?? '4');
 const FLOOD_SECONDS = Number(process.env.SESAME_BENCH_FLOOD_SECONDS ?? '4');
 const NODE_ARGS = (process.env.SESAME_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const CLI = process.env.SESAME_BENCH_CLI;
 const AFTER_FLOOD_MS = 3_000;
 const SAMPLE_MS = 50;
 const GOAL_IDLE_MB = 64;
@@ -217,10 +219,10 @@ function report(trials: Trial[]): string {
 
 async function main() {
   const sesame = await sesameServer();
-  const [node = process.execPath, ...rest] = sesame.argv;
+  const [node = process.execPath, built = '', ...rest] = sesame.argv;
   const programs: Record<Program, string[]> = {
     knockd: ['knockd'],
-    sesame: [node, ...NODE_ARGS, ...rest],
+    sesame: [node, ...NODE_ARGS, CLI ?? built, ...rest],
     'bare node': [process.execPath, '-e', 'setInterval(() => {}, 1 << 30)'],
   };
   const chosen = (process.env.SESAME_BENCH_SERVERS ?? 'knockd,sesame,bare node')

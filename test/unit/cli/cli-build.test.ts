@@ -26,4 +26,19 @@ describe('the built CLI', () => {
     ]);
     expect(stdout).toBe(`sesame ${version}\n`);
   });
+
+  it('loads no package for `sesame server`, which the other commands load zod for', async () => {
+    const loaded = async (args: string[]) => {
+      const { stderr } = await run(process.execPath, [
+        '--import',
+        new URL('../../support/log-packages-hook.mjs', import.meta.url).href,
+        outfile,
+        ...args,
+      ]);
+      return [...stderr.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]);
+    };
+    expect(await loaded(['--version'])).toContain('zod');
+    // The server holds memory for months: the other commands' modules would cost it ~20 MB.
+    expect(await loaded(['server', '--help'])).toEqual([]);
+  });
 }, 30_000);
