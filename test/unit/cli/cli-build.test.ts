@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,11 @@ afterAll(() => {
 
 describe('the built CLI', () => {
   it('runs under plain node without ever loading electron', async () => {
+    // A chunk of an earlier build (chunk names change with their contents) must not stay, to be packed.
+    const stale = join(dir, 'sesame-chunk-EARLIER.js');
+    writeFileSync(stale, '');
     await run(process.execPath, ['scripts/build-cli.mjs', outfile]);
+    expect(existsSync(stale)).toBe(false);
     const { stdout } = await run(process.execPath, [
       '--import',
       new URL('../../support/refuse-electron-hook.mjs', import.meta.url).href,
