@@ -25,6 +25,7 @@ import {
   exited,
   fmt,
   loggedDrops,
+  median,
   parseTcpreplay,
   serverConfig,
   sleep,
@@ -216,6 +217,17 @@ function report(trials: Trial[]): string {
   );
   const sesame = trials.filter((t) => t.program === 'sesame');
   const worst = (f: (t: Trial) => number) => Math.max(...sesame.map(f)).toFixed(1);
+  /** sesame's median over knockd's, where both ran. */
+  const ratio = (f: (t: Trial) => number, rate?: number) => {
+    const of = (p: Program) =>
+      median(trials.filter((t) => t.program === p && (rate ?? t.rate) === t.rate).map(f));
+    return `${(of('sesame') / of('knockd')).toFixed(1)}×`;
+  };
+  const ratios = programs.includes('knockd')
+    ? `sesame/knockd (medians): idle ${ratio((t) => t.idle.rss)}, peak ${RATES.map(
+        (rate) => `${ratio((t) => t.peak.rss, rate)} at ${fmt(rate)} pps`,
+      ).join(', ')}\n`
+    : '';
   return (
     `\nidle after ${String(IDLE_SECONDS)} s, MB, median (min–max):\n\n` +
     '| program | n | RSS | capture ring | other file pages | anonymous | shmem |\n' +
@@ -229,7 +241,7 @@ function report(trials: Trial[]): string {
     (sesame.length
       ? `sesame worst: idle ${worst((t) => t.idle.rss)} MB (goal ${String(GOAL_IDLE_MB)}), ` +
         `peak ${worst((t) => Math.max(t.hwm, t.peak.rss))} MB (VmHWM; goal ${String(GOAL_PEAK_MB)})` +
-        `${NODE_ARGS.length ? `; node options ${NODE_ARGS.join(' ')}` : ''}\n`
+        `${NODE_ARGS.length ? `; node options ${NODE_ARGS.join(' ')}` : ''}\n${ratios}`
       : '')
   );
 }
