@@ -9,7 +9,6 @@ import { openCapture } from '../node/capture';
 import { startCommandLauncher } from '../node/command-launcher';
 import { defaultRouteInterface, interfaceList } from '../node/server-interfaces';
 import { KnockServer } from '../node/knock-server';
-import { limitYoungGeneration } from '../node/server-heap';
 import { oneTimeFilesOnDisk } from '../node/one-time-sequences';
 import { readSecretFile } from '../node/rotating-secret';
 import { takePidFile } from '../node/pid-file';
@@ -154,7 +153,6 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   if (!config.ok) return refuse(config.error);
   const fileOptions = config.value.options;
   if (values.daemon && !isDaemon) return daemonize(args, io);
-  limitYoungGeneration();
 
   const pidPath = isDaemon
     ? (fileOptions.pidFile ?? values.pidfile ?? '/var/run/knockd.pid')
