@@ -1,8 +1,21 @@
-import { processIo } from './io';
-import { runCli } from './main';
+import { limitYoungGeneration } from '../node/server-heap';
+import { processIo, runCommand } from './io';
 
-// The `sesame` executable: plain Node, never loads `electron`.
-runCli(process.argv.slice(2), processIo).then(
+// The `sesame` executable: plain Node, never loads `electron`. The bundle is split (see
+// scripts/build-cli.mjs) so that `sesame server`, which runs for months, loads the server's modules
+// only: the other commands' (zod among them) would hold about 20 MB of memory it never uses.
+const argv = process.argv.slice(2);
+const [name, ...rest] = argv;
+// The server also keeps V8's young generation small (electron/node/server-heap.ts). Here, not in
+// serverCommand, so the desktop app's headless server (Electron's V8) is left as it was.
+const exitCode =
+  name === 'server'
+    ? import('./server').then(({ serverCommand }) => {
+        limitYoungGeneration();
+        return runCommand(serverCommand, rest, processIo);
+      })
+    : import('./main').then(({ runCli }) => runCli(argv, processIo));
+exitCode.then(
   (code) => {
     process.exitCode = code;
   },

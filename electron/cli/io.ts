@@ -15,3 +15,20 @@ export const processIo: CliIo = {
 
 /** A usage error: the CLI prints its message and the usage hint, and exits 1. */
 export class UsageError extends Error {}
+
+/** Runs one command; a usage error is printed with the usage hint and gives exit code 1. */
+export async function runCommand(
+  command: Command,
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`sesame: ${error.message}\nRun 'sesame help' for usage.\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import { version } from '../../package.json';
-import { UsageError, type CliIo, type Command } from './io';
+import { runCommand, UsageError, type CliIo, type Command } from './io';
 import { knockCommand } from './knock';
 import { probeCommand } from './probe';
 import { checkConfigCommand, serverCommand } from './server';
@@ -72,32 +72,27 @@ function usage(): string {
 }
 
 /** Runs one `sesame` invocation and returns its exit code (never calls process.exit). */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  try {
-    switch (name) {
-      case undefined:
-      case 'help':
-      case '-h':
-      case '--help':
-        io.out(usage());
-        return 0;
-      case 'version':
-      case '-V':
-      case '--version':
-        io.out(`sesame ${version}\n`);
-        return 0;
-      default: {
-        const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-        if (!command) throw new UsageError(`unknown command '${name}'`);
-        return await command.run(rest, io);
-      }
+  switch (name) {
+    case undefined:
+    case 'help':
+    case '-h':
+    case '--help':
+      io.out(usage());
+      return Promise.resolve(0);
+    case 'version':
+    case '-V':
+    case '--version':
+      io.out(`sesame ${version}\n`);
+      return Promise.resolve(0);
+    default: {
+      const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+      return runCommand(
+        command?.run ?? (() => Promise.reject(new UsageError(`unknown command '${name}'`))),
+        rest,
+        io,
+      );
     }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`sesame: ${error.message}\nRun 'sesame help' for usage.\n`);
-      return 1;
-    }
-    throw error;
   }
 }

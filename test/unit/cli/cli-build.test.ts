@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,11 @@ afterAll(() => {
 
 describe('the built CLI', () => {
   it('runs under plain node without ever loading electron', async () => {
+    // A chunk of an earlier build (chunk names change with their contents) must not stay, to be packed.
+    const stale = join(dir, 'sesame-chunk-EARLIER.js');
+    writeFileSync(stale, '');
     await run(process.execPath, ['scripts/build-cli.mjs', outfile]);
+    expect(existsSync(stale)).toBe(false);
     const { stdout } = await run(process.execPath, [
       '--import',
       new URL('../../support/refuse-electron-hook.mjs', import.meta.url).href,
@@ -25,5 +29,20 @@ describe('the built CLI', () => {
       '--version',
     ]);
     expect(stdout).toBe(`sesame ${version}\n`);
+  });
+
+  it('loads no package for `sesame server`, which the other commands load zod for', async () => {
+    const loaded = async (args: string[]) => {
+      const { stderr } = await run(process.execPath, [
+        '--import',
+        new URL('../../support/log-packages-hook.mjs', import.meta.url).href,
+        outfile,
+        ...args,
+      ]);
+      return [...stderr.matchAll(/^package loaded: (\S+)$/gm)].map((m) => m[1]);
+    };
+    expect(await loaded(['--version'])).toContain('zod');
+    // The server holds memory for months: the other commands' modules would cost it ~20 MB.
+    expect(await loaded(['server', '--help'])).toEqual([]);
   });
 }, 30_000);

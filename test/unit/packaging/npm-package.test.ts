@@ -8,13 +8,14 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../support/cli';
@@ -41,6 +42,8 @@ const SKIP = new Set([
 
 let stage = '';
 let cli = '';
+/** The built CLI's files: sesame.js and the chunks it loads (build-cli.mjs splits the bundle). */
+let cliFiles: string[] = [];
 beforeAll(async () => {
   cli = await buildCli();
   stage = mkdtempSync(join(tmpdir(), 'sesame-pack-'));
@@ -54,7 +57,8 @@ beforeAll(async () => {
   mkdirSync(join(stage, 'out/cli'), { recursive: true });
   mkdirSync(join(stage, 'out/main'), { recursive: true });
   mkdirSync(join(stage, 'out/renderer'), { recursive: true });
-  cpSync(cli, join(stage, 'out/cli/sesame.js'));
+  cliFiles = readdirSync(dirname(cli)).filter((f) => f.endsWith('.js'));
+  for (const file of cliFiles) cpSync(join(dirname(cli), file), join(stage, 'out/cli', file));
   writeFileSync(join(stage, 'out/cli/sesame.js.map'), '{}');
   writeFileSync(join(stage, 'out/main/index.js'), '');
   writeFileSync(join(stage, 'out/renderer/index.html'), '');
@@ -73,21 +77,24 @@ describe('npm pack', () => {
       cwd: stage,
     });
     const [report] = JSON.parse(stdout) as [{ files: { path: string }[] }];
-    expect(report.files.map((f) => f.path).sort()).toEqual([
-      'LICENSE',
-      'README.md',
-      'build/sesame-knockd-rotate.service',
-      'build/sesame-server.service',
-      'docs/server.md',
-      // The capture addon's source, built by node-gyp where the package is installed.
-      'node_modules/sesame-capture/binding.gyp',
-      'node_modules/sesame-capture/index.js',
-      'node_modules/sesame-capture/package.json',
-      'node_modules/sesame-capture/src/capture.c',
-      'out/cli/sesame.js',
-      'out/main/index.js',
-      'package.json',
-    ]);
+    expect(report.files.map((f) => f.path).sort()).toEqual(
+      [
+        'LICENSE',
+        'README.md',
+        'build/sesame-knockd-rotate.service',
+        'build/sesame-server.service',
+        'docs/server.md',
+        // The capture addon's source, built by node-gyp where the package is installed.
+        'node_modules/sesame-capture/binding.gyp',
+        'node_modules/sesame-capture/index.js',
+        'node_modules/sesame-capture/package.json',
+        'node_modules/sesame-capture/src/capture.c',
+        ...cliFiles.map((f) => `out/cli/${f}`),
+        'out/main/index.js',
+        'package.json',
+      ].sort(),
+    );
+    expect(cliFiles).toContain('sesame.js');
     expect(pkg.bin.sesame).toBe('out/cli/sesame.js');
     expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   }, 60_000);
@@ -114,7 +121,7 @@ describe('the sesame bin (out/cli/sesame.js)', () => {
     const pick = (re: RegExp) =>
       new Set(
         [...code.matchAll(re)]
-          .map((m) => m[1] ?? '')
+          .map((m) => m[1] ?? m[2] ?? '')
           .filter(bare)
           .map(name),
       );
@@ -127,7 +134,8 @@ describe('the sesame bin (out/cli/sesame.js)', () => {
   }
 
   it('imports only runtime dependencies, and loads the native modules lazily', () => {
-    const { imported, required } = packagesLoaded(readFileSync(cli, 'utf8'));
+    const code = cliFiles.map((f) => readFileSync(join(dirname(cli), f), 'utf8')).join('\n');
+    const { imported, required } = packagesLoaded(code);
     expect(imported.size).toBeGreaterThan(0); // the patterns do find imports (zod at least)
     for (const name of imported) {
       expect(Object.keys(pkg.dependencies), `"${name}" is imported at start-up`).toContain(name);
