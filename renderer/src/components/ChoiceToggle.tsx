@@ -35,3 +35,26 @@ export function ChoiceToggle<V extends string>({
     </div>
   );
 }
+
+/** A ChoiceToggle under a title of its own, as a form field ("Open the door with"). */
+export function ChoiceField<V extends string>({
+  id,
+  title,
+  value,
+  choices,
+  onChange,
+}: {
+  /** The title's id and the radio inputs' name. */
+  id: string;
+  title: string;
+  value: V;
+  choices: readonly (readonly [V, string])[];
+  onChange: (value: V) => void;
+}) {
+  return (
+    <div className="field open-with">
+      <span id={id}>{title}</span>
+      <ChoiceToggle labelledBy={id} name={id} value={value} choices={choices} onChange={onChange} />
+    </div>
+  );
+}

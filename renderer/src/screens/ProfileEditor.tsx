@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type SubmitEvent } from 'react';
 import type { FieldProblem } from '../../../shared/field-problems';
 import type { SesameApi } from '../../../shared/ipc/contract';
 import type { Profile } from '../../../shared/profile/profile';
-import { ChoiceToggle } from '../components/ChoiceToggle';
+import { ChoiceField } from '../components/ChoiceToggle';
 import { FieldMessages, messageId } from '../components/FieldMessages';
 import { TextField } from '../components/TextField';
 import {
@@ -254,22 +254,19 @@ export function ProfileEditor({
           {...field('delayMs')}
         />
       </div>
-      <div className="field open-with">
-        <span id={`${SCOPE}-open-with`}>Open the door with</span>
-        <ChoiceToggle
-          labelledBy={`${SCOPE}-open-with`}
-          name={`${SCOPE}-open-with`}
-          value={form.openWith}
-          choices={
-            [
-              ['sequence', 'Knock sequence'],
-              ['rotating', 'Rotating sequence'],
-              ['spa', 'SPA request (fwknop)'],
-            ] as const
-          }
-          onChange={(value) => change('openWith', 'openWith', value)}
-        />
-      </div>
+      <ChoiceField
+        id={`${SCOPE}-open-with`}
+        title="Open the door with"
+        value={form.openWith}
+        choices={
+          [
+            ['sequence', 'Knock sequence'],
+            ['rotating', 'Rotating sequence'],
+            ['spa', 'SPA request (fwknop)'],
+          ] as const
+        }
+        onChange={(value) => change('openWith', 'openWith', value)}
+      />
       {form.openWith === 'spa' ? (
         <SpaRequestEditor
           fields={form.spa}
@@ -298,21 +295,18 @@ export function ProfileEditor({
           onChange={(rows) => change('open', 'open', rows)}
         />
       )}
-      <div className="field open-with">
-        <span id={`${SCOPE}-close-with`}>Close the door with</span>
-        <ChoiceToggle
-          labelledBy={`${SCOPE}-close-with`}
-          name={`${SCOPE}-close-with`}
-          value={form.closeWith}
-          choices={
-            [
-              ['sequence', 'Knock sequence'],
-              ['rotating', 'Rotating sequence'],
-            ] as const
-          }
-          onChange={(value) => change('closeWith', 'close', value)}
-        />
-      </div>
+      <ChoiceField
+        id={`${SCOPE}-close-with`}
+        title="Close the door with"
+        value={form.closeWith}
+        choices={
+          [
+            ['sequence', 'Knock sequence'],
+            ['rotating', 'Rotating sequence'],
+          ] as const
+        }
+        onChange={(value) => change('closeWith', 'close', value)}
+      />
       {form.closeWith === 'rotating' ? (
         <RotatingSequenceEditor
           api={api}
