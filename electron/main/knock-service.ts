@@ -1,4 +1,4 @@
-import { errorMessage } from '../../shared/basics';
+import { errorMessage, isRecord } from '../../shared/basics';
 import { ipcFailure, type IpcResult } from '../../shared/ipc/contract';
 import type {
   KnockAction,
@@ -149,7 +149,14 @@ export class KnockService {
     if (session.closesOnExit) {
       const entry: SshSessionEntry = { profileId: profile.id, target: session.target };
       this.sessions.add(entry);
-      const end = () => void this.endSession(entry);
+      const end = (exit: unknown) => {
+        // Why the door closes now: an ssh (or terminal) that failed at once says so here only.
+        const how = exitWords(exit);
+        const line = `${profile.name}: the ssh session in ${session.terminal} ended${how ? ` (${how})` : ''}; closing the door`;
+        if (how === undefined || how === 'exit code 0') this.deps.logger.info(line);
+        else this.deps.logger.warn(line);
+        void this.endSession(entry);
+      };
       void session.exited.then(end, end);
       return { ...outcome, ssh };
     }
@@ -244,4 +251,12 @@ function busy(profile: Profile): { ok: false; error: { code: string; message: st
     ok: false,
     error: { code: 'busy', message: `${profile.name} is being knocked already; wait or cancel it` },
   };
+}
+
+/** How a terminal process ended, in words (`exit code 1`, `signal SIGTERM`), if the launcher said. */
+function exitWords(exit: unknown): string | undefined {
+  if (!isRecord(exit)) return undefined;
+  if (typeof exit.code === 'number') return `exit code ${String(exit.code)}`;
+  if (typeof exit.signal === 'string') return `signal ${exit.signal}`;
+  return undefined;
 }

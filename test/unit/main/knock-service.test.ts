@@ -243,7 +243,10 @@ describe('KnockService (real sender and probe on loopback)', () => {
   it('sends the close sequence when a waiting terminal ends, as its own history entry', async () => {
     const port = await listener();
     let endSession: () => void = () => undefined;
-    const exited = new Promise<void>((resolve) => (endSession = resolve));
+    // ssh failed at once (exit 255): the log says why the door closes so soon.
+    const exited = new Promise<{ code: number; signal: null }>(
+      (resolve) => (endSession = () => resolve({ code: 255, signal: null })),
+    );
     const t = setup({
       profiles: [profile({ servicePort: port })],
       launch: () => Promise.resolve({ ok: true, label: 'GNOME Terminal', waits: true, exited }),
@@ -264,6 +267,9 @@ describe('KnockService (real sender and probe on loopback)', () => {
       probe: { state: 'open' },
     });
     expect(t.finished[1]?.hits.map((h) => h.port)).toEqual([47003]);
+    expect(t.logs.join('\n')).toContain(
+      'lab: the ssh session in GNOME Terminal ended (exit code 255); closing the door',
+    );
   });
 
   it('Open SSH with rotating sequences: knocks this step of the open, and of the close after ssh', async () => {
