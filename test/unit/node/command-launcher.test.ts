@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ afterEach(() => {
 });
 
 describe('the command launcher', () => {
-  it('runs commands through /bin/sh -c and gives back their exit codes', async () => {
+  it('runs commands in a shell and gives back their exit codes, exit N included', async () => {
     launcher = startCommandLauncher();
     dir = mkdtempSync(join(tmpdir(), 'sesame-launcher-'));
     const file = join(dir, 'out');
@@ -46,14 +45,17 @@ describe('the command launcher', () => {
     launcher = startCommandLauncher();
     dir = mkdtempSync(join(tmpdir(), 'sesame-launcher-'));
     const file = join(dir, 'parent');
-    await launcher.run(`echo $PPID > '${file}'`);
-    const parent = Number(readFileSync(file, 'utf8'));
-    // The command's shell is a child of a background subshell of the launcher, never of Node.
-    expect(parent).not.toBe(process.pid);
-    const grandparent = Number(
-      execFileSync('ps', ['-o', 'ppid=', '-p', String(parent)], { encoding: 'utf8' }).trim() || 0,
+    // A program the command starts reports its parent and grandparent while they run (a shell's
+    // own $PPID, in a subshell, is the launcher's parent: Node).
+    await launcher.run(
+      `/bin/sh -c 'echo $PPID $(sed -n "s/^PPid:[[:space:]]*//p" /proc/$PPID/status)' > '${file}'`,
     );
-    expect(grandparent === 0 || grandparent !== process.pid).toBe(true);
+    const [parent, grandparent] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
+    // The command runs in a subshell of a background subshell of the launcher, never of Node.
+    expect(parent).toBeGreaterThan(0);
+    expect(parent).not.toBe(process.pid);
+    expect(grandparent).toBeGreaterThan(0);
+    expect(grandparent).not.toBe(process.pid);
   });
 
   it('runs a command with a line break, and every command after the launcher died, the old way', async () => {
