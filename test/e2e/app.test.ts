@@ -327,9 +327,18 @@ describeRoot(
       async () => {
         await page.getByRole('button', { name: 'Settings', exact: true }).click();
         const settings = page.getByRole('form', { name: 'Settings' });
-        await settings.getByLabel('Terminal', { exact: true }).selectOption('xterm');
+        const terminal = settings.getByLabel('Terminal', { exact: true });
+        await terminal.selectOption('xterm');
+        expect(await terminal.inputValue()).toBe('xterm');
         await settings.getByRole('button', { name: 'Save settings' }).click();
         await expect.poll(() => settings.getByRole('status').textContent()).toMatch(/saved/i);
+        // Two failed attempts (in CI) ran Open SSH in the previous test's terminal (the recorder,
+        // per the bridge's log): the save must have stored xterm before the knock.
+        const saved = join(work, 'state', 'settings.json');
+        expect(
+          readSyncIfPresent(saved),
+          `settings.json after Save: ${readSyncIfPresent(saved)}`,
+        ).toMatch(/"xterm"/);
         await page.getByRole('button', { name: 'Profiles', exact: true }).click();
         const accepted = () => sshd.log().split('Accepted publickey for root').length - 1;
         const [logins, closed] = [accepted(), await doorCount('closeSSH')];
