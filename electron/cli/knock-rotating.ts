@@ -1,7 +1,6 @@
-import { withDefaultDelay } from '../../shared/sequence/sequence';
-import { deriveSequence, stepAt } from '../../shared/rotating/derive';
-import { fitsInStep, knockDurationMs, waitBeforeKnock } from '../../shared/rotating/timing';
-import { hmacSha256 } from '../node/hmac';
+import { rotatingFitProblem } from '../../shared/rotating/rotating-sequence';
+import { knockDurationMs, waitBeforeKnock } from '../../shared/rotating/timing';
+import { rotatingKnocksAt } from '../node/door-knocks';
 import { sendKnocks } from '../node/knock-sender';
 import { resolveHost } from '../node/resolve';
 import { milliseconds } from './args';
@@ -76,12 +75,8 @@ export async function knockRotating(
   const label = rotatingLabel('knock', values.label);
   const params = rotatingParams('knock', values);
   const delay = milliseconds('knock', 'delay', values.delay, 0);
-  const durationMs = knockDurationMs(params.length, delay);
-  if (!fitsInStep(params.stepSeconds, durationMs)) {
-    throw new UsageError(
-      `knock: ${params.length} knocks with a delay of ${delay} ms take up to ${durationMs} ms, too long for a step of ${params.stepSeconds} s`,
-    );
-  }
+  const tooLong = rotatingFitProblem(params, delay);
+  if (tooLong) throw new UsageError(`knock: ${tooLong}`);
   const family = familyOf(values);
   const secret = rotatingSecret('knock', values['secret-file']);
   if (!secret.ok) {
@@ -93,16 +88,19 @@ export async function knockRotating(
     io.err(`sesame: ${resolved.error}\n`);
     return 1;
   }
-  const wait = waitBeforeKnock(clock.now(), params.stepSeconds, durationMs);
+  const wait = waitBeforeKnock(
+    clock.now(),
+    params.stepSeconds,
+    knockDurationMs(params.length, delay),
+  );
   if (wait > 0) {
     if (values.verbose) io.out(`waiting ${wait} ms: the knock would cross a step boundary\n`);
     await clock.sleep(wait);
   }
-  const step = stepAt(clock.now() / 1000, params.stepSeconds);
-  const sequence = deriveSequence(hmacSha256, secret.value, label, step, params);
+  const sequence = rotatingKnocksAt(secret.value, label, params, delay, clock.now());
   const result = await sendKnocks({
     ...resolved.value,
-    sequence: withTcpFlags(withDefaultDelay(sequence, delay), values['tcp-flags']),
+    sequence: withTcpFlags(sequence, values['tcp-flags']),
     onProgress: hitLine(io, values.verbose ?? false),
   });
   return reportKnockError(result, io);

@@ -1,6 +1,7 @@
 // The knocks a door sequence sends: a fixed sequence's, or a rotating sequence's of the current step.
 import type { DoorSequence } from '../../shared/profile/profile';
 import { deriveSequence, stepAt } from '../../shared/rotating/derive';
+import type { RotatingParams } from '../../shared/rotating/params';
 import {
   isRotating,
   rotatingParamsOf,
@@ -19,16 +20,23 @@ import { hmacSha256 } from './hmac';
  */
 export function knocksAt(sequence: DoorSequence, delayMs: number, nowMs: number): Knock[] {
   if (!isRotating(sequence)) return withDefaultDelay(sequence, delayMs);
-  const params = rotatingParamsOf(sequence);
+  const secret = rotatingSecretBytes(sequence);
+  return rotatingKnocksAt(secret, sequence.label, rotatingParamsOf(sequence), delayMs, nowMs);
+}
+
+/**
+ * A rotating sequence's knocks for the step `nowMs` falls in, each waiting `delayMs` after it: for
+ * a profile's sequence (knocksAt) and for `sesame knock --secret-file`.
+ */
+export function rotatingKnocksAt(
+  secret: Uint8Array,
+  label: string,
+  params: RotatingParams,
+  delayMs: number,
+  nowMs: number,
+): Knock[] {
   const step = stepAt(nowMs / 1000, params.stepSeconds);
-  const knocks = deriveSequence(
-    hmacSha256,
-    rotatingSecretBytes(sequence),
-    sequence.label,
-    step,
-    params,
-  );
-  return withDefaultDelay(knocks, delayMs);
+  return withDefaultDelay(deriveSequence(hmacSha256, secret, label, step, params), delayMs);
 }
 
 /**

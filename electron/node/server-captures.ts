@@ -41,6 +41,8 @@ export class ServerCaptures {
   private readonly handovers = new Map<string, CaptureHandover>();
   /** The report of the capture whose packets pass now, per interface. */
   private readonly reports = new Map<string, CaptureReport>();
+  /** Whether each interface's frames can carry VLAN tags: read once, not at every step swap. */
+  private readonly vlanTags = new Map<string, boolean>();
 
   constructor(private readonly deps: ServerCapturesDeps) {}
 
@@ -48,7 +50,11 @@ export class ServerCaptures {
   open(ports: readonly ListenedPort[]): Parsed<Listening[]> {
     const set: Listening[] = [];
     for (const name of this.deps.interfaces) {
-      const vlanTags = (this.deps.vlanTags ?? carriesVlanTags)(name);
+      let vlanTags = this.vlanTags.get(name);
+      if (vlanTags === undefined) {
+        vlanTags = (this.deps.vlanTags ?? carriesVlanTags)(name);
+        this.vlanTags.set(name, vlanTags);
+      }
       const filter = captureFilter(ports, this.deps.ipv4Only, vlanTags);
       this.deps.debug?.(`capture filter on ${name}: ${filter}`);
       const opened = this.openOne(name, filter);

@@ -104,14 +104,15 @@ export function rotatingFromProvisioning(provisioning: {
 }
 
 /**
- * Whether a rotating sequence's knocks, with the profile's delay after each, fit in one step with
- * the boundary margins; the message when they do not, naming the delay and the step.
+ * Whether knocks with these parameters, with a delay of `delayMs` after each, fit in one step with
+ * the boundary margins; the message when they do not, naming the delay and the step. One rule for
+ * a profile's rotating sequence and for `sesame knock --secret-file`.
  */
 export function rotatingFitProblem(
-  sequence: RotatingSequence,
+  params: Pick<RotatingParams, 'stepSeconds' | 'length'>,
   delayMs: number,
 ): string | undefined {
-  const duration = knockDurationMs(sequence.length, delayMs);
-  if (fitsInStep(sequence.stepSeconds, duration)) return undefined;
-  return `${sequence.length} knocks with a delay of ${delayMs} ms take up to ${duration} ms, too long for a step of ${sequence.stepSeconds} s`;
+  const duration = knockDurationMs(params.length, delayMs);
+  if (fitsInStep(params.stepSeconds, duration)) return undefined;
+  return `${params.length} knocks with a delay of ${delayMs} ms take up to ${duration} ms, too long for a step of ${params.stepSeconds} s`;
 }
