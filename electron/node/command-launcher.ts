@@ -1,99 +1,107 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { runShell, type ShellRunner } from './door-commands';
 
 /**
- * The launcher: a /bin/sh that reads one request per line, `ID COMMAND`, runs the command in the
- * background in a subshell of its own (`( eval COMMAND )`: stdin /dev/null, stdout and stderr the
- * server's) and writes `ID STATUS` to fd 3 when it ends. Background jobs of a non-interactive shell
- * read /dev/null, so a command never reads the requests. The subshell is a fork of this small
- * shell where knockd's `/bin/sh -c` is a new shell: on this machine that spares one exec and its
- * dynamic loading, 6.2 to 4.4 ms from request to command in docs/benchmarks.md. `exit N` in the
- * command still ends only its subshell, so the status is N; what differs is `$$` (the launcher's,
- * as in any subshell) and that the launcher's two variables, `line` and `id`, are set.
+ * What a ready shell runs: knockd's `/bin/sh -c COMMAND`, with the command read from stdin instead
+ * of argv, so the shell can be started before the command is known. The line is evaluated by that
+ * very shell, so the language, the exit code (`exit N` included) and `$$` are those of `sh -c`; the
+ * variable that carried the line is unset first. A shell whose stdin ends without a line (the
+ * server no longer needs it) exits 0 having run nothing.
  */
 const SCRIPT =
-  'while IFS= read -r line; do id=${line%% *}; { ( eval "${line#* }" ) 3>&-; echo "$id $?" >&3; } & done';
+  'IFS= read -r sesame_command || exit 0\neval "unset sesame_command\n$sesame_command"';
 
-/** A running launcher: `run` is the server's ShellRunner; `close` ends it once the server stops. */
+/** Shells kept ready: one open and one stop command at once, without waiting for a new shell. */
+const READY_SHELLS = 2;
+
+/** Starts one ready shell: `sh` in its own session, stdin a pipe, stdout and stderr the server's. */
+export function startReadyShell(): ChildProcess {
+  return spawn('/bin/sh', ['-c', SCRIPT], {
+    argv0: 'sh',
+    stdio: ['pipe', 'inherit', 'inherit'],
+    // Its own process group: a Ctrl-C meant for the server must not end the stop commands it runs
+    // on the way out.
+    detached: true,
+  });
+}
+
+/** Door commands for the server: `run` is its ShellRunner; `close` dismisses the ready shells. */
 export interface CommandLauncher {
   run: ShellRunner;
   close(): void;
 }
 
+/** A ready shell that is still alive (not exited, not failed to start) and not yet given a line. */
+function usable(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+}
+
 /**
- * Starts door commands from a small process kept for that purpose: a fork of the server (a Node
- * process of 100 MB and more, with a capture ring mapped) copies its page tables and costs
- * milliseconds, a fork of a 1 MB shell a fraction of one. Exit codes come back as the shell's `$?`
- * (a command killed by signal N reads 128+N). A command the launcher cannot carry (a line break in
- * it) or any command after the launcher died runs the old way, from the server itself.
+ * Starts door commands in shells started ahead of time. Starting a process is what a door command
+ * waits for: from the server (a Node process of 100 MB and more with a capture ring mapped), fork
+ * copies the page tables, then the shell is loaded; on the test bed either costs milliseconds.
+ * A ready shell has done both and waits on its stdin, so a command costs a pipe write and the
+ * shell's own start of the command (docs/benchmarks.md, "Door command latency"). The shell that ran
+ * a command is replaced right after, off the command's path. A command with a line break (one line
+ * carries one command), any command while no ready shell is alive, and every command after close
+ * run the old way: `/bin/sh -c` from the server.
  */
 export function startCommandLauncher(
-  start: () => ChildProcess = () =>
-    spawn('/bin/sh', ['-c', SCRIPT], {
-      stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
-      // Its own process group: a Ctrl-C meant for the server must not end it before the server's
-      // stop commands have run through it.
-      detached: true,
-    }),
+  start: () => ChildProcess = startReadyShell,
   fallback: ShellRunner = runShell,
+  count: number = READY_SHELLS,
 ): CommandLauncher {
-  const pending = new Map<number, (code: number | null) => void>();
-  let nextId = 1;
-  let alive = true;
-  const child = start();
-  const results = child.stdio[3] as Socket | null;
-  // Held only while a command runs: an idle launcher must not keep the server's process alive.
-  const hold = (on: boolean) => {
-    if (on) {
-      child.ref();
-      results?.ref();
-    } else {
-      child.unref();
-      results?.unref();
+  let open = true;
+  const ready: ChildProcess[] = [];
+  const addShell = () => {
+    let child: ChildProcess;
+    try {
+      child = start();
+    } catch {
+      return; // the command that needed it falls back, and says why if it cannot start either
+    }
+    // A ready shell that failed to start, or died, is skipped when a command comes.
+    child.once('error', () => undefined);
+    // An idle shell must not keep the server's process alive.
+    child.unref();
+    (child.stdin as Socket | null)?.unref();
+    child.stdin?.on('error', () => undefined);
+    ready.push(child);
+  };
+  const refill = () => {
+    while (open && ready.length < count) addShell();
+  };
+  refill();
+
+  const take = (): ChildProcess | undefined => {
+    for (;;) {
+      const child = ready.shift();
+      if (!child || (usable(child) && child.stdin?.writable)) return child;
+      child.kill();
     }
   };
-  hold(false);
-  const settleAll = () => {
-    alive = false;
-    // The commands may still run (they are the launcher's children); their status is not known.
-    for (const settle of pending.values()) settle(null);
-    pending.clear();
-    hold(false);
-  };
-  child.once('exit', settleAll);
-  child.once('error', settleAll);
-  child.stdin?.on('error', settleAll);
-  if (results) {
-    createInterface({ input: results }).on('line', (line) => {
-      const [id, status] = line.split(' ');
-      const settle = pending.get(Number(id));
-      if (!settle) return;
-      pending.delete(Number(id));
-      if (pending.size === 0) hold(false);
-      settle(Number(status));
-    });
-  }
 
   const run: ShellRunner = (command) => {
-    if (!alive || !results || !child.stdin?.writable || /[\n\r\0]/.test(command))
-      return fallback(command);
-    const id = nextId;
-    nextId += 1;
-    return new Promise((resolve) => {
-      pending.set(id, resolve);
-      hold(true);
-      child.stdin?.write(`${String(id)} ${command}\n`);
+    const child = open && !/[\n\r\0]/.test(command) ? take() : undefined;
+    if (open) setImmediate(refill);
+    if (!child) return fallback(command);
+    return new Promise((resolve, reject) => {
+      // Running: the server waits for its commands as it would for `sh -c`.
+      child.ref();
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        resolve(code);
+      });
+      child.stdin?.end(`${command}\n`);
     });
   };
 
   return {
     run,
     close: () => {
-      alive = false;
-      child.stdin?.end();
-      hold(false);
+      open = false;
+      for (const child of ready.splice(0)) child.stdin?.end();
     },
   };
 }
