@@ -15,6 +15,13 @@ const SCRIPT =
 /** Shells kept ready: one open and one stop command at once, without waiting for a new shell. */
 const READY_SHELLS = 2;
 
+/**
+ * How long after a command a new shell is started: started at once, it competed for the CPU with
+ * the command it replaces and delayed its start (`npm run bench -- server-latency`, medians of 4
+ * runs: 5.0-6.9 ms at once, 3.6-6.6 ms 25 ms later).
+ */
+const REFILL_DELAY_MS = 25;
+
 /** Starts one ready shell: `sh` in its own session, stdin a pipe, stdout and stderr the server's. */
 export function startReadyShell(): ChildProcess {
   return spawn('/bin/sh', ['-c', SCRIPT], {
@@ -43,7 +50,7 @@ function usable(child: ChildProcess): boolean {
  * copies the page tables, then the shell is loaded; on the test bed either costs milliseconds.
  * A ready shell has done both and waits on its stdin, so a command costs a pipe write and the
  * shell's own start of the command (docs/benchmarks.md, "Door command latency"). The shell that ran
- * a command is replaced right after, off the command's path. A command with a line break (one line
+ * a command is replaced shortly after, off the command's path. A command with a line break (one line
  * carries one command), any command while no ready shell is alive, and every command after close
  * run the old way: `/bin/sh -c` from the server.
  */
@@ -84,7 +91,7 @@ export function startCommandLauncher(
 
   const run: ShellRunner = (command) => {
     const child = open && !/[\n\r\0]/.test(command) ? take() : undefined;
-    if (open) setImmediate(refill);
+    if (open) setTimeout(refill, REFILL_DELAY_MS).unref();
     if (!child) return fallback(command);
     return new Promise((resolve, reject) => {
       // Running: the server waits for its commands as it would for `sh -c`.
