@@ -173,7 +173,7 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
     stdout: (line) => io.out(line),
   });
   const debug = values.debug ? (m: string) => io.out(`debug: ${m}\n`) : undefined;
-  // Door commands start from a small shell kept for that purpose, not from this big process.
+  // Door commands start in shells started ahead of time, not as new processes of this big one.
   const launcher = startCommandLauncher();
   const server = new KnockServer(
     {
@@ -236,7 +236,7 @@ function serve(
   log: ServerLog,
   configPath: string,
   early: { release: () => NodeJS.Signals[] },
-  /** After the stop commands ran: the launcher ends and the pid file goes. */
+  /** After the stop commands ran: the ready shells go, and so does the pid file. */
   releasePidFile: () => void,
 ): Promise<number> {
   return new Promise((resolve) => {
