@@ -1,9 +1,7 @@
 // A hash map from IPv6 addresses (four int32 words, see ipv6-key.ts) to values: IntMap's design
 // (int-map.ts) for 128-bit keys. Open addressing with linear probing and backward-shift deletion;
 // the words live in one Int32Array, four per slot, so a lookup hashes and compares numbers and
-// allocates nothing, where a Map<string> hashes and compares the address text. A free slot holds
-// four zero words, so a probe reads one 16-byte slot and nothing else (the value array is read on a
-// hit only); the unspecified address `::` is therefore not a key (the matcher keys it by text).
+// allocates nothing, where a Map<string> hashes and compares the address text.
 //
 // The addresses are spoofable at will, so the hash is keyed as IntMap's is: simple tabulation over
 // the 16 bytes of the address, tables drawn from the caller's seed. A cheaper hash that first folds
@@ -23,12 +21,9 @@ function tabulate(t: Int32Array, base: number, word: number): number {
   );
 }
 
-/**
- * IPv6 address -> value map for the matcher's per-source lookup. Values may not be undefined, and
- * `::` may not be a key. A slot's words are zero exactly when its value is undefined.
- */
+/** IPv6 address -> value map for the matcher's per-source lookup. Values may not be undefined. */
 export class Ipv6Map<V> {
-  /** Four words per slot; a slot is free when all four are zero (`::` is never stored). */
+  /** Four words per slot; a slot is free when its value is undefined. */
   #words = new Int32Array(4 * MIN_CAPACITY);
   #values = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
   #mask = MIN_CAPACITY - 1;
@@ -53,41 +48,36 @@ export class Ipv6Map<V> {
   /** The value stored for the address a:b:c:d (its words, most significant first), or undefined. */
   get(a: number, b: number, c: number, d: number): V | undefined {
     const words = this.#words;
+    const values = this.#values;
     for (let i = this.#slot(a, b, c, d); ; i = (i + 1) & this.#mask) {
+      const value = values[i];
+      if (value === undefined) return undefined;
       const at = 4 * i;
       // The last word first: spoofed sources in one prefix differ there.
-      const w3 = words[at + 3] ?? 0;
-      const w2 = words[at + 2] ?? 0;
-      const w1 = words[at + 1] ?? 0;
-      const w0 = words[at] ?? 0;
-      if (w3 === d && w2 === c && w1 === b && w0 === a) return this.#values[i];
-      if ((w0 | w1 | w2 | w3) === 0) return undefined;
+      if (words[at + 3] === d && words[at + 2] === c && words[at + 1] === b && words[at] === a) {
+        return value;
+      }
     }
   }
 
-  /** Stores `value` for the address, replacing any earlier one; `::` (all words zero) is refused. */
+  /** Stores `value` for the address, replacing any earlier one. */
   set(a: number, b: number, c: number, d: number, value: V): void {
-    if ((a | b | c | d) === 0)
-      throw new RangeError('Ipv6Map cannot key the unspecified address ::');
     if (2 * (this.#size + 1) > this.#values.length) this.#grow();
     const words = this.#words;
+    const values = this.#values;
     for (let i = this.#slot(a, b, c, d); ; i = (i + 1) & this.#mask) {
       const at = 4 * i;
-      const w3 = words[at + 3] ?? 0;
-      const w2 = words[at + 2] ?? 0;
-      const w1 = words[at + 1] ?? 0;
-      const w0 = words[at] ?? 0;
-      if (w3 === d && w2 === c && w1 === b && w0 === a) {
-        this.#values[i] = value;
-        return;
-      }
-      if ((w0 | w1 | w2 | w3) === 0) {
+      if (values[i] === undefined) {
         words[at] = a;
         words[at + 1] = b;
         words[at + 2] = c;
         words[at + 3] = d;
-        this.#values[i] = value;
+        values[i] = value;
         this.#size += 1;
+        return;
+      }
+      if (words[at + 3] === d && words[at + 2] === c && words[at + 1] === b && words[at] === a) {
+        values[i] = value;
         return;
       }
     }
@@ -121,7 +111,6 @@ export class Ipv6Map<V> {
         hole = i;
       }
     }
-    words.fill(0, 4 * hole, 4 * hole + 4);
     values[hole] = undefined;
     this.#size -= 1;
   }

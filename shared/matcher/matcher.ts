@@ -98,14 +98,7 @@ export class Matcher {
     if (key < 0) return events;
     const now = this.#tick(packet.time);
     let source = sourceKey(packet.source);
-    // `::` is keyed by text: all-zero words mark the IPv6 table's free slots.
-    if (
-      source === TEXT_KEY &&
-      packet.source !== '::' &&
-      ipv6Words(packet.source, this.#sourceWords)
-    ) {
-      source = IPV6_KEY;
-    }
+    if (source === TEXT_KEY && ipv6Words(packet.source, this.#sourceWords)) source = IPV6_KEY;
     this.#sourceKey = source;
     // Step 1, expiry: last packet's finished and invalidated attempts, then every timeout now due.
     for (let i = 0; i < this.#settledCount; i += 1) {
