@@ -20,6 +20,7 @@ import {
 } from '../../renderer/src/model/runs';
 import { moveRow, updateRow } from '../../renderer/src/model/sequence-rows';
 import { shortcutFor, SHORTCUTS } from '../../renderer/src/model/shortcuts';
+import { optionalWholeNumber, requiredWholeNumber } from '../../renderer/src/model/whole-number';
 import { outcome, twoProfiles } from './fixtures';
 
 function key(
@@ -147,6 +148,28 @@ describe('profile form', () => {
     const form = { ...emptyForm(), open: [newRow({ port: 7000 }), { ...newRow(), port: 'x' }] };
     expect(draftFromForm(form).problems).toEqual([
       { field: 'open[1].port', message: 'port "x" is not a whole number' },
+    ]);
+  });
+
+  it('reads whole numbers the same way in every field: spaces, empty, digits, size', () => {
+    const problems: { field: string; message: string }[] = [];
+    expect(optionalWholeNumber(' 42 ', 'ssh.port', 'port', problems)).toBe(42);
+    expect(optionalWholeNumber('', 'ssh.port', 'port', problems)).toBeUndefined();
+    expect(requiredWholeNumber('007', 'open.length', 'length', problems)).toBe(7);
+    expect(problems).toEqual([]);
+    expect(requiredWholeNumber(' ', 'open.length', 'length', problems)).toBeNaN();
+    expect(optionalWholeNumber('-1', 'spa.port', 'fwknopd port', problems)).toBeNaN();
+    expect(optionalWholeNumber('1e3', 'delayMs', 'delay', problems)).toBeNaN();
+    // Exact up to 15 digits (leading zeros aside): larger is refused, not rounded.
+    expect(requiredWholeNumber('000999999999999999', 'o.stepSeconds', 'step', problems)).toBe(
+      999_999_999_999_999,
+    );
+    expect(requiredWholeNumber('9007199254740993', 'o.stepSeconds', 'step', problems)).toBeNaN();
+    expect(problems).toEqual([
+      { field: 'open.length', message: 'length is empty' },
+      { field: 'spa.port', message: 'fwknopd port "-1" is not a whole number' },
+      { field: 'delayMs', message: 'delay "1e3" is not a whole number' },
+      { field: 'o.stepSeconds', message: 'step "9007199254740993" is too large' },
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   rotatingFromFields,
   type RotatingFields,
 } from './rotating-form';
+import { optionalWholeNumber, requiredWholeNumber } from './whole-number';
 
 /** One hit of a sequence as the editor holds it: text fields as typed, a stable key for React. */
 export interface HitRow {
@@ -137,31 +138,10 @@ export function formFromProfile(profile: Profile): ProfileForm {
   };
 }
 
-/** Reads a whole number typed into a field; an empty optional field is `undefined`. */
-function wholeNumber(
-  text: string,
-  field: string,
-  what: string,
-  required: boolean,
-  problems: FieldProblem[],
-): number | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') {
-    if (!required) return undefined;
-    problems.push({ field, message: `${what} is empty` });
-    return Number.NaN;
-  }
-  if (!/^[0-9]+$/.test(trimmed)) {
-    problems.push({ field, message: `${what} "${trimmed}" is not a whole number` });
-    return Number.NaN;
-  }
-  return Number(trimmed);
-}
-
 function knocksFromRows(rows: readonly HitRow[], name: SequenceName, problems: FieldProblem[]) {
   return rows.map((row, i): Knock => {
-    const port = wholeNumber(row.port, `${name}[${i}].port`, 'port', true, problems) ?? Number.NaN;
-    const delayMs = wholeNumber(row.delay, `${name}[${i}].delayMs`, 'delay', false, problems);
+    const port = requiredWholeNumber(row.port, `${name}[${i}].port`, 'port', problems);
+    const delayMs = optionalWholeNumber(row.delay, `${name}[${i}].delayMs`, 'delay', problems);
     return {
       port,
       protocol: row.protocol,
@@ -188,9 +168,9 @@ export function draftFromForm(form: ProfileForm): {
     form.closeWith === 'rotating'
       ? rotatingFromFields(form.closeRotating, 'close', problems)
       : knocksFromRows(form.close, 'close', problems);
-  const delayMs = wholeNumber(form.delay, 'delayMs', 'delay', false, problems);
-  const servicePort = wholeNumber(form.servicePort, 'servicePort', 'port', false, problems);
-  const sshPort = wholeNumber(form.sshPort, 'ssh.port', 'port', false, problems);
+  const delayMs = optionalWholeNumber(form.delay, 'delayMs', 'delay', problems);
+  const servicePort = optionalWholeNumber(form.servicePort, 'servicePort', 'port', problems);
+  const sshPort = optionalWholeNumber(form.sshPort, 'ssh.port', 'port', problems);
   const user = form.sshUser.trim();
   const draft: ProfileDraft = {
     name: form.name,

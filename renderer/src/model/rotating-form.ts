@@ -12,6 +12,7 @@ import {
   type RotatingSequenceInput,
 } from '../../../shared/rotating/rotating-sequence';
 import { parseProvisioningUri } from '../../../shared/rotating/uri';
+import { requiredWholeNumber } from './whole-number';
 
 /** A rotating sequence as the editor holds it: every field as typed. */
 export interface RotatingFields {
@@ -67,17 +68,6 @@ export function rotatingFieldsFromUri(
   };
 }
 
-/** A whole number typed into a field, or NaN with a problem (the schema names the range). */
-function whole(text: string, field: string, what: string, problems: FieldProblem[]): number {
-  const trimmed = text.trim();
-  if (/^[0-9]{1,9}$/.test(trimmed)) return Number(trimmed);
-  problems.push({
-    field,
-    message: trimmed === '' ? `${what} is empty` : `${what} "${trimmed}" is not a whole number`,
-  });
-  return Number.NaN;
-}
-
 /**
  * The rotating sequence to save from the fields of door `name` (`open` or `close`); what the text
  * itself gets wrong (a number, the port range) is a problem here, the rest is the schema's to say.
@@ -94,8 +84,8 @@ export function rotatingFromFields(
   return {
     secret: decoded.ok && decoded.value.length > 0 ? encodeBase32(decoded.value) : fields.secret,
     label: fields.label,
-    stepSeconds: whole(fields.step, `${name}.stepSeconds`, 'step', problems),
-    length: whole(fields.length, `${name}.length`, 'length', problems),
+    stepSeconds: requiredWholeNumber(fields.step, `${name}.stepSeconds`, 'step', problems),
+    length: requiredWholeNumber(fields.length, `${name}.length`, 'length', problems),
     ports: range.ok ? range.value : { ...DEFAULT_ROTATING_PARAMS.ports },
     protocols: fields.protocols,
   };

@@ -7,6 +7,7 @@ import {
   type SpaRequestInput,
   type SpaRequest,
 } from '../../../shared/spa/spa-request';
+import { optionalWholeNumber } from './whole-number';
 
 /** An SPA request as the editor holds it: every field as typed. */
 export interface SpaFields {
@@ -60,15 +61,6 @@ export function spaFieldsFrom(spa: SpaRequest): SpaFields {
   };
 }
 
-/** A whole number typed into an SPA field, or NaN with a problem; empty and optional: undefined. */
-function whole(text: string, field: string, what: string, problems: FieldProblem[]) {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  if (/^[0-9]+$/.test(trimmed)) return Number(trimmed);
-  problems.push({ field, message: `${what} "${trimmed}" is not a whole number` });
-  return Number.NaN;
-}
-
 /**
  * The request to save from the fields; what the text itself gets wrong (an access list, a number)
  * is a problem here, the rest is the profile schema's to say (keys, the address).
@@ -76,8 +68,13 @@ function whole(text: string, field: string, what: string, problems: FieldProblem
 export function spaFromFields(fields: SpaFields, problems: FieldProblem[]): SpaRequestInput {
   const access = parseSpaAccess(fields.access);
   if (!access.ok) problems.push({ field: 'spa.access', message: access.error });
-  const port = whole(fields.port, 'spa.port', 'fwknopd port', problems);
-  const fwTimeout = whole(fields.fwTimeout, 'spa.fwTimeout', 'firewall timeout', problems);
+  const port = optionalWholeNumber(fields.port, 'spa.port', 'fwknopd port', problems);
+  const fwTimeout = optionalWholeNumber(
+    fields.fwTimeout,
+    'spa.fwTimeout',
+    'firewall timeout',
+    problems,
+  );
   const allowIp = fields.allowIp.trim();
   const hmacKey = fields.hmacKey.trim();
   const user = fields.user.trim();
