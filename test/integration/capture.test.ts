@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { openCapture, type Capture } from '../../electron/node/capture';
@@ -38,6 +39,20 @@ for (let i = 0; i < 64; i += 1) next();`;
       code === 0 ? resolve() : reject(new Error(`sender exited ${String(code)}`)),
     );
   });
+}
+
+/** The sockets a process holds (`socket:[INODE]`), by fd: /proc/PID/fd. */
+function socketsOf(pid: number | 'self'): Map<string, string> {
+  const sockets = new Map<string, string>();
+  for (const fd of readdirSync(`/proc/${String(pid)}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${String(pid)}/fd/${fd}`);
+      if (target.startsWith('socket:')) sockets.set(fd, target);
+    } catch {
+      // closed since the listing (the listing's own descriptor)
+    }
+  }
+  return sockets;
 }
 
 /** Blocks this thread (the event loop) for `ms`, as a long GC or a synchronous write would. */
@@ -95,5 +110,21 @@ describeRoot('the capture addon on loopback (sesame-capture)', { commands: ['ip'
     expect(got.every((p) => p.port === port && p.protocol === 'udp')).toBe(true);
     const { stdout } = await run('ip', ['-d', 'link', 'show', 'lo']);
     expect(stdout).toMatch(/promiscuity 0/);
+  }, 30_000);
+
+  it('keeps the capture socket from the processes the server starts (close-on-exec)', async () => {
+    const before = new Set(socketsOf('self').values());
+    capture(quietPort());
+    const mine = [...socketsOf('self').values()].filter((socket) => !before.has(socket));
+    expect(mine.length).toBeGreaterThan(0); // the capture's packet socket
+    // A shell started as the server starts one for door commands; its descriptors, from /proc.
+    const child = spawn('/bin/sh', ['-c', 'sleep 5'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const inherited = [...socketsOf(child.pid ?? 0).values()];
+      expect(inherited.filter((socket) => mine.includes(socket))).toEqual([]);
+    } finally {
+      child.kill();
+    }
   }, 30_000);
 });

@@ -15,6 +15,8 @@
 //        records written to `batch` from its start, or with an error message once reading failed.
 //   stats(handle) -> { received, dropped, interfaceDropped }   (since open; libpcap's counters)
 //   close(handle)
+#include <errno.h>
+#include <fcntl.h>
 #include <node_api.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
@@ -244,6 +246,13 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   }
   int fd = pcap_get_selectable_fd(pcap);
   uv_loop_t *loop = NULL;
+  // libpcap opens its socket without close-on-exec: every process the server starts (door
+  // commands, and what they leave running) would hold the capture socket and its ring.
+  if (fd >= 0 && fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) < 0) {
+    throw_message(env, "capture: cannot set close-on-exec: ", strerror(errno));
+    pcap_close(pcap);
+    return NULL;
+  }
   if (fd < 0 || napi_get_uv_event_loop(env, &loop) != napi_ok) {
     napi_throw_error(env, NULL, "capture: this interface cannot be waited on");
     pcap_close(pcap);
