@@ -1,10 +1,16 @@
-// The server's young-generation limit, on the Node that runs the tests: the flag must be one V8
-// knows (an unknown one only prints "unrecognized flag"), and set at run time it must stop the
-// young generation from growing under a load that makes it grow without the flag.
+// The server's V8 flags, on the Node that runs the tests: each must be one V8 knows (an unknown one
+// only prints "unrecognized flag"), and the young-generation limit, set at run time, must stop the
+// young generation from growing under a load that makes it grow without the flag. The size flag's
+// effect is a benchmark's to show (docs/benchmarks.md, server-memory).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { limitYoungGeneration, YOUNG_GENERATION_FLAG } from '../../../electron/node/server-heap';
+import {
+  keepServerHeapSmall,
+  SERVER_HEAP_FLAGS,
+  SIZE_FLAG,
+  YOUNG_GENERATION_FLAG,
+} from '../../../electron/node/server-heap';
 
 const run = promisify(execFile);
 
@@ -27,12 +33,29 @@ async function newSpaceMb(flag: string | undefined): Promise<{ mb: number; stder
   return { mb: Number(stdout), stderr };
 }
 
-describe('limitYoungGeneration', () => {
-  it('sets the growth flag', () => {
+describe('keepServerHeapSmall', () => {
+  it('sets the young-generation and the size flags', () => {
     const set: string[] = [];
-    limitYoungGeneration((flags) => set.push(flags));
-    expect(set).toEqual([YOUNG_GENERATION_FLAG]);
+    keepServerHeapSmall((flags) => set.push(flags));
+    expect(set).toEqual([...SERVER_HEAP_FLAGS]);
+    expect(set).toEqual([YOUNG_GENERATION_FLAG, SIZE_FLAG]);
   });
+
+  it('uses flags this V8 knows (an unknown one is only a warning on stderr)', async () => {
+    for (const flag of SERVER_HEAP_FLAGS) {
+      const { stderr } = await run(process.execPath, [
+        '-e',
+        `require('node:v8').setFlagsFromString(${JSON.stringify(flag)})`,
+      ]);
+      expect(stderr, flag).toBe('');
+    }
+    // What an unknown flag looks like, so the check above can fail.
+    const { stderr } = await run(process.execPath, [
+      '-e',
+      `require('node:v8').setFlagsFromString('--no-such-flag-for-sesame')`,
+    ]);
+    expect(stderr).toMatch(/unrecognized flag|no-such-flag/i);
+  }, 30_000);
 
   it('keeps new space at its initial 2 MB where it grows without the flag', async () => {
     const without = await newSpaceMb(undefined);
