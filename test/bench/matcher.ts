@@ -10,7 +10,8 @@
 // Run: `npm run bench -- matcher` (SESAME_BENCH_BATCHES sets the length: 6,000 batches by default,
 // a tenth of that for the 16,384-source floods; SESAME_BENCH_SCENARIOS=3,4 picks scenarios by
 // number; SESAME_BENCH_TRIALS=5 runs each that many times, each in a fresh process with a fresh seed,
-// and prints the median and the spread).
+// and prints the median and the spread; trials interleave the scenarios, and with scenarios 0 and 2
+// the IPv6/IPv4 ratio of each pair of trials is printed too).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
@@ -275,27 +276,45 @@ function main(): void {
   const picked = process.env.SESAME_BENCH_SCENARIOS?.split(',').map(Number) ?? [
     ...SCENARIOS.keys(),
   ];
-  const lines: string[] = [];
-  for (const index of picked) {
-    const scenario = SCENARIOS[index];
-    if (!scenario) throw new Error(`no scenario ${index}`);
-    const rows: Row[] = [];
-    for (let trial = 0; trial < TRIALS; trial += 1) {
+  for (const index of picked) if (!SCENARIOS[index]) throw new Error(`no scenario ${index}`);
+  // Trials interleave the scenarios (trial 1 of each, then trial 2 of each, ...): this machine's
+  // speed drifts over minutes, and scenarios run back to back would each get one phase of it.
+  const rows = new Map<number, Row[]>(picked.map((index) => [index, []]));
+  for (let trial = 0; trial < TRIALS; trial += 1) {
+    for (const index of picked) {
       const child = spawnSync(process.execPath, [process.argv[1] ?? '', String(index)], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      if (child.status !== 0) throw new Error(`scenario "${scenario.name}" failed`);
-      rows.push(JSON.parse(child.stdout) as Row);
+      if (child.status !== 0) throw new Error(`scenario "${pick(SCENARIOS, index).name}" failed`);
+      rows.get(index)?.push(JSON.parse(child.stdout) as Row);
     }
-    const rates = rows.map((r) => r.rate).sort((a, b) => a - b);
-    const median = rates[Math.floor((rates.length - 1) / 2)] ?? 0;
+  }
+  const medianOf = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? 0;
+  const lines = picked.map((index) => {
+    const scenario = pick(SCENARIOS, index);
+    const trials = rows.get(index) ?? [];
+    const rates = trials.map((r) => r.rate).sort((a, b) => a - b);
+    const median = medianOf(rates);
     const spread = rates.length > 1 ? `${n(rates[0] ?? 0)}-${n(rates.at(-1) ?? 0)}` : '(one trial)';
-    const row = rows.at(-1) ?? pick(rows, 0);
-    lines.push(
+    const row = trials.at(-1) ?? pick(trials, 0);
+    return (
       `| ${scenario.name} | ${n(row.timed)} | ${n(median)} | ${spread} | ${(median / GOAL).toFixed(2)} | ` +
-        `${n(row.opens)} / ${n(row.sequences)} | ${n(row.evicted)} | ${n(row.held)} | ` +
-        `${row.rssMb.toFixed(0)} | ${row.heapMb.toFixed(0)} |`,
+      `${n(row.opens)} / ${n(row.sequences)} | ${n(row.evicted)} | ${n(row.held)} | ` +
+      `${row.rssMb.toFixed(0)} | ${row.heapMb.toFixed(0)} |`
+    );
+  });
+  // IPv6 against IPv4 with 100,000 sources, trial by trial (each pair ran one after the other).
+  const ipv4 = rows.get(0);
+  const ipv6 = rows.get(2);
+  if (ipv4 && ipv6) {
+    const ratios = ipv6.map((row, i) => row.rate / (ipv4[i]?.rate ?? Number.NaN));
+    const sorted = [...ratios].sort((a, b) => a - b);
+    lines.push(
+      '',
+      `IPv6/IPv4 with 100,000 sources, trial by trial: median ${medianOf(ratios).toFixed(2)} ` +
+        `(${(sorted[0] ?? 0).toFixed(2)}-${(sorted.at(-1) ?? 0).toFixed(2)}, ${String(ratios.length)} pairs)`,
     );
   }
   process.stdout.write(
