@@ -61,12 +61,13 @@ export function startCommandLauncher(
 ): CommandLauncher {
   let open = true;
   const ready: ChildProcess[] = [];
-  const addShell = () => {
+  /** Starts one more ready shell; false when the start threw (no more are tried this round). */
+  const addShell = (): boolean => {
     let child: ChildProcess;
     try {
       child = start();
     } catch {
-      return; // the command that needed it falls back, and says why if it cannot start either
+      return false; // the command that needed it falls back, and says why if it cannot start either
     }
     // A ready shell that failed to start, or died, is skipped when a command comes.
     child.once('error', () => undefined);
@@ -75,9 +76,10 @@ export function startCommandLauncher(
     (child.stdin as Socket | null)?.unref();
     child.stdin?.on('error', () => undefined);
     ready.push(child);
+    return true;
   };
   const refill = () => {
-    while (open && ready.length < count) addShell();
+    while (open && ready.length < count && addShell());
   };
   refill();
 

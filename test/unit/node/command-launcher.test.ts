@@ -125,6 +125,25 @@ describe('the command launcher', () => {
     expect(ran).toEqual(['exit 9']);
   });
 
+  it('runs commands the old way when a ready shell cannot be started at all (spawn throws)', async () => {
+    const ran: string[] = [];
+    let tries = 0;
+    launcher = startCommandLauncher(
+      () => {
+        tries += 1;
+        throw new Error('EAGAIN');
+      },
+      (command) => {
+        ran.push(command);
+        return Promise.resolve(0);
+      },
+    );
+    await expect(launcher.run('true')).resolves.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the refill after the command
+    expect(ran).toEqual(['true']);
+    expect(tries).toBe(2); // one at start, one at the refill: no retrying in a loop
+  });
+
   it('runs a command with a line break, and every command after close, the old way', async () => {
     const ran: string[] = [];
     launcher = startCommandLauncher(undefined, (command) => {
