@@ -248,7 +248,8 @@ static napi_value open_capture(napi_env env, napi_callback_info info) {
   uv_loop_t *loop = NULL;
   // libpcap opens its socket without close-on-exec: every process the server starts (door
   // commands, and what they leave running) would hold the capture socket and its ring.
-  if (fd >= 0 && fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) < 0) {
+  int fd_flags = fd < 0 ? 0 : fcntl(fd, F_GETFD);
+  if (fd >= 0 && (fd_flags < 0 || fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) < 0)) {
     throw_message(env, "capture: cannot set close-on-exec: ", strerror(errno));
     pcap_close(pcap);
     return NULL;
