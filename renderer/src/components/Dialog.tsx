@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useLatest } from '../hooks/useLatest';
 
 const FOCUSABLE = 'button:not([disabled]), a[href], input:not([disabled]), select, textarea';
 
@@ -22,10 +23,7 @@ export function Dialog({
   const box = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const descriptionId = useId();
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  });
+  const close = useLatest(onClose);
 
   useEffect(() => {
     const before = document.activeElement;

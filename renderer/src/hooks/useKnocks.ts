@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SesameApi } from '../../../shared/ipc/contract';
+import { useLatest } from './useLatest';
 import { HISTORY_LIMIT } from '../../../shared/door/history-file';
 import type { KnockAction, KnockOutcome, ProbeView } from '../../../shared/door/outcome';
 import type { Profile } from '../../../shared/profile/profile';
@@ -45,10 +46,7 @@ export function useKnocks(api: SesameApi, nameOf: (profileId: string) => string)
   const [historyError, setHistoryError] = useState<string | undefined>();
   const [probed, setProbed] = useState<Readonly<Record<string, ProbeView>>>({});
   const [notice, setNotice] = useState<string | undefined>();
-  const names = useRef(nameOf);
-  useEffect(() => {
-    names.current = nameOf;
-  });
+  const names = useLatest(nameOf);
 
   const finished = useCallback((outcome: KnockOutcome) => {
     setRuns((state) => runFinished(state, outcome));
@@ -71,7 +69,7 @@ export function useKnocks(api: SesameApi, nameOf: (profileId: string) => string)
       offProgress();
       offFinished();
     };
-  }, [api, finished]);
+  }, [api, finished, names]);
 
   const knock = useCallback(
     async (profile: Profile, action: KnockAction) => {

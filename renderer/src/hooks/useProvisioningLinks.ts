@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { SesameApi } from '../../../shared/ipc/contract';
+import { useLatest } from './useLatest';
 
 /**
  * Hands each sesame://rotating link the app was opened with to `onLink`: those waiting when the
@@ -7,10 +8,7 @@ import type { SesameApi } from '../../../shared/ipc/contract';
  * link that arrives before the window is ready is not lost, and none is handed over twice.
  */
 export function useProvisioningLinks(api: SesameApi, onLink: (link: string) => void): void {
-  const latest = useRef(onLink);
-  useEffect(() => {
-    latest.current = onLink;
-  }, [onLink]);
+  const latest = useLatest(onLink);
   useEffect(() => {
     let current = true;
     const takeAll = () =>
@@ -24,5 +22,5 @@ export function useProvisioningLinks(api: SesameApi, onLink: (link: string) => v
       current = false;
       off();
     };
-  }, [api]);
+  }, [api, latest]);
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useLatest } from './useLatest';
 import { shortcutFor, type ShortcutAction } from '../model/shortcuts';
 
 /**
@@ -7,10 +8,7 @@ import { shortcutFor, type ShortcutAction } from '../model/shortcuts';
  * handles its own keys).
  */
 export function useShortcuts(handle: (action: ShortcutAction) => boolean, enabled: boolean): void {
-  const latest = useRef(handle);
-  useEffect(() => {
-    latest.current = handle;
-  });
+  const latest = useLatest(handle);
 
   useEffect(() => {
     if (!enabled) return undefined;
@@ -23,5 +21,5 @@ export function useShortcuts(handle: (action: ShortcutAction) => boolean, enable
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [enabled]);
+  }, [enabled, latest]);
 }
