@@ -6,6 +6,7 @@ import {
   type KnockdConfig,
 } from '../../shared/knockd/config';
 import { openCapture } from '../node/capture';
+import { describeRelease, keepCodePagesReleased } from '../node/code-pages';
 import { startCommandLauncher } from '../node/command-launcher';
 import { defaultRouteInterface, interfaceList } from '../node/server-interfaces';
 import { KnockServer } from '../node/knock-server';
@@ -194,8 +195,11 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   // From the "listening" line on, a signal must find a handler (the default action of SIGHUP and
   // SIGTERM ends the process): ones that come before serve() takes over are kept and handled then.
   const early = queueSignals();
+  // The node binary's pages that only starting (or a past flood) used leave RSS (code-pages.ts).
+  const stopReleasing = keepCodePagesReleased((released) => debug?.(describeRelease(released)));
   const started = server.start(config.value);
   if (!started.ok) {
+    stopReleasing();
     early.release();
     log.log(started.error); // in daemon mode stderr goes nowhere: the log says why it stopped
     launcher.close();
@@ -205,6 +209,7 @@ export async function serverCommand(args: readonly string[], io: CliIo): Promise
   }
   if (isDaemon) reportToParent({ ok: true });
   return serve(server, log, configPath, early, () => {
+    stopReleasing();
     launcher.close();
     pidFile?.value.release();
   });

@@ -108,8 +108,9 @@ export function explainCaptureError(device: string, error: unknown): string {
   return `cannot capture on ${device}: ${text}`;
 }
 
+/** Loads the addon (it throws when it is not built; explainCaptureError says how to fix that). */
 // The name written out (not MODULE): the npm package test finds the bundle's lazy loads by it.
-const defaultLoad = () => createRequire(import.meta.url)('sesame-capture') as unknown;
+export const loadCaptureModule = () => createRequire(import.meta.url)('sesame-capture') as unknown;
 
 /** Room for this many packet records per wakeup (each 8 bytes and at most the snapshot). */
 const BATCH_BYTES = 256 * 1024;
@@ -126,7 +127,7 @@ export function openCapture(
 ): { ok: true; value: Capture } | { ok: false; error: string } {
   let module: CaptureModule;
   try {
-    module = (options.loadModule ?? defaultLoad)() as CaptureModule;
+    module = (options.loadModule ?? loadCaptureModule)() as CaptureModule;
   } catch (error) {
     return { ok: false, error: explainCaptureError(options.interface, error) };
   }

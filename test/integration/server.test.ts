@@ -233,6 +233,22 @@ describeRoot(
       }
     });
 
+    it("unmaps the node binary's pages it does not use before capture opens, and still opens (-D says so)", async () => {
+      const server = await serve(
+        '[pages]\n  sequence = 7601,7602\n  command = /bin/echo pages-open %IP%\n',
+        ['-D'],
+      );
+      const released =
+        /released the program's read-only pages \(\d+ mappings\): file pages in RSS ([\d.]+) -> ([\d.]+) MB/.exec(
+          await server.waitForLog(/released the program's read-only pages/),
+        );
+      // A bare node holds about 37 MB of file pages; a few MB come back at once.
+      expect(Number(released?.[2])).toBeLessThan(Number(released?.[1]) / 2);
+      expect((await knock([bed.server.ipv4, '7601', '7602'])).code).toBe(0);
+      await server.waitForLog(`pages-open ${bed.client.ipv4}`);
+      await server.stop();
+    });
+
     it('opens a door with tcpflags = fin,!ack for crafted FIN knocks only', async () => {
       const server = await serve(`[fin]
   sequence = 7401,7402,7403

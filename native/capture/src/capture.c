@@ -15,6 +15,7 @@
 //        records written to `batch` from its start, or with an error message once reading failed.
 //   stats(handle) -> { received, dropped, interfaceDropped }   (since open; libpcap's counters)
 //   close(handle)
+#include "code-pages.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <node_api.h>
@@ -352,6 +353,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"open", NULL, open_capture, NULL, NULL, NULL, napi_default, NULL},
       {"stats", NULL, stats, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_capture, NULL, NULL, NULL, napi_default, NULL},
+      {"releaseCodePages", NULL, release_code_pages, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;
