@@ -89,12 +89,28 @@ describe('npm pack', () => {
         'node_modules/sesame-capture/index.js',
         'node_modules/sesame-capture/package.json',
         'node_modules/sesame-capture/src/capture.c',
+        'node_modules/sesame-capture/src/code-pages.c',
+        'node_modules/sesame-capture/src/code-pages.h',
         ...cliFiles.map((f) => `out/cli/${f}`),
         'out/main/index.js',
         'package.json',
       ].sort(),
     );
     expect(cliFiles).toContain('sesame.js');
+    // node-gyp builds the addon where it is installed: every source binding.gyp names, and every
+    // header those include with quotes, must be in the package.
+    const packed = new Set(report.files.map((f) => f.path));
+    const addon = 'node_modules/sesame-capture';
+    const gyp = JSON.parse(readFileSync(join(stage, addon, 'binding.gyp'), 'utf8')) as {
+      targets: { sources: string[] }[];
+    };
+    const sources = gyp.targets.flatMap((target) => target.sources);
+    const headers = sources.flatMap((source) =>
+      [...readFileSync(join(stage, addon, source), 'utf8').matchAll(/#include "([^"]+)"/g)].map(
+        (m) => `src/${m[1] ?? ''}`,
+      ),
+    );
+    for (const file of [...sources, ...headers]) expect(packed).toContain(`${addon}/${file}`);
     expect(pkg.bin.sesame).toBe('out/cli/sesame.js');
     expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   }, 60_000);
