@@ -4,6 +4,12 @@
 
 const COLON = 58;
 
+/**
+ * An IPv6 address's four big-endian 32-bit words, as int32 (most significant first): what
+ * ipv6Words reads from the text, and what the frame decoder reads from the header.
+ */
+export type Ipv6Words = readonly [number, number, number, number];
+
 /** The eight 16-bit groups of the address at hand (scratch). */
 const groups = new Int32Array(8);
 /** The character codes of the text being made (scratch; at most 39). */

@@ -97,9 +97,7 @@ export class Matcher {
     const key = this.#filter(packet);
     if (key < 0) return events;
     const now = this.#tick(packet.time);
-    let source = sourceKey(packet.source);
-    if (source === TEXT_KEY && ipv6Words(packet.source, this.#sourceWords)) source = IPV6_KEY;
-    this.#sourceKey = source;
+    this.#sourceKey = this.#keyOf(packet);
     // Step 1, expiry: last packet's finished and invalidated attempts, then every timeout now due.
     for (let i = 0; i < this.#settledCount; i += 1) {
       const attempt = this.#settled[i];
@@ -149,6 +147,27 @@ export class Matcher {
   /** Attempts held: live ones plus those the last packet finished or invalidated. */
   attemptCount(): number {
     return this.#live + this.#settledCount;
+  }
+
+  /**
+   * The packet's source key, its words in #sourceWords for IPV6_KEY: as the frame decoder read it
+   * from the header when the packet carries it, else read from the source text.
+   */
+  #keyOf(packet: KnockPacket): number {
+    const key = packet.sourceKey;
+    if (key !== undefined) return key;
+    const words = packet.sourceWords;
+    if (words) {
+      const out = this.#sourceWords;
+      out[0] = words[0];
+      out[1] = words[1];
+      out[2] = words[2];
+      out[3] = words[3];
+      return IPV6_KEY;
+    }
+    const text = packet.source;
+    const number = sourceKey(text);
+    return number === TEXT_KEY && ipv6Words(text, this.#sourceWords) ? IPV6_KEY : number;
   }
 
   /** The packet's (protocol, port) key if some enabled door's clause accepts it, else -1. */

@@ -1,5 +1,5 @@
 import { assertNever } from '../basics';
-import { formatIpv6 } from './ipv6-key';
+import { formatIpv6, type Ipv6Words } from './ipv6-key';
 /** How captured frames start: libpcap's link types that Sesame's server reads. */
 export type LinkType = 'ethernet' | 'linux-sll' | 'linux-sll2' | 'raw';
 
@@ -7,6 +7,13 @@ export type LinkType = 'ethernet' | 'linux-sll' | 'linux-sll2' | 'raw';
 export interface DecodedPacket {
   family: 4 | 6;
   source: string;
+  /**
+   * The source's key as read from the header (KnockPacket says how the matcher uses it): the
+   * decoder gives `sourceKey` for an IPv4 source and `sourceWords` for an IPv6 one, the other
+   * undefined. Packets made by hand (tests, replays) may leave both out.
+   */
+  sourceKey?: number | undefined;
+  sourceWords?: Ipv6Words | undefined;
   destination: string;
   protocol: 'tcp' | 'udp';
   port: number;
@@ -68,14 +75,28 @@ function decodeIp(b: Uint8Array, length: number, at: number): DecodedPacket | un
     if (headerLength < 20 || totalLength < headerLength || fragmentOffset !== 0) return undefined;
     const end = Math.min(length, at + totalLength);
     const t = transport(b, end, at + headerLength, b[at + 9] ?? 0);
-    return (
-      t && { family: 4, source: ipv4Text(b, at + 12), destination: ipv4Text(b, at + 16), ...t }
-    );
+    if (!t) return undefined;
+    const source = ipv4Text(b, at + 12);
+    const destination = ipv4Text(b, at + 16);
+    // The int32 of the address is sourceKey(source): the dotted quad is written from these bytes.
+    return {
+      family: 4,
+      source,
+      sourceKey: u32(b, at + 12),
+      sourceWords: undefined,
+      destination,
+      ...t,
+    };
   }
   if (version === 6 && at + 40 <= length) {
     const end = Math.min(length, at + 40 + u16(b, at + 4));
     const t = transport(b, end, at + 40, b[at + 6] ?? 0);
-    return t && { family: 6, source: ipv6Text(b, at + 8), destination: ipv6Text(b, at + 24), ...t };
+    if (!t) return undefined;
+    const words: Ipv6Words = [u32(b, at + 8), u32(b, at + 12), u32(b, at + 16), u32(b, at + 20)];
+    // formatIpv6's text, so ipv6Words reads these very words back from it.
+    const source = formatIpv6(words[0], words[1], words[2], words[3]);
+    const destination = ipv6Text(b, at + 24);
+    return { family: 6, source, sourceKey: undefined, sourceWords: words, destination, ...t };
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 // The matcher's input and output vocabulary. The matcher has its own door type, so it depends on no
 // config parser: the daemon maps knockd.conf doors onto it.
 import type { TcpFlagTest } from '../sequence/tcp-flags';
+import type { Ipv6Words } from './ipv6-key';
 
 /** One element of a door's sequence as the matcher needs it (a shared/sequence `Knock` fits). */
 export interface MatcherKnock {
@@ -25,6 +26,14 @@ export interface KnockPacket {
   /** Milliseconds on a monotonic clock; a time earlier than the last one is treated as the last. */
   time: number;
   source: string;
+  /**
+   * The source's key, when whoever made the packet read it from the header (the frame decoder
+   * does), so the matcher need not read it back from `source`: `sourceKey(source)` for an IPv4
+   * source, or the words `ipv6Words` reads from `source` for an IPv6 one. Neither given (tests,
+   * replays), the matcher reads the key from `source`; given, it must be the key of `source`.
+   */
+  sourceKey?: number | undefined;
+  sourceWords?: Ipv6Words | undefined;
   destination: string;
   protocol: 'tcp' | 'udp';
   port: number;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ipv6Words } from '../../../shared/matcher/ipv6-key';
 import { decodeFrame, ipv6Text } from '../../../shared/matcher/packet-decode';
+import { sourceKey } from '../../../shared/matcher/source-key';
+import { type AddressWords, writeIpFrame } from '../../bench/ip-frame';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 
@@ -20,6 +23,8 @@ describe('decodeFrame', () => {
     expect(decodeFrame('ethernet', ethernet('08 00', ipv4Syn))).toEqual({
       family: 4,
       source: '198.18.0.2',
+      sourceKey: 0xc6120002 | 0, // an int32, as sourceKey gives
+      sourceWords: undefined,
       destination: '198.18.0.1',
       protocol: 'tcp',
       port: 7000,
@@ -31,6 +36,8 @@ describe('decodeFrame', () => {
     expect(decodeFrame('raw', ipv6Udp)).toEqual({
       family: 6,
       source: 'fd53:5e5a::2',
+      sourceKey: undefined,
+      sourceWords: [0xfd535e5a | 0, 0, 0, 2],
       destination: 'fd53:5e5a::1',
       protocol: 'udp',
       port: 8000,
@@ -91,6 +98,55 @@ describe('decodeFrame', () => {
     icmp[9] = 1;
     expect(decodeFrame('raw', icmp)).toBeUndefined();
     expect(decodeFrame('ethernet', ethernet('08 06', ipv4Syn))).toBeUndefined();
+  });
+});
+
+describe("the source's key read from the header", () => {
+  /** Random IPv6 addresses' words, about half their groups zero (every kind of zero run). */
+  const randomIpv6 = (): AddressWords => {
+    const bytes = randomBytes(17);
+    for (let g = 0; g < 8; g += 1) if (((bytes[16] ?? 0) >> g) & 1) bytes.writeUInt16BE(0, 2 * g);
+    return [
+      bytes.readInt32BE(0),
+      bytes.readInt32BE(4),
+      bytes.readInt32BE(8),
+      bytes.readInt32BE(12),
+    ];
+  };
+  const frame = new Uint8Array(60);
+  const decode = (source: AddressWords, destination: AddressWords) => {
+    const length = writeIpFrame(
+      { source, destination, protocol: 'udp', port: 1, tcpFlags: 0 },
+      frame,
+    );
+    return decodeFrame('raw', frame, length);
+  };
+
+  it('is the key the matcher would read from the text: sourceKey for IPv4, ipv6Words for IPv6', () => {
+    const words = new Int32Array(4);
+    for (let i = 0; i < 2000; i += 1) {
+      const v4 = decode([randomBytes(4).readInt32BE(0)], [0x0a000001]);
+      expect(v4?.sourceKey, v4?.source).toBe(sourceKey(v4?.source ?? ''));
+      expect(v4?.sourceWords).toBeUndefined();
+      const v6 = decode(randomIpv6(), [0x20010db8, 0, 0, 1]);
+      expect(ipv6Words(v6?.source ?? '', words), v6?.source).toBe(true);
+      expect(v6?.sourceWords, v6?.source).toEqual([...words]);
+      expect(v6?.sourceKey).toBeUndefined();
+    }
+  });
+
+  it('gives the words of the source, not of the destination, for edge addresses', () => {
+    const edges: AddressWords[] = [
+      [0, 0, 0, 0],
+      [0, 0, 0, 1],
+      [0, 0, 0xffff, 0x0a000001], // ::ffff:a00:1, IPv4-mapped
+      [-1, -1, -1, -1],
+    ];
+    for (const source of edges) {
+      expect(decode(source, [0x20010db8, 0, 0, 1])?.sourceWords).toEqual(source);
+    }
+    expect(decode([-1], [0])?.sourceKey).toBe(-1); // 255.255.255.255
+    expect(decode([0], [-1])?.sourceKey).toBe(0);
   });
 });
 
