@@ -239,7 +239,7 @@ describeRoot(
         ['-D'],
       );
       const released =
-        /released the program's read-only pages \(\d+ mappings\): file pages in RSS ([\d.]+) -> ([\d.]+) MB/.exec(
+        /released the program's read-only pages \(\d+ mappings\): RssFile \(file pages, and the capture ring once open\) ([\d.]+) -> ([\d.]+) MB/.exec(
           await server.waitForLog(/released the program's read-only pages/),
         );
       // A bare node holds about 37 MB of file pages; a few MB come back at once.

@@ -28,7 +28,7 @@ describe('releasing the program pages', () => {
       value: { mappings: 56, fileBefore: 80400 * 1024, fileAfter: 43000 * 1024 },
     });
     expect(describeRelease(result)).toBe(
-      "released the program's read-only pages (56 mappings): file pages in RSS 78.5 -> 42.0 MB",
+      "released the program's read-only pages (56 mappings): RssFile (file pages, and the capture ring once open) 78.5 -> 42.0 MB",
     );
   });
 
@@ -95,7 +95,7 @@ describe('keeping the program pages released', () => {
     const { state, reports, tick } = rig();
     expect(state.releases).toBe(1); // before any tick: the server calls this before capture opens
     expect(reports).toEqual([
-      "released the program's read-only pages (56 mappings): file pages in RSS 47.9 -> 9.8 MB",
+      "released the program's read-only pages (56 mappings): RssFile (file pages, and the capture ring once open) 47.9 -> 9.8 MB",
     ]);
     tick();
     expect(state.releases).toBe(1);
