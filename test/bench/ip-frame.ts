@@ -23,21 +23,13 @@ const UDP_HEADER = 8;
 /** The source port of every frame (the decoder does not read it). */
 const SOURCE_PORT = 40_000;
 
-/** Big-endian stores, as the IP and transport headers hold numbers. */
-function put16(out: Uint8Array, at: number, value: number): void {
-  out[at] = value >>> 8;
-  out[at + 1] = value;
-}
-function put32(out: Uint8Array, at: number, value: number): void {
-  put16(out, at, value >>> 16);
-  put16(out, at + 2, value & 0xffff);
-}
-function putAddress(out: Uint8Array, at: number, words: AddressWords): void {
-  for (let i = 0; i < words.length; i += 1) put32(out, at + 4 * i, words[i] ?? 0);
+/** An address's words, big-endian as the header holds them (int32 or uint32 alike). */
+function putAddress(out: Buffer, at: number, words: AddressWords): void {
+  for (let i = 0; i < words.length; i += 1) out.writeUInt32BE((words[i] ?? 0) >>> 0, at + 4 * i);
 }
 
 /** Writes the frame at the start of `out` (at least 60 bytes) and returns its length. */
-export function writeIpFrame(frame: IpFrame, out: Uint8Array): number {
+export function writeIpFrame(frame: IpFrame, out: Buffer): number {
   const ipv4 = frame.source.length === 1;
   if (ipv4 !== (frame.destination.length === 1)) {
     throw new Error('source and destination differ in family');
@@ -49,26 +41,26 @@ export function writeIpFrame(frame: IpFrame, out: Uint8Array): number {
   const protocol = frame.protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
   if (ipv4) {
     out[0] = 0x45; // version 4, header of 5 words
-    put16(out, 2, length);
+    out.writeUInt16BE(length, 2);
     out[8] = 64;
     out[9] = protocol;
     putAddress(out, 12, frame.source);
     putAddress(out, 16, frame.destination);
   } else {
     out[0] = 0x60; // version 6
-    put16(out, 4, transport);
+    out.writeUInt16BE(transport, 4);
     out[6] = protocol;
     out[7] = 64;
     putAddress(out, 8, frame.source);
     putAddress(out, 24, frame.destination);
   }
-  put16(out, ipHeader, SOURCE_PORT);
-  put16(out, ipHeader + 2, frame.port);
+  out.writeUInt16BE(SOURCE_PORT, ipHeader);
+  out.writeUInt16BE(frame.port, ipHeader + 2);
   if (frame.protocol === 'tcp') {
     out[ipHeader + 12] = (TCP_HEADER / 4) << 4;
     out[ipHeader + 13] = frame.tcpFlags;
   } else {
-    put16(out, ipHeader + 4, UDP_HEADER);
+    out.writeUInt16BE(UDP_HEADER, ipHeader + 4);
   }
   return length;
 }

@@ -195,7 +195,7 @@ function makeBatch(
 ): { packets: KnockPacket[]; sequences: number } {
   const at = addresses(scenario);
   const packets: KnockPacket[] = [];
-  const frame = new Uint8Array(60);
+  const frame = Buffer.alloc(60);
   let sequences = 0;
   const listed = doors.flatMap((door) => door.sequence.map((knock) => ({ door, knock })));
   // Simulated clock: packets arrive at the goal rate.

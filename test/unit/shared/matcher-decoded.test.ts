@@ -14,7 +14,7 @@ const LOCAL6_WORDS: AddressWords = [0x20010db8, 0, 0, 1]; // 2001:db8::1
 /** A SYN to `port` as the server hands it over: decoded from its frame, then given its time. */
 function decoded(source: AddressWords, port: number, time: number): KnockPacket {
   const destination = source.length === 1 ? LOCAL_WORDS : LOCAL6_WORDS;
-  const frame = new Uint8Array(60);
+  const frame = Buffer.alloc(60);
   const length = writeIpFrame({ source, destination, protocol: 'tcp', port, tcpFlags: SYN }, frame);
   const made = decodeFrame('raw', frame, length);
   if (!made) throw new Error('not decoded');

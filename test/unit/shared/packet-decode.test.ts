@@ -113,7 +113,7 @@ describe("the source's key read from the header", () => {
       bytes.readInt32BE(12),
     ];
   };
-  const frame = new Uint8Array(60);
+  const frame = Buffer.alloc(60);
   const decode = (source: AddressWords, destination: AddressWords) => {
     const length = writeIpFrame(
       { source, destination, protocol: 'udp', port: 1, tcpFlags: 0 },
