@@ -1,5 +1,5 @@
 // The matcher's door index by (protocol, port), which lets a packet look only at the doors listing it.
-import type { DoorState } from './attempts';
+import type { DoorState } from './door-state';
 
 const UDP_KEYS = 0x10000;
 /** Size of the (protocol, port) key space: TCP ports 0..65535, then UDP ports. */

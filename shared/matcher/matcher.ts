@@ -15,17 +15,11 @@
 //   pops the front of per-timeout lanes instead of scanning every attempt.
 // - A one-time door's sequence change (or disable) retires its attempts in progress: progress made on a
 //   used sequence never counts towards the next one.
-import {
-  type Attempt,
-  AttemptPool,
-  checkedSequence,
-  DoorState,
-  earliestDue,
-  Lane,
-  oldestFront,
-} from './attempts';
+import { AttemptTable, NONE } from './attempt-table';
+import { checkedSequence, DoorState } from './door-state';
 import { DoorIndex, knockKey } from './doors';
 import { ipv6Words } from './ipv6-key';
+import { earliestDue, Lane, oldestFront } from './lanes';
 import { IPV6_KEY, sourceKey, TEXT_KEY } from './source-key';
 import { SourceTable } from './sources';
 import type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
@@ -33,7 +27,7 @@ import type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptio
 /** Re-exported so callers import the matcher's whole vocabulary from one module. */
 export type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
 
-/** Default bound on live attempts: about 20 MB at the bound, and 5 s of life under a 20,000/s flood. */
+/** Default bound on live attempts: about 9 MB at the bound, and 5 s of life under a 20,000/s flood. */
 export const DEFAULT_MAX_ATTEMPTS = 100_000;
 
 const UNKNOWN = 0;
@@ -45,12 +39,12 @@ export class Matcher {
   readonly #doors: DoorState[] = [];
   readonly #lanes: Lane[] = [];
   readonly #index = new DoorIndex();
+  readonly #attempts = new AttemptTable();
   readonly #sources: SourceTable;
-  readonly #pool = new AttemptPool();
   readonly #isLocalAddress: (address: string) => boolean;
   readonly #maxAttempts: number;
   /** Attempts the last packet finished or invalidated: the next packet's expiry step removes them. */
-  readonly #settled: Attempt[] = [];
+  readonly #settled: number[] = [];
   /** How many of #settled are current (truncating an array on every packet costs more than this). */
   #settledCount = 0;
   #live = 0;
@@ -70,7 +64,7 @@ export class Matcher {
     }
     this.#maxAttempts = maxAttempts;
     this.#isLocalAddress = options.isLocalAddress;
-    this.#sources = new SourceTable(options.hashSeed);
+    this.#sources = new SourceTable(this.#attempts, options.hashSeed);
     const lanes = new Map<number, Lane>();
     for (const [index, door] of doors.entries()) {
       const timeout = door.seqTimeoutMs;
@@ -79,7 +73,7 @@ export class Matcher {
       }
       let lane = lanes.get(timeout);
       if (!lane) {
-        lane = new Lane(timeout);
+        lane = new Lane(timeout, this.#attempts);
         lanes.set(timeout, lane);
         this.#lanes.push(lane);
       }
@@ -99,10 +93,7 @@ export class Matcher {
     const now = this.#tick(packet.time);
     this.#sourceKey = this.#keyOf(packet);
     // Step 1, expiry: last packet's finished and invalidated attempts, then every timeout now due.
-    for (let i = 0; i < this.#settledCount; i += 1) {
-      const attempt = this.#settled[i];
-      if (attempt) this.#forget(attempt);
-    }
+    for (let i = 0; i < this.#settledCount; i += 1) this.#forget(this.#settled[i] ?? NONE);
     this.#settledCount = 0;
     this.#expireUntil(now, events);
     // Steps 2-4.
@@ -119,7 +110,7 @@ export class Matcher {
 
   /** When the next attempt times out, so the daemon can call `expire` then; undefined when idle. */
   nextExpiry(): number | undefined {
-    return earliestDue(this.#lanes)?.deadline;
+    return earliestDue(this.#lanes, this.#attempts)?.frontDeadline();
   }
 
   /** Swaps in a one-time door's next sequence (and enables the door); attempts in progress are retired. */
@@ -196,38 +187,40 @@ export class Matcher {
   /** Steps 2-3: advances or invalidates the source's attempts; false if it had none for this destination. */
   #advance(packet: KnockPacket, now: number, events: MatcherEvent[]): boolean {
     const tcp = packet.protocol === 'tcp';
+    const table = this.#attempts;
     let found = false;
-    let attempt = this.#sources.first(this.#sourceKey, this.#sourceWords, packet.source);
-    while (attempt) {
-      const next = attempt.nextOfSource;
-      const door = attempt.door;
-      if (attempt.retired) {
-        this.#drop(attempt);
+    let slot = this.#sources.first(this.#sourceKey, this.#sourceWords, packet.source);
+    while (slot !== NONE) {
+      const next = table.nextOfSource(slot);
+      const door = this.#doorOf(slot);
+      if (table.generation(slot) !== door.generation) {
+        this.#drop(slot, door);
       } else if (this.#destinationMatches(door)) {
         found = true;
         // A TCP packet that fails this door's flag test is ignored by this attempt, even on a wrong port.
         if (!tcp || door.flagsPass(packet.tcpFlags)) {
-          const expected = door.sequence[attempt.stage];
+          const stage = table.stage(slot);
+          const expected = door.sequence[stage];
           if (expected?.port === packet.port && expected.protocol === packet.protocol) {
-            const stage = (attempt.stage += 1);
+            table.setStage(slot, stage + 1);
             events.push({
               type: 'stage',
               time: now,
               source: packet.source,
               door: door.index,
-              stage,
+              stage: stage + 1,
             });
-            if (stage === door.sequence.length) {
+            if (stage + 1 === door.sequence.length) {
               events.push({ type: 'open', time: now, source: packet.source, door: door.index });
-              this.#settle(attempt);
+              this.#settle(slot, door);
             }
           } else {
             // Invalidated: it stays until the next packet, so this packet starts nothing.
-            this.#settle(attempt);
+            this.#settle(slot, door);
           }
         }
       }
-      attempt = next;
+      slot = next;
     }
     return found;
   }
@@ -242,15 +235,22 @@ export class Matcher {
       const opens = door.sequence.length === 1;
       if (!opens) this.#makeRoom(now, events);
       const text = this.#sourceKey === TEXT_KEY ? packet.source : undefined;
-      const words = this.#sourceWords;
-      const attempt = this.#pool.take(door, this.#sourceKey, words, text, now, this.#serial++);
-      this.#sources.append(attempt);
+      const slot = this.#attempts.take(
+        door.index,
+        door.generation,
+        this.#sourceKey,
+        this.#sourceWords,
+        text,
+        now,
+        this.#serial++,
+      );
+      this.#sources.append(slot);
       events.push({ type: 'stage', time: now, source: packet.source, door: door.index, stage: 1 });
       if (opens) {
         events.push({ type: 'open', time: now, source: packet.source, door: door.index });
-        this.#settled[this.#settledCount++] = attempt;
+        this.#settled[this.#settledCount++] = slot;
       } else {
-        door.lane.push(attempt);
+        door.lane.push(slot);
         this.#live += 1;
       }
     }
@@ -258,50 +258,61 @@ export class Matcher {
 
   /** Evicts the oldest live attempts until one more fits (retired ones go silently). */
   #makeRoom(now: number, events: MatcherEvent[]): void {
+    const table = this.#attempts;
     while (this.#live >= this.#maxAttempts) {
-      const oldest = oldestFront(this.#lanes);
-      if (!oldest) return;
-      const { door, stage } = oldest;
-      if (!oldest.retired) {
-        const source = oldest.source();
+      const oldest = oldestFront(this.#lanes, table);
+      if (oldest === NONE) return;
+      const door = this.#doorOf(oldest);
+      if (table.generation(oldest) === door.generation) {
+        const source = table.source(oldest);
+        const stage = table.stage(oldest);
         events.push({ type: 'evicted', time: now, source, door: door.index, stage });
       }
-      this.#drop(oldest);
+      this.#drop(oldest, door);
     }
   }
 
   /** Removes and reports every live attempt whose deadline is at or before `now`, earliest first. */
   #expireUntil(now: number, events: MatcherEvent[]): void {
+    const table = this.#attempts;
     for (;;) {
-      const due = earliestDue(this.#lanes);
-      if (!due || due.deadline > now) return;
-      const { door, stage, deadline } = due;
-      if (!due.retired) {
-        const source = due.source();
+      const lane = earliestDue(this.#lanes, table);
+      const deadline = lane?.frontDeadline() ?? Infinity;
+      if (!lane || deadline > now) return;
+      const due = lane.oldest;
+      const door = this.#doorOf(due);
+      if (table.generation(due) === door.generation) {
+        const source = table.source(due);
+        const stage = table.stage(due);
         events.push({ type: 'timeout', time: deadline, source, door: door.index, stage });
       }
-      this.#drop(due);
+      this.#drop(due, door);
     }
   }
 
   /** A live attempt finished or was invalidated: it leaves its lane now and its source next packet. */
-  #settle(attempt: Attempt): void {
-    attempt.door.lane.remove(attempt);
+  #settle(slot: number, door: DoorState): void {
+    door.lane.remove(slot);
     this.#live -= 1;
-    this.#settled[this.#settledCount++] = attempt;
+    this.#settled[this.#settledCount++] = slot;
   }
 
   /** Removes one live attempt entirely: only that one (deliberate difference, line 1777). */
-  #drop(attempt: Attempt): void {
-    attempt.door.lane.remove(attempt);
+  #drop(slot: number, door: DoorState): void {
+    door.lane.remove(slot);
     this.#live -= 1;
-    this.#forget(attempt);
+    this.#forget(slot);
   }
 
-  /** Removes an attempt that left its lane from its source, and recycles its record. */
-  #forget(attempt: Attempt): void {
-    this.#sources.remove(attempt);
-    this.#pool.give(attempt);
+  /** Removes an attempt that left its lane from its source, and frees its slot. */
+  #forget(slot: number): void {
+    this.#sources.remove(slot);
+    this.#attempts.give(slot);
+  }
+
+  /** The door of attempt `slot`. */
+  #doorOf(slot: number): DoorState {
+    return this.#doors[this.#attempts.door(slot)] as DoorState;
   }
 
   #tick(time: number): number {

@@ -1,95 +1,126 @@
 // The matcher's table of each source's attempts: keyed by number for IPv4, by four words for IPv6,
 // by text for anything else.
-import { type Attempt, Ipv6Attempt } from './attempts';
+import { type AttemptTable, NONE } from './attempt-table';
 import { IntMap } from './int-map';
 import { Ipv6Map } from './ipv6-map';
 import { IPV6_KEY, TEXT_KEY } from './source-key';
 
 /**
- * Each source's attempts in start order: knockd's lookup by source, without its scan. IPv4 sources
- * are keyed by number (see sourceKey), IPv6 sources by their words (see ipv6Words), others by their
- * text. No table's order is used: eviction order comes from the lanes.
+ * Each source's first attempt, the others linked from it through the table's `nextOfSource`, in
+ * start order: knockd's lookup by source, without its scan. IPv4 sources are keyed by number (see
+ * sourceKey), IPv6 sources by their words (see ipv6Words), others by their text. No table's order is
+ * used: eviction order comes from the lanes.
  */
 export class SourceTable {
-  readonly #byNumber: IntMap<Attempt>;
-  readonly #byWords: Ipv6Map<Attempt>;
-  readonly #byText = new Map<string, Attempt>();
+  readonly #byNumber: IntMap<number>;
+  readonly #byWords: Ipv6Map<number>;
+  readonly #byText = new Map<string, number>();
 
   /** `hashSeed` seeds the IPv4 and IPv6 tables' hashes (spoofed sources must not pick collisions). */
-  constructor(hashSeed: number) {
-    this.#byNumber = new IntMap<Attempt>(hashSeed);
-    this.#byWords = new Ipv6Map<Attempt>(hashSeed);
+  constructor(
+    readonly attempts: AttemptTable,
+    hashSeed: number,
+  ) {
+    this.#byNumber = new IntMap<number>(hashSeed);
+    this.#byWords = new Ipv6Map<number>(hashSeed);
   }
 
   /**
-   * The source's first attempt: `key` is its sourceKey, or IPV6_KEY with `words` from ipv6Words, or
-   * TEXT_KEY with the source in `text`.
+   * The source's first attempt, or NONE: `key` is its sourceKey, or IPV6_KEY with `words` from
+   * ipv6Words, or TEXT_KEY with the source in `text`.
    */
-  first(key: number, words: Int32Array, text: string | undefined): Attempt | undefined {
-    if (key < TEXT_KEY) return this.#byNumber.get(key);
+  first(key: number, words: Int32Array, text: string | undefined): number {
+    if (key < TEXT_KEY) return this.#byNumber.get(key) ?? NONE;
     if (key === IPV6_KEY) {
-      return this.#byWords.get(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0);
+      return this.#byWords.get(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0) ?? NONE;
     }
-    return this.#byText.get(text ?? '');
+    return this.#byText.get(text ?? '') ?? NONE;
   }
 
   /** Adds an attempt after the source's others (a source has at most one attempt per door). */
-  append(attempt: Attempt): void {
-    let last = this.#firstOf(attempt);
-    if (!last) {
-      this.#set(attempt);
+  append(slot: number): void {
+    let last = this.#firstOf(slot);
+    if (last === NONE) {
+      this.#set(slot, slot);
       return;
     }
-    while (last.nextOfSource) last = last.nextOfSource;
-    last.nextOfSource = attempt;
+    const table = this.attempts;
+    for (let after = table.nextOfSource(last); after !== NONE; after = table.nextOfSource(last)) {
+      last = after;
+    }
+    table.setNextOfSource(last, slot);
   }
 
   /** Removes one attempt and nothing else (knockd's line 1777 drops the whole list here). */
-  remove(attempt: Attempt): void {
-    const first = this.#firstOf(attempt);
-    if (first === attempt) {
-      const next = attempt.nextOfSource;
-      if (next) this.#set(next);
-      else this.#delete(attempt);
+  remove(slot: number): void {
+    const table = this.attempts;
+    const first = this.#firstOf(slot);
+    if (first === slot) {
+      const second = table.nextOfSource(slot);
+      if (second === NONE) this.#delete(slot);
+      else this.#set(slot, second);
     } else {
       let previous = first;
-      while (previous && previous.nextOfSource !== attempt) previous = previous.nextOfSource;
-      if (previous) previous.nextOfSource = attempt.nextOfSource;
+      while (previous !== NONE && table.nextOfSource(previous) !== slot) {
+        previous = table.nextOfSource(previous);
+      }
+      if (previous !== NONE) table.setNextOfSource(previous, table.nextOfSource(slot));
     }
-    attempt.nextOfSource = undefined;
+    table.setNextOfSource(slot, NONE);
   }
 
-  /** The first attempt of the attempt's source. */
-  #firstOf(attempt: Attempt): Attempt | undefined {
-    const key = attempt.key;
-    if (key < TEXT_KEY) return this.#byNumber.get(key);
-    if (attempt instanceof Ipv6Attempt) {
-      return this.#byWords.get(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+  /** The first attempt of the source of attempt `slot`. */
+  #firstOf(slot: number): number {
+    const table = this.attempts;
+    const key = table.key(slot);
+    if (key < TEXT_KEY) return this.#byNumber.get(key) ?? NONE;
+    if (key === IPV6_KEY) {
+      return (
+        this.#byWords.get(
+          table.word(slot, 0),
+          table.word(slot, 1),
+          table.word(slot, 2),
+          table.word(slot, 3),
+        ) ?? NONE
+      );
     }
-    return this.#byText.get(attempt.text ?? '');
+    return this.#byText.get(table.text(slot)) ?? NONE;
   }
 
-  /** Makes `first` the first attempt of its source. */
-  #set(first: Attempt): void {
-    const key = first.key;
+  /** Makes `first` the first attempt of the source of attempt `slot` (the same source). */
+  #set(slot: number, first: number): void {
+    const table = this.attempts;
+    const key = table.key(slot);
     if (key < TEXT_KEY) {
       this.#byNumber.set(key, first);
-    } else if (first instanceof Ipv6Attempt) {
-      this.#byWords.set(first.w0, first.w1, first.w2, first.w3, first);
+    } else if (key === IPV6_KEY) {
+      this.#byWords.set(
+        table.word(slot, 0),
+        table.word(slot, 1),
+        table.word(slot, 2),
+        table.word(slot, 3),
+        first,
+      );
     } else {
-      this.#byText.set(first.text ?? '', first);
+      this.#byText.set(table.text(slot), first);
     }
   }
 
-  /** Forgets the attempt's source (it has no attempt left). */
-  #delete(attempt: Attempt): void {
-    const key = attempt.key;
+  /** Forgets the source of attempt `slot` (it has no attempt left). */
+  #delete(slot: number): void {
+    const table = this.attempts;
+    const key = table.key(slot);
     if (key < TEXT_KEY) {
       this.#byNumber.delete(key);
-    } else if (attempt instanceof Ipv6Attempt) {
-      this.#byWords.delete(attempt.w0, attempt.w1, attempt.w2, attempt.w3);
+    } else if (key === IPV6_KEY) {
+      this.#byWords.delete(
+        table.word(slot, 0),
+        table.word(slot, 1),
+        table.word(slot, 2),
+        table.word(slot, 3),
+      );
     } else {
-      this.#byText.delete(attempt.text ?? '');
+      this.#byText.delete(table.text(slot));
     }
   }
 }

@@ -3,7 +3,7 @@
 // the matcher's events must give back the very text the packets carried.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Attempt, DoorState, Ipv6Attempt, Lane } from '../../../shared/matcher/attempts';
+import { AttemptTable, NONE } from '../../../shared/matcher/attempt-table';
 import { formatIpv6, ipv6Words } from '../../../shared/matcher/ipv6-key';
 import { Ipv6Map } from '../../../shared/matcher/ipv6-map';
 import { decodeFrame } from '../../../shared/matcher/packet-decode';
@@ -217,8 +217,6 @@ describe('Ipv6Map', () => {
 });
 
 describe('the source table and the matcher with IPv6 sources', () => {
-  const lane = new Lane(5000);
-  const doorState = new DoorState(0, C1, lane);
   const wordsFor = (text: string) => {
     const out = new Int32Array(4);
     if (!ipv6Words(text, out)) throw new Error(`not canonical: ${text}`);
@@ -226,26 +224,26 @@ describe('the source table and the matcher with IPv6 sources', () => {
   };
 
   it('files IPv6 attempts by words alone, each source apart, and removes one at a time', () => {
-    const table = new SourceTable(9);
+    const attempts = new AttemptTable();
+    const table = new SourceTable(attempts, 9);
     const texts = ['2001:db8::1', '2001:db8::2', '3001:db8::1', '::', '::1'];
-    const attempts = texts.flatMap((text, i) =>
-      [0, 1].map((j) => new Ipv6Attempt(doorState, wordsFor(text), 0, 2 * i + j)),
+    const slots = texts.flatMap((text, i) =>
+      [0, 1].map((j) => attempts.take(0, 0, IPV6_KEY, wordsFor(text), undefined, 0, 2 * i + j)),
     );
-    for (const attempt of attempts) table.append(attempt);
+    for (const slot of slots) table.append(slot);
     for (const [i, text] of texts.entries()) {
       const first = table.first(IPV6_KEY, wordsFor(text), undefined);
-      expect(first?.serial).toBe(2 * i);
-      expect(first?.nextOfSource?.serial).toBe(2 * i + 1);
-      expect(first?.text).toBeUndefined();
-      expect(first?.source()).toBe(text);
+      expect(attempts.serial(first)).toBe(2 * i);
+      expect(attempts.serial(attempts.nextOfSource(first))).toBe(2 * i + 1);
+      expect(attempts.source(first)).toBe(text);
     }
-    table.remove(attempts[0] as Attempt);
-    expect(table.first(IPV6_KEY, wordsFor('2001:db8::1'), undefined)?.serial).toBe(1);
-    table.remove(attempts[1] as Attempt);
-    expect(table.first(IPV6_KEY, wordsFor('2001:db8::1'), undefined)).toBeUndefined();
-    expect(table.first(IPV6_KEY, wordsFor('2001:db8::2'), undefined)?.serial).toBe(2);
+    table.remove(slots[0] ?? NONE);
+    expect(attempts.serial(table.first(IPV6_KEY, wordsFor('2001:db8::1'), undefined))).toBe(1);
+    table.remove(slots[1] ?? NONE);
+    expect(table.first(IPV6_KEY, wordsFor('2001:db8::1'), undefined)).toBe(NONE);
+    expect(attempts.serial(table.first(IPV6_KEY, wordsFor('2001:db8::2'), undefined))).toBe(2);
     // A text-keyed source with the same address written otherwise is another source.
-    expect(table.first(TEXT_KEY, new Int32Array(4), '2001:db8:0::2')).toBeUndefined();
+    expect(table.first(TEXT_KEY, new Int32Array(4), '2001:db8:0::2')).toBe(NONE);
   });
 
   it('reports timeouts and evictions with the text the packets carried', () => {
