@@ -5,6 +5,7 @@
 import { type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sesameServer } from '../support/cli';
 import { readSyncIfPresent } from '../support/processes';
 import type { TestBed } from '../support/testbed';
 import { ipv4ToInt, macBytes, pcapOfTcpFrames, TCP_SYN, type TcpFrame } from './pcap-writer';
@@ -29,6 +30,20 @@ export const SEQ_TIMEOUT_S = 5;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export type ServerName = 'knockd' | 'sesame';
+
+/** Extra node options for `sesame server`, to try V8 flags (SESAME_BENCH_NODE_ARGS). */
+export const BENCH_NODE_ARGS = (process.env.SESAME_BENCH_NODE_ARGS ?? '')
+  .split(' ')
+  .filter(Boolean);
+
+/**
+ * How the benchmarks start `sesame server`: a fresh build, or the built sesame.js named by
+ * SESAME_BENCH_CLI (to compare two builds), with BENCH_NODE_ARGS.
+ */
+export async function benchSesameArgv(): Promise<string[]> {
+  const [node = process.execPath, built = '', ...rest] = (await sesameServer()).argv;
+  return [node, ...BENCH_NODE_ARGS, process.env.SESAME_BENCH_CLI ?? built, ...rest];
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

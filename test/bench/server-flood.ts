@@ -9,14 +9,15 @@
 // the rate tcpreplay achieved, the server's CPU during the flood and its peak RSS, and crashes.
 // Run: `npm run bench -- server-flood` (root; knockd, tcpreplay, ss). SESAME_BENCH_RATES=10000,50000
 // sets the rates, SESAME_BENCH_TRIALS the trials per rate (5), SESAME_BENCH_FLOOD_SECONDS the
-// length of each flood (5 s, at most 1,000,000 packets), SESAME_BENCH_SERVERS=sesame one server only.
+// length of each flood (5 s, at most 1,000,000 packets), SESAME_BENCH_SERVERS=sesame one server only,
+// SESAME_BENCH_CLI a built sesame.js and SESAME_BENCH_NODE_ARGS node options (as in server-memory.ts).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sesameServer } from '../support/cli';
 import { readSyncIfPresent } from '../support/processes';
 import { createTestBed, type TestBed } from '../support/testbed';
 import {
+  benchSesameArgv,
   captureRing,
   cpuSeconds,
   exited,
@@ -156,8 +157,10 @@ function best(rows: { rate: number; server: ServerName; trials: Trial[] }[], ser
 }
 
 async function main() {
-  const sesame = await sesameServer();
-  const programs: Record<ServerName, string[]> = { knockd: ['knockd'], sesame: sesame.argv };
+  const programs: Record<ServerName, string[]> = {
+    knockd: ['knockd'],
+    sesame: await benchSesameArgv(),
+  };
   const servers = (process.env.SESAME_BENCH_SERVERS ?? 'knockd,sesame')
     .split(',')
     .filter((s): s is ServerName => s === 'knockd' || s === 'sesame');

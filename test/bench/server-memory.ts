@@ -17,10 +17,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sesameServer } from '../support/cli';
 import { readSyncIfPresent } from '../support/processes';
 import { createTestBed, type TestBed } from '../support/testbed';
 import {
+  BENCH_NODE_ARGS,
+  benchSesameArgv,
   cpuSeconds,
   exited,
   fmt,
@@ -41,8 +42,6 @@ const RATES = (process.env.SESAME_BENCH_RATES ?? '20000,100000')
 const TRIALS = Number(process.env.SESAME_BENCH_TRIALS ?? '3');
 const IDLE_SECONDS = Number(process.env.SESAME_BENCH_IDLE_SECONDS ?? '4');
 const FLOOD_SECONDS = Number(process.env.SESAME_BENCH_FLOOD_SECONDS ?? '4');
-const NODE_ARGS = (process.env.SESAME_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const CLI = process.env.SESAME_BENCH_CLI;
 const AFTER_FLOOD_MS = 3_000;
 const SAMPLE_MS = 50;
 const GOAL_IDLE_MB = 64;
@@ -241,17 +240,15 @@ function report(trials: Trial[]): string {
     (sesame.length
       ? `sesame worst: idle ${worst((t) => t.idle.rss)} MB (goal ${String(GOAL_IDLE_MB)}), ` +
         `peak ${worst((t) => Math.max(t.hwm, t.peak.rss))} MB (VmHWM; goal ${String(GOAL_PEAK_MB)})` +
-        `${NODE_ARGS.length ? `; node options ${NODE_ARGS.join(' ')}` : ''}\n${ratios}`
+        `${BENCH_NODE_ARGS.length ? `; node options ${BENCH_NODE_ARGS.join(' ')}` : ''}\n${ratios}`
       : '')
   );
 }
 
 async function main() {
-  const sesame = await sesameServer();
-  const [node = process.execPath, built = '', ...rest] = sesame.argv;
   const programs: Record<Program, string[]> = {
     knockd: ['knockd'],
-    sesame: [node, ...NODE_ARGS, CLI ?? built, ...rest],
+    sesame: await benchSesameArgv(),
     'bare node': [process.execPath, '-e', 'setInterval(() => {}, 1 << 30)'],
   };
   const chosen = (process.env.SESAME_BENCH_SERVERS ?? 'knockd,sesame,bare node')
