@@ -44,13 +44,22 @@ const TEXT = 2;
  * The fields are read and written through the methods below, which V8 inlines.
  */
 export class AttemptTable {
-  #ints = new Int32Array(MIN_CAPACITY << SHIFT);
-  #floats = new Float64Array(this.#ints.buffer);
+  #ints: Int32Array;
+  #floats: Float64Array;
   /** The source text of TEXT_KEY attempts, by slot (other sources are rebuilt from their key). */
   readonly #text = new Map<number, string>();
   /** Slots never handed out start here; freed ones are linked from #free through NEWER. */
   #fresh = 0;
   #free = NONE;
+
+  /**
+   * `bound`: how many attempts the caller can hold at once. Growth doubles the buffer but stops at
+   * the bound (100,000 attempts take 6.4 MB, not the 8.4 MB of the next power of two).
+   */
+  constructor(readonly bound = Infinity) {
+    this.#ints = new Int32Array(Math.min(MIN_CAPACITY, bound) << SHIFT);
+    this.#floats = new Float64Array(this.#ints.buffer);
+  }
 
   /**
    * A slot for a new attempt at stage 1 of door number `door` (of that `generation`): keyed by
@@ -197,9 +206,11 @@ export class AttemptTable {
     return this.#ints.length >> SHIFT;
   }
 
-  /** Doubles the buffer, keeping every record. */
+  /** Doubles the buffer (up to the bound, if it is not there yet), keeping every record. */
   #grow(): void {
-    const ints = new Int32Array(2 * this.#ints.length);
+    const slots = this.capacity;
+    const grown = slots < this.bound ? Math.min(2 * slots, this.bound) : 2 * slots;
+    const ints = new Int32Array(grown << SHIFT);
     ints.set(this.#ints);
     this.#ints = ints;
     this.#floats = new Float64Array(ints.buffer);

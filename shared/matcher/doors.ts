@@ -11,35 +11,50 @@ export function knockKey(protocol: 'tcp' | 'udp', port: number): number {
   return protocol === 'udp' ? UDP_KEYS + port : port;
 }
 
-/** Which enabled doors list each (protocol, port), and which start with it, in file order. */
+/**
+ * Which enabled doors list each (protocol, port), and which start with it, in file order. Each
+ * table is an Int32Array over the 131,072 keys, pointing into a short array of door lists (0: no
+ * door), which holds 1 MB less than an array of lists over the keys, and nothing for the collector
+ * to trace.
+ */
 export class DoorIndex {
-  #listedBy: (DoorState[] | undefined)[] = [];
-  #startsWith: (DoorState[] | undefined)[] = [];
+  #listedBy = new Int32Array(KEY_COUNT);
+  #startsWith = new Int32Array(KEY_COUNT);
+  /** The door lists the tables point to; entry 0 is never used. */
+  #lists: DoorState[][] = [[]];
 
   /** Recomputes both tables; called at start and when a door's sequence or state changes (rare). */
   rebuild(doors: readonly DoorState[]): void {
-    const listedBy = new Array<DoorState[] | undefined>(KEY_COUNT);
-    const startsWith = new Array<DoorState[] | undefined>(KEY_COUNT);
+    const listedBy = new Int32Array(KEY_COUNT);
+    const startsWith = new Int32Array(KEY_COUNT);
+    const lists: DoorState[][] = [[]];
+    const listAt = (table: Int32Array, key: number): DoorState[] => {
+      if (table[key] === 0) table[key] = lists.push([]) - 1;
+      return lists[table[key] ?? 0] ?? [];
+    };
     for (const door of doors) {
       if (!door.enabled) continue;
       for (const [position, knock] of door.sequence.entries()) {
         const key = knockKey(knock.protocol, knock.port);
-        const listing = (listedBy[key] ??= []);
+        const listing = listAt(listedBy, key);
         if (listing.at(-1) !== door) listing.push(door);
-        if (position === 0) (startsWith[key] ??= []).push(door);
+        if (position === 0) listAt(startsWith, key).push(door);
       }
     }
     this.#listedBy = listedBy;
     this.#startsWith = startsWith;
+    this.#lists = lists;
   }
 
   /** Doors whose sequence lists the key anywhere (the capture filter's candidates). */
   listing(key: number): readonly DoorState[] | undefined {
-    return this.#listedBy[key];
+    const at = this.#listedBy[key] ?? 0;
+    return at === 0 ? undefined : this.#lists[at];
   }
 
   /** Doors whose first element is the key (the doors a new attempt can start on). */
   starting(key: number): readonly DoorState[] | undefined {
-    return this.#startsWith[key];
+    const at = this.#startsWith[key] ?? 0;
+    return at === 0 ? undefined : this.#lists[at];
   }
 }

@@ -7,6 +7,7 @@
 // the 16 bytes of the address, tables drawn from the caller's seed. A cheaper hash that first folds
 // the words into one (XOR, or a sum) lets an attacker pick any number of addresses that fold alike
 // (a:b:c:d with c = d all fold to a ^ b under XOR), whatever the seed of what follows.
+import { NONE } from './attempt-table';
 import { tabulationTables } from './int-map';
 
 const MIN_CAPACITY = 1 << 10;
@@ -21,11 +22,14 @@ function tabulate(t: Int32Array, base: number, word: number): number {
   );
 }
 
-/** IPv6 address -> value map for the matcher's per-source lookup. Values may not be undefined. */
-export class Ipv6Map<V> {
-  /** Four words per slot; a slot is free when its value is undefined. */
+/**
+ * IPv6 address -> non-negative int32 map for the matcher's per-source lookup (source to attempt
+ * slot), in typed arrays outside the traced heap.
+ */
+export class Ipv6Map {
+  /** Four words per slot; a slot is free when its value is NONE. */
   #words = new Int32Array(4 * MIN_CAPACITY);
-  #values = new Array<V | undefined>(MIN_CAPACITY).fill(undefined);
+  #values = new Int32Array(MIN_CAPACITY).fill(NONE);
   #mask = MIN_CAPACITY - 1;
   #shift = 32 - Math.log2(MIN_CAPACITY);
   #size = 0;
@@ -45,13 +49,13 @@ export class Ipv6Map<V> {
       tabulate(t, 0, 0) ^ tabulate(t, 1024, 0) ^ tabulate(t, 2048, 0) ^ tabulate(t, 3072, 0);
   }
 
-  /** The value stored for the address a:b:c:d (its words, most significant first), or undefined. */
-  get(a: number, b: number, c: number, d: number): V | undefined {
+  /** The value stored for the address a:b:c:d (its words, most significant first), or NONE. */
+  get(a: number, b: number, c: number, d: number): number {
     const words = this.#words;
     const values = this.#values;
     for (let i = this.#slot(a, b, c, d); ; i = (i + 1) & this.#mask) {
-      const value = values[i];
-      if (value === undefined) return undefined;
+      const value = values[i] ?? NONE;
+      if (value === NONE) return NONE;
       const at = 4 * i;
       // The last word first: spoofed sources in one prefix differ there.
       if (words[at + 3] === d && words[at + 2] === c && words[at + 1] === b && words[at] === a) {
@@ -60,14 +64,14 @@ export class Ipv6Map<V> {
     }
   }
 
-  /** Stores `value` for the address, replacing any earlier one. */
-  set(a: number, b: number, c: number, d: number, value: V): void {
+  /** Stores `value` (a non-negative int32) for the address, replacing any earlier one. */
+  set(a: number, b: number, c: number, d: number, value: number): void {
     if (2 * (this.#size + 1) > this.#values.length) this.#grow();
     const words = this.#words;
     const values = this.#values;
     for (let i = this.#slot(a, b, c, d); ; i = (i + 1) & this.#mask) {
       const at = 4 * i;
-      if (values[i] === undefined) {
+      if (values[i] === NONE) {
         words[at] = a;
         words[at + 1] = b;
         words[at + 2] = c;
@@ -90,13 +94,13 @@ export class Ipv6Map<V> {
     const mask = this.#mask;
     let hole = this.#slot(a, b, c, d);
     for (; ; hole = (hole + 1) & mask) {
-      if (values[hole] === undefined) return;
+      if (values[hole] === NONE) return;
       const at = 4 * hole;
       if (words[at + 3] === d && words[at + 2] === c && words[at + 1] === b && words[at] === a) {
         break;
       }
     }
-    for (let i = (hole + 1) & mask; values[i] !== undefined; i = (i + 1) & mask) {
+    for (let i = (hole + 1) & mask; values[i] !== NONE; i = (i + 1) & mask) {
       // An entry may fill the hole if its home slot is not between the hole and itself.
       const at = 4 * i;
       const home = this.#slot(
@@ -107,11 +111,11 @@ export class Ipv6Map<V> {
       );
       if (((i - home) & mask) >= ((i - hole) & mask)) {
         words.copyWithin(4 * hole, at, at + 4);
-        values[hole] = values[i];
+        values[hole] = values[i] ?? NONE;
         hole = i;
       }
     }
-    values[hole] = undefined;
+    values[hole] = NONE;
     this.#size -= 1;
   }
 
@@ -120,7 +124,7 @@ export class Ipv6Map<V> {
     const words = this.#words;
     const values = this.#values;
     let count = 1;
-    for (let i = this.#slot(a, b, c, d); values[i] !== undefined; i = (i + 1) & this.#mask) {
+    for (let i = this.#slot(a, b, c, d); values[i] !== NONE; i = (i + 1) & this.#mask) {
       const at = 4 * i;
       if (words[at + 3] === d && words[at + 2] === c && words[at + 1] === b && words[at] === a) {
         break;
@@ -157,12 +161,12 @@ export class Ipv6Map<V> {
     const values = this.#values;
     const capacity = values.length * 2;
     this.#words = new Int32Array(4 * capacity);
-    this.#values = new Array<V | undefined>(capacity).fill(undefined);
+    this.#values = new Int32Array(capacity).fill(NONE);
     this.#mask = capacity - 1;
     this.#shift -= 1;
     this.#size = 0;
     for (const [i, value] of values.entries()) {
-      if (value === undefined) continue;
+      if (value === NONE) continue;
       const at = 4 * i;
       this.set(words[at] ?? 0, words[at + 1] ?? 0, words[at + 2] ?? 0, words[at + 3] ?? 0, value);
     }

@@ -39,7 +39,7 @@ export class Matcher {
   readonly #doors: DoorState[] = [];
   readonly #lanes: Lane[] = [];
   readonly #index = new DoorIndex();
-  readonly #attempts = new AttemptTable();
+  readonly #attempts: AttemptTable;
   readonly #sources: SourceTable;
   readonly #isLocalAddress: (address: string) => boolean;
   readonly #maxAttempts: number;
@@ -64,6 +64,9 @@ export class Matcher {
     }
     this.#maxAttempts = maxAttempts;
     this.#isLocalAddress = options.isLocalAddress;
+    // Live attempts, plus those one packet settles: at most one per door for its source, and one
+    // per one-knock door it opens.
+    this.#attempts = new AttemptTable(maxAttempts + 2 * doors.length);
     this.#sources = new SourceTable(this.#attempts, options.hashSeed);
     const lanes = new Map<number, Lane>();
     for (const [index, door] of doors.entries()) {

@@ -12,8 +12,8 @@ import { IPV6_KEY, TEXT_KEY } from './source-key';
  * used: eviction order comes from the lanes.
  */
 export class SourceTable {
-  readonly #byNumber: IntMap<number>;
-  readonly #byWords: Ipv6Map<number>;
+  readonly #byNumber: IntMap;
+  readonly #byWords: Ipv6Map;
   readonly #byText = new Map<string, number>();
 
   /** `hashSeed` seeds the IPv4 and IPv6 tables' hashes (spoofed sources must not pick collisions). */
@@ -21,8 +21,8 @@ export class SourceTable {
     readonly attempts: AttemptTable,
     hashSeed: number,
   ) {
-    this.#byNumber = new IntMap<number>(hashSeed);
-    this.#byWords = new Ipv6Map<number>(hashSeed);
+    this.#byNumber = new IntMap(hashSeed);
+    this.#byWords = new Ipv6Map(hashSeed);
   }
 
   /**
@@ -30,9 +30,9 @@ export class SourceTable {
    * ipv6Words, or TEXT_KEY with the source in `text`.
    */
   first(key: number, words: Int32Array, text: string | undefined): number {
-    if (key < TEXT_KEY) return this.#byNumber.get(key) ?? NONE;
+    if (key < TEXT_KEY) return this.#byNumber.get(key);
     if (key === IPV6_KEY) {
-      return this.#byWords.get(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0) ?? NONE;
+      return this.#byWords.get(words[0] ?? 0, words[1] ?? 0, words[2] ?? 0, words[3] ?? 0);
     }
     return this.#byText.get(text ?? '') ?? NONE;
   }
@@ -73,15 +73,13 @@ export class SourceTable {
   #firstOf(slot: number): number {
     const table = this.attempts;
     const key = table.key(slot);
-    if (key < TEXT_KEY) return this.#byNumber.get(key) ?? NONE;
+    if (key < TEXT_KEY) return this.#byNumber.get(key);
     if (key === IPV6_KEY) {
-      return (
-        this.#byWords.get(
-          table.word(slot, 0),
-          table.word(slot, 1),
-          table.word(slot, 2),
-          table.word(slot, 3),
-        ) ?? NONE
+      return this.#byWords.get(
+        table.word(slot, 0),
+        table.word(slot, 1),
+        table.word(slot, 2),
+        table.word(slot, 3),
       );
     }
     return this.#byText.get(table.text(slot)) ?? NONE;

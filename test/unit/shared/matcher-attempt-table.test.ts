@@ -87,6 +87,17 @@ describe('the attempt table', () => {
     }
   });
 
+  it('grows by doubling up to its bound, and past it by doubling again', () => {
+    const table = new AttemptTable(3000);
+    const capacities = new Set<number>();
+    for (let i = 0; i < 3001; i += 1) {
+      take(table, i);
+      capacities.add(table.capacity);
+    }
+    expect([...capacities]).toEqual([1024, 2048, 3000, 6000]);
+    expect(new AttemptTable(5).capacity).toBe(5);
+  });
+
   it('lets the matcher carry thousands of attempts in progress to their open', () => {
     // More live attempts than the table's first allocation, each at stage 2 when the table grows.
     const bed = new Bed([C1]);
