@@ -2,9 +2,9 @@
 // 64-byte records in one growable buffer, numbered by slot, instead of one object each.
 //
 // Why records: at the matcher's cap of 100,000 attempts, objects (ten fields, a boxed start time)
-// and the tables' references to them held 14-17 MB of V8's old space, all of it traced by every full
-// collection while a flood runs. A record is 64 bytes outside the traced heap, IPv6 words included,
-// and a flood allocates nothing per attempt. One record per slot, rather than a typed array per
+// and the tables' references to them held 13-16 MB more of V8's heap, all of it traced by every
+// full collection while a flood runs. A record is 64 bytes outside the traced heap, IPv6 words
+// included. One record per slot, rather than a typed array per
 // field, keeps an attempt on one cache line: eviction and expiry touch old attempts at random, and
 // the per-field layout ran the evicting benchmark 10-20 % slower. docs/benchmarks.md measures both
 // ("Attempts as records").

@@ -27,7 +27,7 @@ import type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptio
 /** Re-exported so callers import the matcher's whole vocabulary from one module. */
 export type { KnockPacket, MatcherDoor, MatcherEvent, MatcherKnock, MatcherOptions } from './types';
 
-/** Default bound on live attempts: about 9 MB at the bound, and 5 s of life under a 20,000/s flood. */
+/** Default bound on live attempts: about 8 MB at the bound, and 5 s of life under a 20,000/s flood. */
 export const DEFAULT_MAX_ATTEMPTS = 100_000;
 
 const UNKNOWN = 0;
