@@ -6,7 +6,7 @@
 // full collection while a flood runs. A record is 64 bytes outside the traced heap, IPv6 words
 // included. One record per slot, rather than a typed array per
 // field, keeps an attempt on one cache line: eviction and expiry touch old attempts at random, and
-// the per-field layout ran the evicting benchmark 10-20 % slower. docs/benchmarks.md measures both
+// the per-field layout ran the evicting benchmark 8-22 % slower. docs/benchmarks.md measures both
 // ("Attempts as records").
 import { formatIpv6 } from './ipv6-key';
 import { formatSourceKey, IPV6_KEY, TEXT_KEY } from './source-key';
