@@ -71,7 +71,12 @@ describe('the attempt table', () => {
     const table = new AttemptTable();
     const slots = Array.from({ length: 1024 }, (_, i) => take(table, i));
     const capacity = table.capacity;
-    for (const slot of slots) table.give(slot);
+    for (const slot of slots) {
+      table.setStage(slot, 7);
+      table.setOlder(slot, 1);
+      table.setNextOfSource(slot, 2);
+      table.give(slot);
+    }
     // Slot 2 held a text source: a new IPv4 attempt there must not report the old text.
     const again = Array.from({ length: 1024 }, (_, i) => take(table, 3 * i));
     expect(table.capacity).toBe(capacity);
