@@ -202,18 +202,19 @@ export class Matcher {
         found = true;
         // A TCP packet that fails this door's flag test is ignored by this attempt, even on a wrong port.
         if (!tcp || door.flagsPass(packet.tcpFlags)) {
-          const stage = table.stage(slot);
-          const expected = door.sequence[stage];
+          // The stage this packet reaches if it is the sequence's next knock.
+          const stage = table.stage(slot) + 1;
+          const expected = door.sequence[stage - 1];
           if (expected?.port === packet.port && expected.protocol === packet.protocol) {
-            table.setStage(slot, stage + 1);
+            table.setStage(slot, stage);
             events.push({
               type: 'stage',
               time: now,
               source: packet.source,
               door: door.index,
-              stage: stage + 1,
+              stage,
             });
-            if (stage + 1 === door.sequence.length) {
+            if (stage === door.sequence.length) {
               events.push({ type: 'open', time: now, source: packet.source, door: door.index });
               this.#settle(slot, door);
             }
